@@ -1,0 +1,44 @@
+// A real SSE endpoint on plain node:http: `pnpm start` from the repository root runs it.
+//   curl -N http://127.0.0.1:8000/stream
+//   curl -X POST -H 'content-type: application/json' -d '{"message":"hi"}' http://127.0.0.1:8000/api/push
+import { createServer } from 'node:http';
+import { createHub } from '@ws/sse-core';
+import { handleSseRequest } from '@ws/sse-core/node';
+
+const hub = createHub();
+const host = process.env.HOST ?? '127.0.0.1';
+const port = Number(process.env.PORT ?? 8000);
+
+const server = createServer((req, res) => {
+  const url = new URL(req.url ?? '/', `http://${req.headers.host}`);
+  if (req.method === 'GET' && url.pathname === '/stream') {
+    handleSseRequest(hub, req, res, { channels: url.searchParams.getAll('channel') });
+    return;
+  }
+  if (req.method === 'POST' && url.pathname === '/api/push') {
+    let body = '';
+    req.setEncoding('utf8');
+    req.on('data', (chunk: string) => {
+      body += chunk;
+      if (body.length > 64 * 1024) req.destroy();
+    });
+    req.on('end', async () => {
+      try {
+        const { message, channel } = JSON.parse(body) as { message?: unknown; channel?: string };
+        if (typeof message !== 'string' || message === '') throw new Error('"message" must be a non-empty string');
+        const event = await hub.publish({ data: message, channel });
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ id: event.id }));
+      } catch (error) {
+        res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ error: String(error) }));
+      }
+    });
+    return;
+  }
+  res.writeHead(404, { 'content-type': 'text/plain' }).end('try GET /stream or POST /api/push\n');
+});
+
+server.on('error', (error: NodeJS.ErrnoException) => {
+  console.error(error.code === 'EADDRINUSE' ? `port ${port} is in use; set PORT=<n>` : error);
+  process.exit(1);
+});
+server.listen(port, host, () => console.error(`SSE example on http://${host}:${port}/stream`));

@@ -1,0 +1,38 @@
+/** Delivery priority. `high` events are written before `normal` ones and never dropped from a backlogged queue. */
+export type Priority = 'normal' | 'high';
+
+/** What a publisher hands to {@link Hub.publish}. */
+export interface PublishInput {
+  /** Payload, already serialized (for example JSON). */
+  data: string;
+  /** Channel name. Default {@link DEFAULT_CHANNEL}. */
+  channel?: string | undefined;
+  /** Event type: becomes the SSE `event:` field in the default format, and is what `types` filters match. */
+  type?: string | undefined;
+  /** Default `normal`. */
+  priority?: Priority | undefined;
+}
+
+/** An event once the bus has accepted it: it has an id and a timestamp. Immutable. */
+export interface HubEvent {
+  /** Opaque, unique, ordered by the bus. Also the SSE `id:` field. */
+  readonly id: string;
+  readonly channel: string;
+  readonly type: string | undefined;
+  readonly data: string;
+  readonly priority: Priority;
+  /** Milliseconds since the epoch, when the bus accepted the event. */
+  readonly timestamp: number;
+}
+
+/** Channel used when a publisher names none. */
+export const DEFAULT_CHANNEL = 'default';
+
+/** The type a client dispatches for an event without `event:`; also what `types` filters call untyped events. */
+export const DEFAULT_TYPE = 'message';
+
+/** Reserved event type of the gap signal (see README "Gap signal"). */
+export const GAP_EVENT = 'gap';
+
+/** Reserved event type of the optional heartbeat ping. */
+export const PING_EVENT = 'ping';

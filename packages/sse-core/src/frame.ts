@@ -1,0 +1,79 @@
+import { SseError } from './errors.js';
+
+/**
+ * One Server-Sent Event, as the WHATWG event-stream format knows it.
+ * @see https://html.spec.whatwg.org/multipage/server-sent-events.html#event-stream-interpretation
+ */
+export interface SseEventFields {
+  /** Sets the client's last event ID. Must not contain CR, LF or NUL. */
+  id?: string | undefined;
+  /** Event type; the client dispatches `message` when absent. Must not contain CR, LF or NUL. */
+  event?: string | undefined;
+  /** Payload. Any string; line breaks (CRLF, CR, LF) become separate `data:` lines and reach the client as LF. */
+  data: string;
+  /** Reconnection time hint in milliseconds (a non-negative integer). */
+  retry?: number | undefined;
+}
+
+const FORBIDDEN = /[\r\n\0]/;
+const LINE_BREAK = /\r\n|\r|\n/;
+
+function checkField(name: 'id' | 'event', value: string): void {
+  if (FORBIDDEN.test(value)) {
+    throw new SseError(
+      'invalid_field',
+      `SSE field "${name}" must not contain CR, LF or NUL (got ${JSON.stringify(value)})`,
+    );
+  }
+}
+
+function checkRetry(retry: number): void {
+  if (!Number.isSafeInteger(retry) || retry < 0) {
+    throw new SseError('invalid_field', `SSE field "retry" must be a non-negative integer (got ${retry})`);
+  }
+}
+
+/** Serializes an event to its event-stream text, ending with the blank line that dispatches it. */
+export function formatEvent(fields: SseEventFields): string {
+  let out = '';
+  if (fields.id !== undefined) {
+    checkField('id', fields.id);
+    out += `id: ${fields.id}\n`;
+  }
+  if (fields.event !== undefined) {
+    checkField('event', fields.event);
+    out += `event: ${fields.event}\n`;
+  }
+  if (fields.retry !== undefined) {
+    checkRetry(fields.retry);
+    out += `retry: ${fields.retry}\n`;
+  }
+  const data = fields.data;
+  // Fast path: most payloads are single-line JSON.
+  if (!LINE_BREAK.test(data)) {
+    out += `data: ${data}\n`;
+  } else {
+    for (const line of data.split(LINE_BREAK)) out += `data: ${line}\n`;
+  }
+  return `${out}\n`;
+}
+
+/** Serializes a comment (ignored by clients; used for keep-alive). Multi-line text becomes several comment lines. */
+export function formatComment(text = ''): string {
+  let out = '';
+  for (const line of text.split(LINE_BREAK)) out += line === '' ? ':\n' : `: ${line}\n`;
+  return `${out}\n`;
+}
+
+/** Serializes a lone `retry:` field (no event is dispatched). */
+export function formatRetry(retryMs: number): string {
+  checkRetry(retryMs);
+  return `retry: ${retryMs}\n\n`;
+}
+
+const encoder = new TextEncoder();
+
+/** UTF-8 bytes of a frame string. */
+export function encodeFrame(text: string): Uint8Array {
+  return encoder.encode(text);
+}

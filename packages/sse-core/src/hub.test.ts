@@ -1,0 +1,300 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { RecordingSink, tick } from '../test/helpers.js';
+import type { Bus, BusListener } from './bus.js';
+import type { HubEvent } from './event.js';
+import { createHub, type Hub, type HubOptions } from './hub.js';
+import { createMemoryBus } from './memoryBus.js';
+
+const PREAMBLE = ': ok\nretry: 2000\n\n';
+let hubs: Hub[] = [];
+const makeHub = (options: HubOptions = {}) => {
+  const hub = createHub({ heartbeatIntervalMs: null, ...options });
+  hubs.push(hub);
+  return hub;
+};
+afterEach(async () => {
+  vi.useRealTimers();
+  for (const hub of hubs) await hub.close();
+  hubs = [];
+});
+
+/** Publishes without awaiting between events (the memory bus delivers synchronously). */
+const burst = (hub: Hub, n: number, make: (i: number) => Parameters<Hub['publish']>[0]) =>
+  Promise.all(Array.from({ length: n }, (_, i) => hub.publish(make(i))));
+
+/** A bus that behaves like a remote one: replay answers late, live delivery lags behind publish. */
+function laggyBus(inner: Bus, replayDelayMs: number): Bus {
+  return {
+    ...inner,
+    listen(listener: BusListener) {
+      return inner.listen((e) => setTimeout(() => listener(e), 1));
+    },
+    after: (id) => new Promise((r) => setTimeout(() => r(inner.after(id)), replayDelayMs)),
+  };
+}
+
+describe('fan-out', () => {
+  it('writes the preamble, then exact frames, with ids from the bus', async () => {
+    const hub = makeHub();
+    const sink = new RecordingSink();
+    hub.subscribe(sink);
+    const a = await hub.publish({ data: 'hello' });
+    const b = await hub.publish({ data: 'line1\nline2', type: 'update' });
+    await tick();
+    expect(sink.text).toBe(`${PREAMBLE}id: ${a.id}\ndata: hello\n\nid: ${b.id}\nevent: update\ndata: line1\ndata: line2\n\n`);
+  });
+
+  it('serializes each event once per format, however many subscribers', async () => {
+    const json = vi.fn((e: HubEvent) => ({ data: JSON.stringify({ d: e.data }) }));
+    const hub = makeHub({ formats: { json } });
+    const sinks = Array.from({ length: 100 }, (_, i) => {
+      const sink = new RecordingSink();
+      hub.subscribe(sink, { format: i % 2 ? 'json' : undefined });
+      return sink;
+    });
+    await hub.publish({ data: 'x' });
+    await tick();
+    expect(json).toHaveBeenCalledTimes(1);
+    expect(sinks[0]?.events().map((e) => e.data)).toEqual(['x']);
+    expect(sinks[1]?.events().map((e) => e.data)).toEqual(['{"d":"x"}']);
+  });
+
+  it('coalesces the frames of one tick into one write per subscriber', async () => {
+    const hub = makeHub();
+    const sink = new RecordingSink();
+    hub.subscribe(sink);
+    await burst(hub, 50, (i) => ({ data: String(i) }));
+    await tick();
+    expect(sink.writes).toBe(2); // preamble + one coalesced chunk
+    expect(sink.events()).toHaveLength(50);
+  });
+
+  it('filters by channel and by type; untyped events are "message"', async () => {
+    const hub = makeHub();
+    const news = new RecordingSink();
+    const alerts = new RecordingSink();
+    const plain = new RecordingSink();
+    hub.subscribe(news, { channels: ['news', 'sport'] });
+    hub.subscribe(alerts, { types: ['alert'] });
+    hub.subscribe(plain, { channels: ['news'], types: ['message'] });
+    await hub.publish({ data: '1', channel: 'news' });
+    await hub.publish({ data: '2', channel: 'sport', type: 'alert' });
+    await hub.publish({ data: '3', channel: 'other', type: 'alert' });
+    await hub.publish({ data: '4', channel: 'news', type: 'alert' });
+    await tick();
+    expect(news.events().map((e) => e.data)).toEqual(['1', '2', '4']);
+    expect(alerts.events().map((e) => e.data)).toEqual(['2', '3', '4']);
+    expect(plain.events().map((e) => e.data)).toEqual(['1']);
+  });
+
+  it('rejects channel and type names that could break framing', async () => {
+    const hub = makeHub();
+    await expect(hub.publish({ data: 'x', type: 'a\nb' })).rejects.toThrowError(/type must be 1-256 characters/);
+    await expect(hub.publish({ data: 'x', channel: '' })).rejects.toThrowError(/channel/);
+  });
+});
+
+describe('replay', () => {
+  it('resumes after Last-Event-ID with exactly the missed events', async () => {
+    const hub = makeHub();
+    const sent = await burst(hub, 5, (i) => ({ data: String(i) }));
+    const sink = new RecordingSink();
+    hub.subscribe(sink, { lastEventId: sent[1]?.id });
+    await tick();
+    await tick();
+    expect(sink.events().map((e) => e.data)).toEqual(['2', '3', '4']);
+  });
+
+  it('replays the last N, after filtering', async () => {
+    const hub = makeHub();
+    await burst(hub, 6, (i) => ({ data: String(i), channel: i % 2 ? 'odd' : 'even' }));
+    const sink = new RecordingSink();
+    hub.subscribe(sink, { replay: 4, channels: ['odd'] });
+    await tick();
+    await tick();
+    expect(sink.events().map((e) => e.data)).toEqual(['3', '5']);
+  });
+
+  it('sends a gap event (no id) before the retained events when the id has expired', async () => {
+    const hub = makeHub({ bus: createMemoryBus({ maxEvents: 2 }) });
+    const sent = await burst(hub, 5, (i) => ({ data: String(i) }));
+    const sink = new RecordingSink();
+    hub.subscribe(sink, { lastEventId: sent[0]?.id });
+    await tick();
+    await tick();
+    const events = sink.events();
+    expect(events[0]).toMatchObject({ event: 'gap', id: undefined });
+    expect(JSON.parse(events[0]?.data ?? '')).toEqual({ reason: 'expired', lastEventId: sent[0]?.id });
+    expect(events.slice(1).map((e) => e.data)).toEqual(['3', '4']);
+  });
+
+  it('delivers events published during a slow replay after it, in order, exactly once', async () => {
+    const inner = createMemoryBus();
+    const hub = makeHub({ bus: laggyBus(inner, 20) });
+    const before = await burst(hub, 3, (i) => ({ data: `old${i}` }));
+    const sink = new RecordingSink();
+    hub.subscribe(sink, { lastEventId: before[0]?.id });
+    // Published while the replay is in flight: some land in the replay answer and arrive live too.
+    await burst(hub, 3, (i) => ({ data: `mid${i}` }));
+    await new Promise((r) => setTimeout(r, 30));
+    await burst(hub, 2, (i) => ({ data: `new${i}` }));
+    await new Promise((r) => setTimeout(r, 10));
+    await tick();
+    expect(sink.events().map((e) => e.data)).toEqual(['old1', 'old2', 'mid0', 'mid1', 'mid2', 'new0', 'new1']);
+  });
+
+  it('writes a long replay in slices, honouring backpressure', async () => {
+    const hub = makeHub({ maxQueueBytes: 256 * 1024, bus: createMemoryBus({ maxEvents: 5000 }) });
+    const sent = await burst(hub, 3000, (i) => ({ data: `${i}`.padEnd(100, '.') }));
+    const sink = new RecordingSink(32 * 1024);
+    const sub = hub.subscribe(sink, { lastEventId: sent[0]?.id });
+    await tick();
+    await tick();
+    expect(sink.events().length).toBeLessThan(2999);
+    for (let i = 0; i < 100 && !sub.closed; i++) sink.consume(sub);
+    expect(sink.events().map((e) => e.data.slice(0, 4))).toEqual(sent.slice(1).map((e) => e.data.slice(0, 4)));
+    expect(hub.stats().dropped).toBe(0);
+  });
+});
+
+describe('slow subscribers', () => {
+  it('drop-oldest: drops normal frames, keeps high ones first, and announces the gap', async () => {
+    const hub = makeHub({ maxQueueBytes: 2000, flushThresholdBytes: 2000 });
+    const sink = new RecordingSink(1); // saturated after the preamble
+    const sub = hub.subscribe(sink);
+    await burst(hub, 40, (i) => ({ data: `n${i}`.padEnd(80, '.'), priority: i === 5 || i === 30 ? 'high' : 'normal' }));
+    await tick();
+    expect(hub.stats().queuedBytes).toBeLessThanOrEqual(2000);
+    sink.consume(sub);
+    const events = sink.events();
+    expect(events[0]?.event).toBe('gap');
+    const { reason, missed } = JSON.parse(events[0]?.data ?? '');
+    expect(reason).toBe('overflow');
+    expect(events.slice(1, 3).map((e) => e.data.slice(0, 3))).toEqual(['n5.', 'n30']);
+    const normal = events.slice(3).map((e) => Number(e.data.slice(1, 3).replace('.', '')));
+    expect(normal.at(-1)).toBe(39);
+    expect(missed + normal.length + 2).toBe(40);
+    expect(hub.stats()).toMatchObject({ dropped: missed, evicted: 0, queuedBytes: 0, clients: 1 });
+  });
+
+  it('disconnect policy closes the subscriber at the budget and frees its queue', async () => {
+    const hub = makeHub({ maxQueueBytes: 2000, flushThresholdBytes: 2000, overflow: 'disconnect' });
+    const sink = new RecordingSink(1);
+    const sub = hub.subscribe(sink);
+    const reasons: string[] = [];
+    sub.onClose((r) => reasons.push(r));
+    await burst(hub, 40, (i) => ({ data: `${i}`.padEnd(80, '.') }));
+    expect(sub.closed).toBe(true);
+    expect(sink.closed).toBe(true);
+    expect(reasons).toEqual(['overflow']);
+    expect(hub.stats()).toMatchObject({ clients: 0, evicted: 1, queuedBytes: 0 });
+  });
+
+  it('closes a subscriber whose high-priority backlog alone exceeds the budget', async () => {
+    const hub = makeHub({ maxQueueBytes: 1000, flushThresholdBytes: 1000 });
+    const sink = new RecordingSink(1);
+    const sub = hub.subscribe(sink);
+    await burst(hub, 20, (i) => ({ data: `${i}`.padEnd(80, '.'), priority: 'high' }));
+    expect(sub.closed).toBe(true);
+    expect(hub.stats().dropped).toBe(0);
+  });
+
+  it('one saturated subscriber does not hold back the others', async () => {
+    const hub = makeHub({ maxQueueBytes: 4096, flushThresholdBytes: 1024 });
+    const stuck = new RecordingSink(1);
+    const fast = new RecordingSink();
+    hub.subscribe(stuck);
+    hub.subscribe(fast);
+    await burst(hub, 500, (i) => ({ data: String(i).padEnd(100, '.') }));
+    await tick();
+    expect(fast.events()).toHaveLength(500);
+    expect(hub.stats().queuedBytes).toBeLessThanOrEqual(4096);
+  });
+});
+
+describe('limits, timers and stats', () => {
+  it('refuses subscribers past maxConnections', () => {
+    const hub = makeHub({ maxConnections: 2 });
+    hub.subscribe(new RecordingSink());
+    const second = hub.subscribe(new RecordingSink());
+    expect(() => hub.subscribe(new RecordingSink())).toThrowError(/connection limit reached \(2\)/);
+    second.close();
+    expect(() => hub.subscribe(new RecordingSink())).not.toThrow();
+  });
+
+  it('validates options, naming contradictory values', () => {
+    expect(() => createHub({ maxQueueBytes: 100, flushThresholdBytes: 200 })).toThrowError(
+      'flushThresholdBytes (200) must not exceed maxQueueBytes (100)',
+    );
+    expect(() => createHub({ heartbeatIntervalMs: 0 })).toThrowError(/heartbeatIntervalMs must be a positive number/);
+    expect(() => createHub({ lifetimeJitter: 1 })).toThrowError(/lifetimeJitter/);
+    expect(() => makeHub().subscribe(new RecordingSink(), { format: 'nope' })).toThrowError(/unknown format "nope"/);
+  });
+
+  it('runs one shared heartbeat timer, writes only to idle connections, and stops with the last one', async () => {
+    vi.useFakeTimers();
+    const hub = makeHub({ heartbeatIntervalMs: 15_000, retryMs: null });
+    const sinks = Array.from({ length: 50 }, () => new RecordingSink());
+    const subs = sinks.map((s, i) => hub.subscribe(s, { channels: [i === 0 ? 'busy' : 'quiet'] }));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(vi.getTimerCount()).toBe(1);
+    await vi.advanceTimersByTimeAsync(15_000); // everyone wrote the preamble during this interval
+    await hub.publish({ data: 'busy', channel: 'busy' });
+    expect(sinks[0]?.text).toBe(': ok\n\n');
+    await vi.advanceTimersByTimeAsync(15_000);
+    expect(sinks[0]?.text).toMatch(/data: busy\n\n$/);
+    expect(sinks[1]?.text).toBe(': ok\n\n:\n\n');
+    for (const sub of subs) sub.close();
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('sends a named ping event with a timestamp when asked', async () => {
+    vi.useFakeTimers();
+    const hub = makeHub({ heartbeatIntervalMs: 1000, ping: true });
+    const sink = new RecordingSink();
+    hub.subscribe(sink);
+    await vi.advanceTimersByTimeAsync(2000);
+    const [ping] = sink.events();
+    expect(ping?.event).toBe('ping');
+    expect(Number.isNaN(Date.parse(JSON.parse(ping?.data ?? '{}').timestamp))).toBe(false);
+  });
+
+  it('ends connections after the maximum lifetime, with jitter in [80%, 100%]', async () => {
+    vi.useFakeTimers();
+    const hub = makeHub({ maxLifetimeMs: 10_000 });
+    const subs = Array.from({ length: 40 }, () => hub.subscribe(new RecordingSink()));
+    const closedAt = new Map<number, number>();
+    const start = Date.now();
+    for (const s of subs) s.onClose((reason) => reason === 'lifetime' && closedAt.set(s.id, Date.now() - start));
+    await vi.advanceTimersByTimeAsync(7_000);
+    expect(closedAt.size).toBe(0);
+    await vi.advanceTimersByTimeAsync(4_000);
+    expect(closedAt.size).toBe(40);
+    const times = [...closedAt.values()];
+    expect(Math.min(...times)).toBeGreaterThanOrEqual(8_000);
+    expect(new Set(times).size).toBeGreaterThan(1);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('counts clients per channel, published, delivered; closing frees everything', async () => {
+    const hub = makeHub();
+    const a = hub.subscribe(new RecordingSink(), { channels: ['x', 'y'] });
+    hub.subscribe(new RecordingSink(), { channels: ['x'] });
+    hub.subscribe(new RecordingSink());
+    await burst(hub, 3, () => ({ data: 'd', channel: 'x' }));
+    await tick();
+    expect(hub.stats()).toMatchObject({
+      clients: 3,
+      channels: { '*': 1, x: 2, y: 1 },
+      published: 3,
+      delivered: 9,
+      dropped: 0,
+      queuedBytes: 0,
+    });
+    a.close();
+    expect(hub.stats().channels).toEqual({ '*': 1, x: 1 });
+    await hub.close();
+    expect(hub.stats()).toMatchObject({ clients: 0, channels: {} });
+    expect(() => hub.subscribe(new RecordingSink())).toThrowError(/closed/);
+  });
+});

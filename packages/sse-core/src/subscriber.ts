@@ -1,0 +1,339 @@
+import type { GapReason } from './bus.js';
+import { DEFAULT_TYPE, GAP_EVENT, type HubEvent } from './event.js';
+import { encodeFrame, formatEvent } from './frame.js';
+import type { SseSink } from './sink.js';
+
+/** What happens when a subscriber's queue exceeds its byte budget. */
+export type OverflowPolicy =
+  /** Drop the oldest normal-priority frames and send a `gap` event (`reason: "overflow"`) before the rest. */
+  | 'drop-oldest'
+  /** Close the connection; the client reconnects with `Last-Event-ID` and replays from history. */
+  | 'disconnect';
+
+/** Why a subscriber was closed. */
+export type CloseReason = 'client' | 'overflow' | 'lifetime' | 'hub-closed' | 'error' | 'server';
+
+/** The hub side of a subscriber: scheduling and shared counters. Internal. */
+export interface SubscriberHost {
+  schedule(subscriber: Subscriber): void;
+  detach(subscriber: Subscriber, reason: CloseReason): void;
+  compareIds(a: string, b: string): number;
+  counters: { delivered: number; dropped: number; evicted: number; queuedBytes: number };
+}
+
+/** Settings a subscriber is built with. Internal; see {@link SubscribeOptions} for the public face. */
+export interface SubscriberInit {
+  id: number;
+  channels: ReadonlySet<string> | null;
+  types: ReadonlySet<string> | null;
+  format: string;
+  encode: (event: HubEvent) => Uint8Array;
+  maxQueueBytes: number;
+  overflow: OverflowPolicy;
+  flushThresholdBytes: number;
+}
+
+/** Bytes of replay written per slice, so a long replay honours backpressure too. */
+const REPLAY_SLICE_BYTES = 64 * 1024;
+
+/** Frame of the gap signal. Not given an `id`, so the client's last event id is unchanged. */
+export function gapFrame(reason: GapReason | 'overflow', detail: Record<string, unknown>): Uint8Array {
+  return encodeFrame(formatEvent({ event: GAP_EVENT, data: JSON.stringify({ reason, ...detail }) }));
+}
+
+function concat(parts: readonly Uint8Array[], total: number): Uint8Array {
+  const out = new Uint8Array(total);
+  let offset = 0;
+  for (const p of parts) {
+    out.set(p, offset);
+    offset += p.byteLength;
+  }
+  return out;
+}
+
+/**
+ * One SSE connection: its filters and a bounded queue of serialized frames, written to the sink
+ * with backpressure. High-priority frames are written before normal ones and are never dropped.
+ */
+export class Subscriber {
+  /** Unique within the hub. */
+  readonly id: number;
+  /** Channel filter; `null` means every channel. */
+  readonly channels: ReadonlySet<string> | null;
+  /** Type filter; `null` means every type. */
+  readonly types: ReadonlySet<string> | null;
+  /** Name of the format frames are rendered with. */
+  readonly format: string;
+  /** Deadline of the maximum lifetime (ms since epoch), if one applies. */
+  expiresAt: number | undefined;
+
+  readonly #host: SubscriberHost;
+  readonly #sink: SseSink;
+  readonly #init: SubscriberInit;
+  #high: Uint8Array[] = [];
+  #normal: Uint8Array[] = [];
+  #normalHead = 0;
+  #queuedBytes = 0;
+  #missed = 0;
+  #blocked = false;
+  #scheduled = false;
+  #closed = false;
+  #wrote = false;
+  // Replay: live events that arrive before the replay result are held in #early; replayed
+  // events are written from #replay in slices; live events with ids <= #floor are duplicates.
+  #replayState: 'none' | 'waiting' | 'writing' = 'none';
+  #early: HubEvent[] = [];
+  #earlyBytes = 0;
+  #replay: readonly HubEvent[] = [];
+  #replayPos = 0;
+  #replayGap: Uint8Array | undefined;
+  #floor: string | undefined;
+  #onClose: ((reason: CloseReason) => void)[] = [];
+
+  /** @internal Built by {@link Hub.subscribe}. */
+  constructor(host: SubscriberHost, sink: SseSink, init: SubscriberInit) {
+    this.#host = host;
+    this.#sink = sink;
+    this.#init = init;
+    this.id = init.id;
+    this.channels = init.channels;
+    this.types = init.types;
+    this.format = init.format;
+  }
+
+  /** True once closed, by either side. */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** Bytes waiting in this subscriber's own queue (not yet handed to the transport). */
+  get queuedBytes(): number {
+    return this.#queuedBytes + this.#earlyBytes;
+  }
+
+  /** Registers a callback for when the connection closes (called once, with the reason). */
+  onClose(listener: (reason: CloseReason) => void): void {
+    if (this.#closed) return;
+    this.#onClose.push(listener);
+  }
+
+  /** Whether the filters let `event` through. */
+  matches(event: HubEvent): boolean {
+    if (this.channels !== null && !this.channels.has(event.channel)) return false;
+    return this.types === null || this.types.has(event.type ?? DEFAULT_TYPE);
+  }
+
+  /** @internal Writes bytes ahead of everything (the connection preamble). */
+  writeNow(chunk: Uint8Array): void {
+    this.#write(chunk);
+  }
+
+  /** @internal A live event (already filtered by the hub) and its frame in this subscriber's format. */
+  push(event: HubEvent, frame: Uint8Array): void {
+    if (this.#closed) return;
+    if (this.#replayState === 'waiting') {
+      this.#early.push(event);
+      this.#earlyBytes += frame.byteLength;
+      this.#host.counters.queuedBytes += frame.byteLength;
+      if (this.#earlyBytes > this.#init.maxQueueBytes) this.close('overflow');
+      return;
+    }
+    if (this.#floor !== undefined) {
+      if (this.#host.compareIds(event.id, this.#floor) <= 0) return;
+      this.#floor = undefined;
+    }
+    this.enqueue(frame, event.priority === 'high', true);
+  }
+
+  /** @internal Queues a frame, applying the byte budget. `counted` frames are events (stats), not control frames. */
+  enqueue(frame: Uint8Array, high: boolean, counted: boolean): void {
+    if (this.#closed) return;
+    const size = frame.byteLength;
+    if (this.#over(size)) {
+      if (this.#init.overflow === 'disconnect') {
+        this.#evict();
+        return;
+      }
+      while (this.#normalHead < this.#normal.length && this.#over(size)) this.#dropOldest();
+      if (this.#over(size)) {
+        if (high) {
+          // Only high-priority frames are left and they may not be dropped: keep the bound by closing.
+          this.#evict();
+          return;
+        }
+        if (counted) {
+          this.#missed++;
+          this.#host.counters.dropped++;
+        }
+        this.#scheduleFlush();
+        return;
+      }
+    }
+    (high ? this.#high : this.#normal).push(frame);
+    this.#queuedBytes += size;
+    this.#host.counters.queuedBytes += size;
+    if (this.#queuedBytes >= this.#init.flushThresholdBytes && !this.#blocked) this.flush();
+    else this.#scheduleFlush();
+  }
+
+  /**
+   * Whether `size` more bytes would exceed the budget. The transport's buffer counts only while it
+   * refuses writes: until then its bytes are on their way to the kernel, not piling up.
+   */
+  #over(size: number): boolean {
+    const stuck = this.#blocked ? this.#sink.bufferedBytes() : 0;
+    return this.#queuedBytes + stuck + size > this.#init.maxQueueBytes;
+  }
+
+  #dropOldest(): void {
+    const frame = this.#normal[this.#normalHead] as Uint8Array;
+    this.#normal[this.#normalHead] = undefined as unknown as Uint8Array;
+    this.#normalHead++;
+    this.#queuedBytes -= frame.byteLength;
+    this.#host.counters.queuedBytes -= frame.byteLength;
+    this.#missed++;
+    this.#host.counters.dropped++;
+  }
+
+  #evict(): void {
+    this.#host.counters.evicted++;
+    this.close('overflow');
+  }
+
+  #scheduleFlush(): void {
+    if (this.#scheduled || this.#blocked) return;
+    this.#scheduled = true;
+    this.#host.schedule(this);
+  }
+
+  /** @internal Starts a replay: live events are held back until {@link finishReplay}. */
+  beginReplay(): void {
+    this.#replayState = 'waiting';
+  }
+
+  /** @internal Delivers the replay result: optional gap frame, the replayed events, then the held-back live events. */
+  finishReplay(events: readonly HubEvent[], gap: Uint8Array | undefined): void {
+    if (this.#closed) return;
+    this.#replayGap = gap;
+    const replay = events.filter((e) => this.matches(e));
+    const early = this.#early;
+    this.#host.counters.queuedBytes -= this.#earlyBytes;
+    this.#early = [];
+    this.#earlyBytes = 0;
+    // The newest id the replay covers: held-back or later live events up to it are duplicates.
+    const last = events.at(-1);
+    this.#floor = last?.id;
+    this.#replay = replay;
+    this.#replayPos = 0;
+    this.#replayState = replay.length > 0 || gap ? 'writing' : 'none';
+    for (const event of early) this.push(event, this.#init.encode(event));
+    this.#scheduleFlush();
+  }
+
+  /** Called by the adapter when the transport can take more bytes. */
+  drain(): void {
+    if (!this.#blocked || this.#closed) return;
+    this.#blocked = false;
+    this.flush();
+  }
+
+  /** @internal Writes everything queued as one chunk (or replay slices first). */
+  flush(): void {
+    this.#scheduled = false;
+    if (this.#closed || this.#blocked) return;
+    if (this.#replayState === 'writing' && !this.#writeReplay()) return;
+    const normalCount = this.#normal.length - this.#normalHead;
+    const frames = this.#high.length + normalCount;
+    if (frames === 0 && this.#missed === 0) return;
+    const parts: Uint8Array[] = [];
+    let total = this.#queuedBytes;
+    if (this.#missed > 0) {
+      const gap = gapFrame('overflow', { missed: this.#missed });
+      parts.push(gap);
+      total += gap.byteLength;
+      this.#missed = 0;
+    }
+    for (const f of this.#high) parts.push(f);
+    for (let i = this.#normalHead; i < this.#normal.length; i++) parts.push(this.#normal[i] as Uint8Array);
+    this.#host.counters.queuedBytes -= this.#queuedBytes;
+    this.#host.counters.delivered += frames;
+    this.#high = [];
+    this.#normal = [];
+    this.#normalHead = 0;
+    this.#queuedBytes = 0;
+    this.#write(parts.length === 1 ? (parts[0] as Uint8Array) : concat(parts, total));
+  }
+
+  /** Writes replay slices while the sink accepts them; true when the replay is fully written. */
+  #writeReplay(): boolean {
+    if (this.#replayGap) {
+      const gap = this.#replayGap;
+      this.#replayGap = undefined;
+      this.#write(gap);
+      if (this.#closed || this.#blocked) return false;
+    }
+    while (this.#replayPos < this.#replay.length) {
+      const parts: Uint8Array[] = [];
+      let total = 0;
+      while (this.#replayPos < this.#replay.length && total < REPLAY_SLICE_BYTES) {
+        const frame = this.#init.encode(this.#replay[this.#replayPos++] as HubEvent);
+        parts.push(frame);
+        total += frame.byteLength;
+      }
+      this.#host.counters.delivered += parts.length;
+      this.#write(parts.length === 1 ? (parts[0] as Uint8Array) : concat(parts, total));
+      if (this.#closed || this.#blocked) return false;
+    }
+    this.#replay = [];
+    this.#replayState = 'none';
+    return true;
+  }
+
+  #write(chunk: Uint8Array): void {
+    this.#wrote = true;
+    let ok: boolean;
+    try {
+      ok = this.#sink.write(chunk);
+    } catch {
+      this.close('error');
+      return;
+    }
+    if (!ok && !this.#closed) this.#blocked = true;
+  }
+
+  /** @internal Heartbeat tick: writes `frame` only if nothing was written since the previous tick. */
+  heartbeat(frame: Uint8Array): void {
+    if (this.#closed) return;
+    if (this.#wrote) {
+      this.#wrote = false;
+      return;
+    }
+    if (this.#blocked || this.#replayState !== 'none') return;
+    this.#write(frame);
+    this.#wrote = false;
+  }
+
+  /** Closes the connection and frees its queue. Idempotent. */
+  close(reason: CloseReason = 'server'): void {
+    if (this.#closed) return;
+    if (reason === 'lifetime' || reason === 'hub-closed') {
+      this.flush();
+      if (this.#closed) return;
+    }
+    this.#closed = true;
+    this.#host.counters.queuedBytes -= this.#queuedBytes + this.#earlyBytes;
+    this.#high = [];
+    this.#normal = [];
+    this.#early = [];
+    this.#replay = [];
+    this.#queuedBytes = 0;
+    this.#earlyBytes = 0;
+    this.#host.detach(this, reason);
+    try {
+      this.#sink.close();
+    } catch {
+      // The peer is gone already; nothing to end.
+    }
+    for (const listener of this.#onClose.splice(0)) listener(reason);
+  }
+}

@@ -1,0 +1,170 @@
+import { connect } from 'node:net';
+import { EventSource } from 'eventsource';
+import { afterEach, describe, expect, it } from 'vitest';
+import { handleSseRequest } from '../src/adapters/node.js';
+import type { ServerResponse } from 'node:http';
+import { createHub, type HubOptions } from '../src/hub.js';
+import type { Subscriber } from '../src/subscriber.js';
+import { listen, until } from './server.js';
+
+let cleanup: (() => unknown)[] = [];
+afterEach(async () => {
+  for (const f of cleanup.reverse()) await f();
+  cleanup = [];
+});
+
+async function serve(options: HubOptions = {}) {
+  const hub = createHub({ heartbeatIntervalMs: null, ...options });
+  const seen: { lastEventId?: string | string[] | undefined }[] = [];
+  const subscribers: Subscriber[] = [];
+  const responses: ServerResponse[] = [];
+  const server = await listen((req, res) => {
+    seen.push({ lastEventId: req.headers['last-event-id'] });
+    responses.push(res);
+    const url = new URL(req.url ?? '/', 'http://x');
+    const sub = handleSseRequest(hub, req, res, { channels: url.searchParams.getAll('channel') });
+    if (sub) subscribers.push(sub);
+  });
+  cleanup.push(() => server[Symbol.asyncDispose](), () => hub.close());
+  return { hub, url: `${server.url}/stream`, seen, subscribers, responses };
+}
+
+function open(url: string) {
+  const es = new EventSource(url);
+  cleanup.push(() => es.close());
+  const messages: { data: string; id: string }[] = [];
+  es.onmessage = (e) => messages.push({ data: e.data, id: e.lastEventId });
+  const opened = new Promise<void>((resolve, reject) => {
+    es.onopen = () => resolve();
+    setTimeout(() => reject(new Error('EventSource did not open in 5 s')), 5000);
+  });
+  return { es, messages, opened };
+}
+
+describe('node:http adapter', () => {
+  it('sends the SSE headers and no hop-by-hop headers of its own', async () => {
+    const { url } = await serve();
+    const res = await fetch(url);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
+    expect(res.headers.get('cache-control')).toBe('no-cache, no-transform');
+    expect(res.headers.get('x-accel-buffering')).toBe('no');
+    const reader = res.body?.getReader();
+    const first = await reader?.read();
+    expect(new TextDecoder().decode(first?.value)).toBe(': ok\nretry: 2000\n\n');
+    await reader?.cancel();
+  });
+
+  it('delivers to a real EventSource and deregisters on client disconnect', async () => {
+    const { hub, url } = await serve();
+    const client = open(url);
+    await client.opened;
+    await hub.publish({ data: 'one\ntwo' });
+    await until(() => client.messages.length === 1, 2000, 'the message');
+    expect(client.messages[0]?.data).toBe('one\ntwo');
+    expect(hub.stats().clients).toBe(1);
+    client.es.close();
+    await until(() => hub.stats().clients === 0, 2000, 'the registry to empty');
+    expect(hub.stats().queuedBytes).toBe(0);
+  });
+
+  it('reconnects with Last-Event-ID and receives exactly the missed events', async () => {
+    const { hub, url, seen, subscribers } = await serve({ retryMs: 50 });
+    const client = open(url);
+    await client.opened;
+    const sent = [];
+    for (const d of ['a', 'b', 'c']) sent.push(await hub.publish({ data: d }));
+    await until(() => client.messages.length === 3, 2000, 'a, b, c');
+    client.es.onerror = () => {
+      // The connection is down: what is published now must be replayed on reconnect.
+      if (sent.length === 3) for (const d of ['d', 'e', 'f']) void hub.publish({ data: d }).then((e) => sent.push(e));
+    };
+    subscribers[0]?.close('server'); // the server ends the response, as a deploy would
+    await until(() => client.messages.length >= 6, 3000, 'the replayed events');
+    await new Promise((r) => setTimeout(r, 100)); // and nothing twice
+    expect(client.messages.map((m) => m.data)).toEqual(['a', 'b', 'c', 'd', 'e', 'f']);
+    expect(client.messages.map((m) => m.id)).toEqual(sent.map((e) => e.id));
+    expect(seen[1]?.lastEventId).toBe(sent[2]?.id);
+  });
+
+  it('resumes from the lastEventId query parameter on a first request', async () => {
+    const { hub, url } = await serve();
+    const sent = [];
+    for (const d of ['a', 'b', 'c']) sent.push(await hub.publish({ data: d }));
+    const client = open(`${url}?lastEventId=${encodeURIComponent(sent[0]?.id ?? '')}`);
+    await until(() => client.messages.length === 2, 2000, 'the replay');
+    expect(client.messages.map((m) => m.data)).toEqual(['b', 'c']);
+  });
+
+  it('answers 503 with a message past the connection limit', async () => {
+    const { url } = await serve({ maxConnections: 1 });
+    const first = await fetch(url);
+    const second = await fetch(url);
+    expect(second.status).toBe(503);
+    expect(second.headers.get('retry-after')).toBe('5');
+    expect(second.headers.get('content-type')).toBe('text/plain; charset=utf-8');
+    expect(await second.text()).toMatch(/connection limit reached \(1\)/);
+    await first.body?.cancel();
+  });
+
+  it('a client that never reads does not delay the others, and its memory stays bounded', async () => {
+    const maxQueueBytes = 256 * 1024;
+    const { hub, url, responses } = await serve({ maxQueueBytes, flushThresholdBytes: 16 * 1024 });
+    const { port } = new URL(url);
+    const stalled = connect(Number(port), '127.0.0.1');
+    cleanup.push(() => stalled.destroy());
+    stalled.write(`GET /stream HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`);
+    stalled.pause(); // never reads a byte
+    const readers = [open(url), open(url), open(url)];
+    await Promise.all(readers.map((r) => r.opened));
+    await until(() => hub.stats().clients === 4, 2000, "four clients");
+    const total = 10_000;
+    const payload = 'x'.repeat(1000);
+    let maxBuffered = 0;
+    for (let i = 0; i < total; i += 100) {
+      for (let j = i; j < i + 100; j++) void hub.publish({ data: `${j} ${payload}` });
+      await new Promise((r) => setImmediate(r));
+      for (const res of responses) maxBuffered = Math.max(maxBuffered, res.writableLength);
+      expect(hub.stats().queuedBytes).toBeLessThanOrEqual(maxQueueBytes);
+    }
+    await until(() => readers.every((r) => r.messages.length === total), 20_000, 'every reader to get every event').catch((e) => {
+      console.error(readers.map((r) => r.messages.length), hub.stats());
+      throw e;
+    });
+    for (const r of readers) expect(r.messages.map((m) => Number(m.data.split(' ')[0]))).toEqual([...Array(total).keys()]);
+    const stats = hub.stats();
+    expect(stats.dropped).toBeGreaterThan(0); // only the stalled client lost frames (and got a gap event)
+    expect(stats.clients).toBe(4);
+    expect(maxBuffered).toBeLessThanOrEqual(maxQueueBytes + 32 * 1024);
+  });
+
+  it('works over HTTP/2 without hop-by-hop headers', async () => {
+    const http2 = await import('node:http2');
+    const hub = createHub({ heartbeatIntervalMs: null });
+    const server = http2.createServer((req, res) => handleSseRequest(hub, req, res));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const { port } = server.address() as import('node:net').AddressInfo;
+    const session = http2.connect(`http://127.0.0.1:${port}`);
+    cleanup.push(
+      () => new Promise((r) => server.close(r)),
+      () => session.destroy(),
+      () => hub.close(),
+    );
+    const req = session.request({ ':path': '/stream' });
+    const headers = await new Promise<Record<string, unknown>>((r) => req.on('response', r));
+    expect(headers[':status']).toBe(200);
+    expect(headers['content-type']).toBe('text/event-stream; charset=utf-8');
+    expect(headers.connection).toBeUndefined();
+    expect(headers['transfer-encoding']).toBeUndefined();
+    let body = '';
+    req.setEncoding('utf8');
+    req.on('data', (d: string) => {
+      body += d;
+    });
+    const e = await hub.publish({ data: 'over h2' });
+    await until(() => body.includes('over h2'), 2000, 'the event over h2');
+    expect(body).toBe(`: ok\nretry: 2000\n\nid: ${e.id}\ndata: over h2\n\n`);
+    req.close();
+    await until(() => hub.stats().clients === 0, 2000, 'the h2 stream to deregister');
+  });
+});
