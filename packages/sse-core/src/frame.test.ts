@@ -1,5 +1,5 @@
-import fc from 'fast-check';
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { SseError } from './errors.js';
 import { formatComment, formatEvent, formatRetry } from './frame.js';

@@ -18,7 +18,10 @@ const MAX_LAST_EVENT_ID_LENGTH = 256;
  * The id to resume after: the `Last-Event-ID` header wins (the browser sets it on reconnect), then the
  * `lastEventId` query parameter. Empty or oversized values count as absent.
  */
-export function resolveLastEventId(header: string | null | undefined, query: string | null | undefined): string | undefined {
+export function resolveLastEventId(
+  header: string | null | undefined,
+  query: string | null | undefined,
+): string | undefined {
   for (const value of [header, query]) {
     if (value && value.length <= MAX_LAST_EVENT_ID_LENGTH) return value;
   }

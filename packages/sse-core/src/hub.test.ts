@@ -41,7 +41,9 @@ describe('fan-out', () => {
     const a = await hub.publish({ data: 'hello' });
     const b = await hub.publish({ data: 'line1\nline2', type: 'update' });
     await tick();
-    expect(sink.text).toBe(`${PREAMBLE}id: ${a.id}\ndata: hello\n\nid: ${b.id}\nevent: update\ndata: line1\ndata: line2\n\n`);
+    expect(sink.text).toBe(
+      `${PREAMBLE}id: ${a.id}\ndata: hello\n\nid: ${b.id}\nevent: update\ndata: line1\ndata: line2\n\n`,
+    );
   });
 
   it('serializes each event once per format, however many subscribers', async () => {

@@ -101,14 +101,20 @@ const FORBIDDEN = /[\r\n\0]/;
 
 function checkName(kind: string, value: string): void {
   if (value.length === 0 || value.length > 256 || FORBIDDEN.test(value)) {
-    throw new SseError('invalid_field', `${kind} must be 1-256 characters without CR, LF or NUL (got ${JSON.stringify(value)})`);
+    throw new SseError(
+      'invalid_field',
+      `${kind} must be 1-256 characters without CR, LF or NUL (got ${JSON.stringify(value)})`,
+    );
   }
 }
 
 function positive(name: string, value: number | null | undefined, allowZero = false): void {
   if (value === null || value === undefined) return;
   if (!Number.isFinite(value) || value < 0 || (!allowZero && value === 0)) {
-    throw new SseError('invalid_option', `${name} must be a ${allowZero ? 'non-negative' : 'positive'} number (got ${value})`);
+    throw new SseError(
+      'invalid_option',
+      `${name} must be a ${allowZero ? 'non-negative' : 'positive'} number (got ${value})`,
+    );
   }
 }
 
@@ -163,8 +169,10 @@ export function createHub(options: HubOptions = {}): Hub {
     for (const sub of batch) sub.flush();
   };
 
-  const encodeWith = (formatter: EventFormatter) => (event: HubEvent): Uint8Array =>
-    encodeFrame(formatEvent({ id: event.id, ...formatter(event) }));
+  const encodeWith =
+    (formatter: EventFormatter) =>
+    (event: HubEvent): Uint8Array =>
+      encodeFrame(formatEvent({ id: event.id, ...formatter(event) }));
   const encoders = new Map([...formatters].map(([name, f]) => [name, encodeWith(f)] as const));
 
   const preamble = encodeFrame(`: ok\n${retryMs === null ? '' : formatRetry(retryMs).slice(0, -1)}\n`);
@@ -174,7 +182,9 @@ export function createHub(options: HubOptions = {}): Hub {
       ? undefined
       : createSharedTimer(heartbeatMs, () => {
           const frame = options.ping
-            ? encodeFrame(formatEvent({ event: PING_EVENT, data: JSON.stringify({ timestamp: new Date().toISOString() }) }))
+            ? encodeFrame(
+                formatEvent({ event: PING_EVENT, data: JSON.stringify({ timestamp: new Date().toISOString() }) }),
+              )
             : keepAlive;
           for (const sub of all) sub.heartbeat(frame);
         });
@@ -221,7 +231,10 @@ export function createHub(options: HubOptions = {}): Hub {
     let defaultFrame: Uint8Array | undefined;
     let frames: Map<string, Uint8Array | null> | undefined;
     const frameFor = (format: string): Uint8Array | null => {
-      if (format === DEFAULT_FORMAT) return (defaultFrame ??= (encoders.get(DEFAULT_FORMAT) as (e: HubEvent) => Uint8Array)(event));
+      if (format === DEFAULT_FORMAT) {
+        defaultFrame ??= (encoders.get(DEFAULT_FORMAT) as (e: HubEvent) => Uint8Array)(event);
+        return defaultFrame;
+      }
       frames ??= new Map();
       let frame = frames.get(format);
       if (frame === undefined) {
@@ -288,7 +301,10 @@ export function createHub(options: HubOptions = {}): Hub {
       else
         for (const ch of channels) {
           let set = byChannel.get(ch);
-          if (set === undefined) byChannel.set(ch, (set = new Set()));
+          if (set === undefined) {
+            set = new Set();
+            byChannel.set(ch, set);
+          }
           set.add(sub);
         }
       heartbeat?.ensure();
@@ -306,8 +322,7 @@ export function createHub(options: HubOptions = {}): Hub {
             ? bus.after(lastEventId)
             : bus.latest(replay as number).then((events) => ({ events, gap: undefined }));
         pending.then(
-          ({ events, gap }) =>
-            sub.finishReplay(events, gap === undefined ? undefined : gapFrame(gap, { lastEventId })),
+          ({ events, gap }) => sub.finishReplay(events, gap === undefined ? undefined : gapFrame(gap, { lastEventId })),
           (error: unknown) => {
             onError(error);
             sub.close('error');
@@ -335,4 +350,3 @@ export function createHub(options: HubOptions = {}): Hub {
     },
   };
 }
-

@@ -1,14 +1,15 @@
-export { createSseResponse, DEFAULT_STREAM_HIGH_WATER_MARK } from './adapters/fetch.js';
 export type { SseResponseOptions } from './adapters/fetch.js';
+export { createSseResponse, DEFAULT_STREAM_HIGH_WATER_MARK } from './adapters/fetch.js';
 export type { Bus, BusListener, GapReason, History, ReplayResult } from './bus.js';
-export { SseError } from './errors.js';
 export type { SseErrorCode } from './errors.js';
-export { DEFAULT_CHANNEL, DEFAULT_TYPE, GAP_EVENT, PING_EVENT } from './event.js';
+export { SseError } from './errors.js';
 export type { HubEvent, Priority, PublishInput } from './event.js';
-export { encodeFrame, formatComment, formatEvent, formatRetry } from './frame.js';
+export { DEFAULT_CHANNEL, DEFAULT_TYPE, GAP_EVENT, PING_EVENT } from './event.js';
 export type { SseEventFields } from './frame.js';
+export { encodeFrame, formatComment, formatEvent, formatRetry } from './frame.js';
 export { LAST_EVENT_ID_PARAM, resolveLastEventId, SSE_HEADERS } from './headers.js';
 export { DEFAULT_HEARTBEAT_INTERVAL_MS } from './heartbeat.js';
+export type { EventFormatter, Hub, HubOptions, HubStats, SubscribeOptions } from './hub.js';
 export {
   createHub,
   DEFAULT_FLUSH_THRESHOLD_BYTES,
@@ -18,10 +19,9 @@ export {
   DEFAULT_MAX_QUEUE_BYTES,
   DEFAULT_RETRY_MS,
 } from './hub.js';
-export type { EventFormatter, Hub, HubOptions, HubStats, SubscribeOptions } from './hub.js';
-export { createMemoryBus, DEFAULT_HISTORY_MAX_BYTES, DEFAULT_HISTORY_MAX_EVENTS } from './memoryBus.js';
 export type { MemoryBusOptions, MemoryBusStats } from './memoryBus.js';
+export { createMemoryBus, DEFAULT_HISTORY_MAX_BYTES, DEFAULT_HISTORY_MAX_EVENTS } from './memoryBus.js';
 export type { SseSink } from './sink.js';
 export { compareStreamIds, createStreamIdGenerator, parseStreamId } from './streamId.js';
-export { Subscriber } from './subscriber.js';
 export type { CloseReason, OverflowPolicy } from './subscriber.js';
+export { Subscriber } from './subscriber.js';

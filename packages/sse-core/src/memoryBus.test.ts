@@ -8,7 +8,8 @@ describe('stream ids', () => {
     const next = createStreamIdGenerator(() => times.shift() ?? 7);
     const ids = Array.from({ length: 6 }, next);
     expect(ids).toEqual(['5-0', '5-1', '5-2', '5-3', '7-0', '7-1']);
-    for (let i = 1; i < ids.length; i++) expect(compareStreamIds(ids[i - 1] as string, ids[i] as string)).toBeLessThan(0);
+    for (let i = 1; i < ids.length; i++)
+      expect(compareStreamIds(ids[i - 1] as string, ids[i] as string)).toBeLessThan(0);
   });
 
   it('parse only their own shape and order garbage first', () => {

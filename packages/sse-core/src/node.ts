@@ -1,2 +1,2 @@
-export { handleSseRequest } from './adapters/node.js';
 export type { NodeSseOptions } from './adapters/node.js';
+export { handleSseRequest } from './adapters/node.js';

@@ -1,8 +1,8 @@
+import type { ServerResponse } from 'node:http';
 import { connect } from 'node:net';
 import { EventSource } from 'eventsource';
 import { afterEach, describe, expect, it } from 'vitest';
 import { handleSseRequest } from '../src/adapters/node.js';
-import type { ServerResponse } from 'node:http';
 import { createHub, type HubOptions } from '../src/hub.js';
 import type { Subscriber } from '../src/subscriber.js';
 import { listen, until } from './server.js';
@@ -25,7 +25,10 @@ async function serve(options: HubOptions = {}) {
     const sub = handleSseRequest(hub, req, res, { channels: url.searchParams.getAll('channel') });
     if (sub) subscribers.push(sub);
   });
-  cleanup.push(() => server[Symbol.asyncDispose](), () => hub.close());
+  cleanup.push(
+    () => server[Symbol.asyncDispose](),
+    () => hub.close(),
+  );
   return { hub, url: `${server.url}/stream`, seen, subscribers, responses };
 }
 
@@ -117,7 +120,7 @@ describe('node:http adapter', () => {
     stalled.pause(); // never reads a byte
     const readers = [open(url), open(url), open(url)];
     await Promise.all(readers.map((r) => r.opened));
-    await until(() => hub.stats().clients === 4, 2000, "four clients");
+    await until(() => hub.stats().clients === 4, 2000, 'four clients');
     const total = 10_000;
     const payload = 'x'.repeat(1000);
     let maxBuffered = 0;
@@ -127,11 +130,19 @@ describe('node:http adapter', () => {
       for (const res of responses) maxBuffered = Math.max(maxBuffered, res.writableLength);
       expect(hub.stats().queuedBytes).toBeLessThanOrEqual(maxQueueBytes);
     }
-    await until(() => readers.every((r) => r.messages.length === total), 20_000, 'every reader to get every event').catch((e) => {
-      console.error(readers.map((r) => r.messages.length), hub.stats());
+    await until(
+      () => readers.every((r) => r.messages.length === total),
+      20_000,
+      'every reader to get every event',
+    ).catch((e) => {
+      console.error(
+        readers.map((r) => r.messages.length),
+        hub.stats(),
+      );
       throw e;
     });
-    for (const r of readers) expect(r.messages.map((m) => Number(m.data.split(' ')[0]))).toEqual([...Array(total).keys()]);
+    for (const r of readers)
+      expect(r.messages.map((m) => Number(m.data.split(' ')[0]))).toEqual([...Array(total).keys()]);
     const stats = hub.stats();
     expect(stats.dropped).toBeGreaterThan(0); // only the stalled client lost frames (and got a gap event)
     expect(stats.clients).toBe(4);

@@ -57,7 +57,10 @@ export function createSseResponse(hub: Hub, request: Request, options: SseRespon
   };
   const lastEventId =
     options.lastEventId ??
-    resolveLastEventId(request.headers.get('last-event-id'), new URL(request.url).searchParams.get(LAST_EVENT_ID_PARAM));
+    resolveLastEventId(
+      request.headers.get('last-event-id'),
+      new URL(request.url).searchParams.get(LAST_EVENT_ID_PARAM),
+    );
   try {
     subscriber = hub.subscribe(sink, { ...options, lastEventId });
   } catch (error) {
