@@ -72,8 +72,25 @@ export function formatRetry(retryMs: number): string {
 }
 
 const encoder = new TextEncoder();
+// On Node, frames are Buffers (a Uint8Array subclass): sockets take them without a per-write conversion.
+const NodeBuffer = (globalThis as { Buffer?: { from(s: string, e: 'utf8'): Uint8Array } }).Buffer;
 
 /** UTF-8 bytes of a frame string. */
 export function encodeFrame(text: string): Uint8Array {
-  return encoder.encode(text);
+  return NodeBuffer ? NodeBuffer.from(text, 'utf8') : encoder.encode(text);
+}
+
+const NodeConcat = (globalThis as { Buffer?: { concat(list: readonly Uint8Array[], total: number): Uint8Array } })
+  .Buffer;
+
+/** Joins frames into one chunk of `total` bytes (a Buffer on Node). */
+export function concatFrames(parts: readonly Uint8Array[], total: number): Uint8Array {
+  if (NodeConcat) return NodeConcat.concat(parts, total);
+  const out = new Uint8Array(total);
+  let offset = 0;
+  for (const p of parts) {
+    out.set(p, offset);
+    offset += p.byteLength;
+  }
+  return out;
 }

@@ -1,6 +1,6 @@
 import type { GapReason } from './bus.js';
 import { DEFAULT_TYPE, GAP_EVENT, type HubEvent } from './event.js';
-import { encodeFrame, formatEvent } from './frame.js';
+import { concatFrames, encodeFrame, formatEvent } from './frame.js';
 import type { SseSink } from './sink.js';
 
 /** What happens when a subscriber's queue exceeds its byte budget. */
@@ -39,16 +39,6 @@ const REPLAY_SLICE_BYTES = 64 * 1024;
 /** Frame of the gap signal. Not given an `id`, so the client's last event id is unchanged. */
 export function gapFrame(reason: GapReason | 'overflow', detail: Record<string, unknown>): Uint8Array {
   return encodeFrame(formatEvent({ event: GAP_EVENT, data: JSON.stringify({ reason, ...detail }) }));
-}
-
-function concat(parts: readonly Uint8Array[], total: number): Uint8Array {
-  const out = new Uint8Array(total);
-  let offset = 0;
-  for (const p of parts) {
-    out.set(p, offset);
-    offset += p.byteLength;
-  }
-  return out;
 }
 
 /**
@@ -245,6 +235,18 @@ export class Subscriber {
     const normalCount = this.#normal.length - this.#normalHead;
     const frames = this.#high.length + normalCount;
     if (frames === 0 && this.#missed === 0) return;
+    if (frames === 1 && this.#missed === 0) {
+      // Steady state at low rates: one frame, shared by every subscriber, written as is.
+      const only = (this.#high.length === 1 ? this.#high[0] : this.#normal[this.#normalHead]) as Uint8Array;
+      this.#host.counters.queuedBytes -= this.#queuedBytes;
+      this.#host.counters.delivered++;
+      this.#high.length = 0;
+      this.#normal.length = 0;
+      this.#normalHead = 0;
+      this.#queuedBytes = 0;
+      this.#write(only);
+      return;
+    }
     const parts: Uint8Array[] = [];
     let total = this.#queuedBytes;
     if (this.#missed > 0) {
@@ -261,7 +263,7 @@ export class Subscriber {
     this.#normal = [];
     this.#normalHead = 0;
     this.#queuedBytes = 0;
-    this.#write(parts.length === 1 ? (parts[0] as Uint8Array) : concat(parts, total));
+    this.#write(parts.length === 1 ? (parts[0] as Uint8Array) : concatFrames(parts, total));
   }
 
   /** Writes replay slices while the sink accepts them; true when the replay is fully written. */
@@ -281,7 +283,7 @@ export class Subscriber {
         total += frame.byteLength;
       }
       this.#host.counters.delivered += parts.length;
-      this.#write(parts.length === 1 ? (parts[0] as Uint8Array) : concat(parts, total));
+      this.#write(parts.length === 1 ? (parts[0] as Uint8Array) : concatFrames(parts, total));
       if (this.#closed || this.#blocked) return false;
     }
     this.#replay = [];

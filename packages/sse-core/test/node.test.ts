@@ -58,6 +58,20 @@ describe('node:http adapter', () => {
     await reader?.cancel();
   });
 
+  it('uses a close-delimited HTTP/1.1 body by default, chunked on request', async () => {
+    const { url } = await serve();
+    const plain = await fetch(url);
+    expect(plain.headers.get('transfer-encoding')).toBeNull();
+    expect(plain.headers.get('connection')).toBe('close');
+    await plain.body?.cancel();
+    const hub = createHub({ heartbeatIntervalMs: null });
+    await using server = await listen((req, res) => handleSseRequest(hub, req, res, { chunked: true }));
+    const chunked = await fetch(server.url);
+    expect(chunked.headers.get('transfer-encoding')).toBe('chunked');
+    await chunked.body?.cancel();
+    await hub.close();
+  });
+
   it('delivers to a real EventSource and deregisters on client disconnect', async () => {
     const { hub, url } = await serve();
     const client = open(url);

@@ -10,6 +10,13 @@ import type { Subscriber } from '../subscriber.js';
 export interface NodeSseOptions extends SubscribeOptions {
   /** Extra response headers (for example CORS). */
   headers?: Record<string, string>;
+  /**
+   * HTTP/1.1 body framing. Default `false`: the body ends when the connection closes (RFC 9112 §6.3),
+   * so each flush is one socket write instead of chunked encoding's four (size, CRLF, data, CRLF).
+   * Node then sends `Connection: close`, which costs nothing for a stream that lives until the close.
+   * Set `true` if something in front of the server insists on chunked responses. Ignored for HTTP/2.
+   */
+  chunked?: boolean;
 }
 
 type AnyRequest = IncomingMessage | Http2ServerRequest;
@@ -44,6 +51,7 @@ export function handleSseRequest(
     );
   const headers = { ...SSE_HEADERS, ...options.headers };
   // setHeader, not writeHead: nothing is sent until the subscriber's first write, so a refusal can still answer 503.
+  if (req.httpVersionMajor === 1 && options.chunked !== true) response.useChunkedEncodingByDefault = false;
   response.statusCode = 200;
   for (const [name, value] of Object.entries(headers)) response.setHeader(name, value);
   let subscriber: Subscriber;
