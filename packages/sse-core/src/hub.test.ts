@@ -61,6 +61,18 @@ describe('fan-out', () => {
     expect(sinks[1]?.events().map((e) => e.data)).toEqual(['{"d":"x"}']);
   });
 
+  it('reports how many subscribers each event was queued to', async () => {
+    const reached: number[] = [];
+    const hub = makeHub({ onFanout: (_e, n) => reached.push(n) });
+    hub.subscribe(new RecordingSink(), { channels: ['a'] });
+    hub.subscribe(new RecordingSink(), { types: ['t'] });
+    hub.subscribe(new RecordingSink());
+    await hub.publish({ data: '1', channel: 'a' });
+    await hub.publish({ data: '2', channel: 'b', type: 't' });
+    await hub.publish({ data: '3', channel: 'b' });
+    expect(reached).toEqual([2, 2, 1]);
+  });
+
   it('coalesces the frames of one tick into one write per subscriber', async () => {
     const hub = makeHub();
     const sink = new RecordingSink();

@@ -47,6 +47,8 @@ export interface HubOptions {
   formats?: Record<string, EventFormatter>;
   /** Queued bytes past which a subscriber is flushed immediately. Default {@link DEFAULT_FLUSH_THRESHOLD_BYTES}. */
   flushThresholdBytes?: number;
+  /** Called after each event's fan-out on this instance with the number of subscribers it was queued to. */
+  onFanout?: (event: HubEvent, subscribers: number) => void;
   /** Receives errors the hub cannot hand to a caller (a formatter that throws, a failed replay). Default: `console.error` (stderr). */
   onError?: (error: unknown) => void;
 }
@@ -225,7 +227,10 @@ export function createHub(options: HubOptions = {}): Hub {
   function deliver(event: HubEvent): void {
     counters.published++;
     const scoped = byChannel.get(event.channel);
-    if (unfiltered.size === 0 && scoped === undefined) return;
+    if (unfiltered.size === 0 && scoped === undefined) {
+      options.onFanout?.(event, 0);
+      return;
+    }
     const type = event.type ?? DEFAULT_TYPE;
     // Serialize once per format, lazily: most events meet one format only.
     let defaultFrame: Uint8Array | undefined;
@@ -248,15 +253,19 @@ export function createHub(options: HubOptions = {}): Hub {
       }
       return frame;
     };
+    let reached = 0;
     const visit = (set: Set<Subscriber>): void => {
       for (const sub of set) {
         if (sub.types !== null && !sub.types.has(type)) continue;
         const frame = frameFor(sub.format);
-        if (frame !== null) sub.push(event, frame);
+        if (frame === null) continue;
+        sub.push(event, frame);
+        reached++;
       }
     };
     visit(unfiltered);
     if (scoped !== undefined) visit(scoped);
+    options.onFanout?.(event, reached);
   }
   const unlisten = bus.listen(deliver);
 

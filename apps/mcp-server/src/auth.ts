@@ -1,0 +1,72 @@
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+
+/** Name of the session cookie that lets an `EventSource` authenticate without a token in the URL. */
+export const SESSION_COOKIE = 'webstream_session';
+/** Lifetime of a session cookie. */
+export const SESSION_TTL_MS = 12 * 60 * 60 * 1000;
+/** Lifetime of a single-use subscribe ticket. */
+export const TICKET_TTL_MS = 60_000;
+const MAX_TICKETS = 10_000;
+
+/** How a request proved who it is. */
+export type Credential = 'bearer' | 'cookie' | 'ticket';
+
+/** Token auth: bearer header, HMAC-signed session cookie, or a short-lived single-use ticket. */
+export interface Auth {
+  readonly enabled: boolean;
+  checkBearer(header: string | undefined): boolean;
+  /** A cookie value `<expiry>.<hmac>`, valid for {@link SESSION_TTL_MS}. */
+  issueSession(): { value: string; maxAgeSeconds: number };
+  checkSession(value: string | undefined): boolean;
+  issueTicket(): { ticket: string; expiresInMs: number };
+  /** Consumes the ticket (single use). */
+  redeemTicket(ticket: string | undefined): boolean;
+}
+
+const digest = (s: string) => createHash('sha256').update(s).digest();
+
+function safeEqual(a: string, b: string): boolean {
+  return timingSafeEqual(digest(a), digest(b));
+}
+
+export function createAuth(token: string | undefined, now: () => number = Date.now): Auth {
+  const key = token === undefined ? undefined : createHash('sha256').update(`webstream-session:${token}`).digest();
+  const tickets = new Map<string, number>();
+  const sign = (expiry: string) =>
+    createHmac('sha256', key as Buffer)
+      .update(expiry)
+      .digest('base64url');
+  return {
+    enabled: token !== undefined,
+    checkBearer(header) {
+      if (token === undefined) return true;
+      const match = /^Bearer\s+(.+)$/i.exec(header ?? '');
+      return match !== null && safeEqual(match[1] as string, token);
+    },
+    issueSession() {
+      const expiry = String(now() + SESSION_TTL_MS);
+      return { value: `${expiry}.${sign(expiry)}`, maxAgeSeconds: SESSION_TTL_MS / 1000 };
+    },
+    checkSession(value) {
+      if (token === undefined) return true;
+      if (!value) return false;
+      const [expiry, mac] = value.split('.');
+      if (!expiry || !mac || !/^\d+$/.test(expiry) || Number(expiry) < now()) return false;
+      return safeEqual(mac, sign(expiry));
+    },
+    issueTicket() {
+      const t = now();
+      for (const [k, exp] of tickets) if (exp < t || tickets.size >= MAX_TICKETS) tickets.delete(k);
+      const ticket = randomBytes(24).toString('base64url');
+      tickets.set(ticket, t + TICKET_TTL_MS);
+      return { ticket, expiresInMs: TICKET_TTL_MS };
+    },
+    redeemTicket(ticket) {
+      if (!ticket) return false;
+      const exp = tickets.get(ticket);
+      if (exp === undefined) return false;
+      tickets.delete(ticket);
+      return exp >= now();
+    },
+  };
+}

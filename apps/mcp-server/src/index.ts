@@ -1,0 +1,14 @@
+export type { AppDeps } from './app.js';
+export { createApp } from './app.js';
+export type { Config, ConfigInput, ParseResult } from './config.js';
+export { ConfigSchema, describeConfig, parseConfig } from './config.js';
+export type { WebstreamErrorCode } from './errors.js';
+export { WebstreamError } from './errors.js';
+export type { Logger, LogLevel } from './logger.js';
+export { createLogger } from './logger.js';
+export type { McpDeps } from './mcp.js';
+export { createMcpServer } from './mcp.js';
+export type { RunningServer } from './server.js';
+export { startServer } from './server.js';
+export type { MessageStatus, PushResult, StreamFormat, StreamService, StreamStatus } from './streamService.js';
+export { createStreamService, toStreamMessage } from './streamService.js';

@@ -1,0 +1,161 @@
+import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import {
+  ChannelSchema,
+  MAX_MESSAGE_LENGTH,
+  MessagePrioritySchema,
+  MessageTypeSchema,
+  PushInputSchema,
+} from '@ws/events';
+import { z } from 'zod';
+import type { StreamService } from './streamService.js';
+
+/** What {@link createMcpServer} needs. */
+export interface McpDeps {
+  service: StreamService;
+  version?: string;
+  /** Where clients connect, for the tool descriptions (e.g. http://127.0.0.1:8000). */
+  publicUrl?: string;
+}
+
+const ok = (structured: Record<string, unknown>, text?: string): CallToolResult => ({
+  content: [{ type: 'text', text: text ?? JSON.stringify(structured) }],
+  structuredContent: structured,
+});
+
+const fail = (message: string): CallToolResult => ({ content: [{ type: 'text', text: message }], isError: true });
+
+const PushResultShape = {
+  id: z.string().describe('Event id; clients resume after it with Last-Event-ID'),
+  timestamp: z.string().describe('ISO-8601 UTC time the server accepted the message'),
+  channel: z.string(),
+  type: MessageTypeSchema,
+  priority: MessagePrioritySchema,
+  clients: z.number().int().describe('Connected clients the message was sent to'),
+};
+
+const StatusShape = {
+  clients: z.number().int(),
+  channels: z.record(z.string(), z.number().int()).describe('Clients per channel filter; * = clients of every channel'),
+  published: z.number().int(),
+  delivered: z.number().int(),
+  dropped: z.number().int(),
+  evicted: z.number().int(),
+  queuedBytes: z.number().int(),
+  uptimeSeconds: z.number().int(),
+  historySize: z.number().int(),
+};
+
+const MessageShape = z.object({
+  id: z.string(),
+  timestamp: z.string(),
+  channel: z.string(),
+  type: MessageTypeSchema,
+  priority: MessagePrioritySchema,
+  message: z.string().optional(),
+  data: z.unknown().optional(),
+});
+
+/** Builds the MCP server (tools over any transport: stdio now, Streamable HTTP later). */
+export function createMcpServer(deps: McpDeps): McpServer {
+  const { service } = deps;
+  const where = deps.publicUrl ? ` Web clients listen at ${deps.publicUrl}/stream.` : '';
+  const server = new McpServer(
+    { name: 'webstream', version: deps.version ?? '0.0.0' },
+    {
+      capabilities: { tools: {} },
+      instructions: `Push real-time messages to web pages connected over Server-Sent Events.${where}`,
+    },
+  );
+
+  server.registerTool(
+    'push_stream',
+    {
+      title: 'Push a message to the live stream',
+      description: `Send a message to every web client connected to the stream (or to one channel). Returns the event id, timestamp and how many clients it reached.${where}`,
+      inputSchema: {
+        message: z
+          .string()
+          .min(1, 'message must not be empty')
+          .max(MAX_MESSAGE_LENGTH)
+          .describe('The text to show; several lines are fine'),
+        type: MessageTypeSchema.optional().describe('info (default), warning, error, success or custom'),
+        channel: ChannelSchema.optional().describe(
+          'Channel name (default "default"); clients may subscribe to channels',
+        ),
+        data: z.unknown().optional().describe('Optional structured JSON payload delivered with the message'),
+        priority: MessagePrioritySchema.optional().describe(
+          'low, normal (default) or high; high is never dropped for slow clients',
+        ),
+      },
+      outputSchema: PushResultShape,
+      annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
+    },
+    async (args) => {
+      const input = PushInputSchema.safeParse(args);
+      if (!input.success) {
+        return fail(
+          `invalid push_stream arguments: ${input.error.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; ')}`,
+        );
+      }
+      try {
+        const result = await service.push(input.data);
+        return ok(
+          { ...result },
+          `Pushed message ${result.id} to ${result.clients} client(s) on channel "${result.channel}" at ${result.timestamp}.`,
+        );
+      } catch (error) {
+        return fail(`message not accepted: ${(error as Error).message}`);
+      }
+    },
+  );
+
+  server.registerTool(
+    'stream_status',
+    {
+      title: 'Stream status',
+      description: 'Connected clients (total and per channel), events published, delivered and dropped, and uptime.',
+      inputSchema: {},
+      outputSchema: StatusShape,
+      annotations: { readOnlyHint: true, openWorldHint: false },
+    },
+    async () => {
+      const status = service.status();
+      return ok({ ...status });
+    },
+  );
+
+  server.registerTool(
+    'stream_history',
+    {
+      title: 'Recent messages',
+      description: 'The most recent messages pushed to the stream, oldest first, optionally for one channel.',
+      inputSchema: {
+        channel: ChannelSchema.optional().describe('Only this channel'),
+        limit: z.number().int().min(1).max(100).optional().describe('How many (1-100, default 20)'),
+      },
+      outputSchema: { messages: z.array(MessageShape) },
+      annotations: { readOnlyHint: true, openWorldHint: false },
+    },
+    async ({ channel, limit }) => ok({ messages: await service.history({ channel, limit }) }),
+  );
+
+  server.registerTool(
+    'message_status',
+    {
+      title: 'Delivery and acknowledgements of a message',
+      description: 'How many clients a pushed message reached and how many acknowledged it (POST /api/ack).',
+      inputSchema: { id: z.string().min(1).describe('The id push_stream returned') },
+      outputSchema: { id: z.string(), reached: z.number().int(), acknowledged: z.number().int() },
+      annotations: { readOnlyHint: true, openWorldHint: false },
+    },
+    async ({ id }) => {
+      const status = service.messageStatus(id);
+      return status
+        ? ok({ ...status })
+        : fail(`no message ${id} in the delivery records (too old, or never published)`);
+    },
+  );
+
+  return server;
+}

@@ -1,0 +1,76 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createAdaptorServer } from '@hono/node-server';
+import type { Hono } from 'hono';
+import { createApp } from './app.js';
+import type { Config } from './config.js';
+import { WebstreamError } from './errors.js';
+import type { Logger } from './logger.js';
+import { createStreamService, type StreamService } from './streamService.js';
+
+/** A running server. */
+export interface RunningServer {
+  url: string;
+  port: number;
+  service: StreamService;
+  app: Hono;
+  server: Server;
+  /** Ends every stream (flushing queues), stops listening. */
+  close(): Promise<void>;
+}
+
+/** Starts the HTTP server. Rejects with `port_in_use` (naming the port and the flag) if the port is taken. */
+export async function startServer(config: Config, logger: Logger, version = '0.0.0'): Promise<RunningServer> {
+  const service = createStreamService({
+    historySize: config.historySize,
+    hub: {
+      maxConnections: config.maxConnections,
+      heartbeatIntervalMs: config.heartbeatMs,
+      maxQueueBytes: config.maxQueueBytes,
+      onError: (error) => logger.error('hub error', { error: String(error) }),
+    },
+  });
+  const app = createApp({ config, service, logger, version });
+  // overrideGlobalObjects: false keeps the platform Response, so the /stream route's "already sent"
+  // marker is honoured (node-server's lightweight Response takes a path that ignores it).
+  const server = createAdaptorServer({ fetch: app.fetch, overrideGlobalObjects: false }) as Server;
+  // SSE responses live long; the request timeout must not cut them (it only bounds receiving the request).
+  server.requestTimeout = 60_000;
+  server.headersTimeout = 30_000;
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(config.port, config.host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  } catch (error) {
+    await service.close();
+    const e = error as NodeJS.ErrnoException;
+    if (e.code === 'EADDRINUSE') {
+      throw new WebstreamError(
+        'port_in_use',
+        `port ${config.port} on ${config.host} is already in use (is another webstream running?); choose another with --port <n> or WEBSTREAM_PORT`,
+        { cause: error },
+      );
+    }
+    throw new WebstreamError('listen_failed', `cannot listen on ${config.host}:${config.port}: ${e.message}`, {
+      cause: error,
+    });
+  }
+  const { port } = server.address() as AddressInfo;
+  const hostForUrl = config.host.includes(':') ? `[${config.host}]` : config.host;
+  return {
+    url: `http://${hostForUrl}:${port}`,
+    port,
+    service,
+    app: app as unknown as Hono,
+    server,
+    async close() {
+      await service.close();
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}

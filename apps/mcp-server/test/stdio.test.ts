@@ -1,0 +1,156 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { listen, post, until } from './helpers.js';
+
+// The built binary (the root test command builds first), exactly as a desktop client runs it.
+const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+
+let cleanup: (() => Promise<unknown> | unknown)[] = [];
+afterEach(async () => {
+  for (const f of cleanup.reverse()) await f();
+  cleanup = [];
+});
+
+/** Spawns `webstream --stdio --port 0` through the SDK's stdio transport; resolves with the client and the HTTP URL. */
+async function spawnWebstream(args: string[] = []) {
+  const transport = new StdioClientTransport({
+    command: process.execPath,
+    args: [CLI, '--stdio', '--port', '0', ...args],
+    stderr: 'pipe',
+  });
+  let stderr = '';
+  transport.stderr?.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  const client = new Client({ name: 'webstream-test', version: '1.0.0' });
+  await client.connect(transport);
+  cleanup.push(() => client.close());
+  await until(() => /listening on (http:\/\/\S+)/.test(stderr), 5000, 'the listening line on stderr');
+  const url = (/listening on (http:\/\/\S+)/.exec(stderr) as RegExpExecArray)[1] as string;
+  return { client, url, stderr: () => stderr };
+}
+
+describe('webstream --stdio with the official MCP SDK client', () => {
+  it('lists the tools with names clients accept', async () => {
+    const { client } = await spawnWebstream();
+    const { tools } = await client.listTools();
+    expect(tools.map((t) => t.name).sort()).toEqual([
+      'message_status',
+      'push_stream',
+      'stream_history',
+      'stream_status',
+    ]);
+    for (const tool of tools) expect(tool.name).toMatch(/^[a-zA-Z0-9_-]{1,128}$/);
+    const push = tools.find((t) => t.name === 'push_stream');
+    expect(push?.inputSchema.required).toEqual(['message']);
+    expect(push?.outputSchema).toBeDefined();
+  });
+
+  it('push_stream reaches a real EventSource on /stream with the seed frame, and returns a structured result', async () => {
+    const { client, url } = await spawnWebstream();
+    using browser = listen(`${url}/stream`);
+    await browser.opened;
+    const result = await client.callTool({
+      name: 'push_stream',
+      arguments: { message: 'Processing record 1000/5000' },
+    });
+    expect(result.isError).toBeFalsy();
+    const out = result.structuredContent as { id: string; timestamp: string; clients: number; channel: string };
+    expect(out).toMatchObject({ clients: 1, channel: 'default', type: 'info', priority: 'normal' });
+    expect((result.content as { text: string }[])[0]?.text).toContain(out.id);
+    await until(() => browser.messages.length === 1, 3000, 'the pushed message');
+    expect(browser.messages[0]).toEqual({ data: `[${out.timestamp}] Processing record 1000/5000`, id: out.id });
+  });
+
+  it('a tool call and POST /api/push reach the same clients (one process, one hub)', async () => {
+    const { client, url } = await spawnWebstream();
+    using browser = listen(`${url}/stream?format=json`);
+    await browser.opened;
+    await client.callTool({ name: 'push_stream', arguments: { message: 'from MCP', channel: 'ops', type: 'success' } });
+    await post(`${url}/api/push`, { message: 'from HTTP', channel: 'ops' });
+    await until(() => browser.messages.length === 2, 3000, 'both messages');
+    expect(browser.messages.map((m) => JSON.parse(m.data).message)).toEqual(['from MCP', 'from HTTP']);
+    const status = await client.callTool({ name: 'stream_status', arguments: {} });
+    expect(status.structuredContent).toMatchObject({ clients: 1, published: 2 });
+    const history = await client.callTool({ name: 'stream_history', arguments: { channel: 'ops', limit: 5 } });
+    const messages = (history.structuredContent as { messages: { message: string; type: string }[] }).messages;
+    expect(messages.map((m) => [m.message, m.type])).toEqual([
+      ['from MCP', 'success'],
+      ['from HTTP', 'info'],
+    ]);
+  });
+
+  it('bad input gets isError with a message that says what to fix, and the server stays up', async () => {
+    const { client } = await spawnWebstream();
+    const cases: [Record<string, unknown>, RegExp][] = [
+      [{}, /message/],
+      [{ message: '' }, /message must not be empty/],
+      [{ message: 'x', type: 'fatal' }, /type/],
+      [{ message: 'x', channel: 'has space' }, /channel must be 1-64 characters/],
+      [{ message: 'x', priority: 'urgent' }, /priority/],
+    ];
+    for (const [args, expected] of cases) {
+      const result = await client.callTool({ name: 'push_stream', arguments: args });
+      expect(result.isError, JSON.stringify(args)).toBe(true);
+      expect((result.content as { text: string }[])[0]?.text).toMatch(expected);
+    }
+    const unknown = await client.callTool({ name: 'message_status', arguments: { id: 'nope' } });
+    expect(unknown.isError).toBe(true);
+    const ok = await client.callTool({ name: 'push_stream', arguments: { message: 'still here' } });
+    expect(ok.isError).toBeFalsy();
+  });
+
+  it('acknowledgements are visible through message_status', async () => {
+    const { client, url } = await spawnWebstream();
+    using browser = listen(`${url}/stream`);
+    await browser.opened;
+    const pushed = await client.callTool({ name: 'push_stream', arguments: { message: 'please ack' } });
+    const { id } = pushed.structuredContent as { id: string };
+    await post(`${url}/api/ack`, { id, clientId: 'browser-1' });
+    const status = await client.callTool({ name: 'message_status', arguments: { id } });
+    expect(status.structuredContent).toEqual({ id, reached: 1, acknowledged: 1 });
+  });
+
+  it('logs only to stderr: stdout carries MCP messages alone', async () => {
+    const child = spawn(process.execPath, [CLI, '--stdio', '--port', '0'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    cleanup.push(() => child.kill());
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
+    await until(() => stderr.includes('MCP on stdio ready'), 5000, 'startup');
+    child.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'ping' })}\n`);
+    await until(() => stdout.includes('\n'), 5000, 'the ping response');
+    for (const line of stdout.trim().split('\n')) expect(JSON.parse(line)).toMatchObject({ jsonrpc: '2.0' });
+    expect(stderr).toMatch(/listening on http:\/\/127\.0\.0\.1:\d+/);
+  });
+
+  it('exits when the MCP client closes stdin, and fails fast, naming the flag, when the port is taken', async () => {
+    const first = spawn(process.execPath, [CLI, '--stdio', '--port', '0'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let err = '';
+    first.stderr.on('data', (d: Buffer) => {
+      err += d.toString();
+    });
+    await until(() => /listening on http:\/\/127\.0\.0\.1:(\d+)/.test(err), 5000, 'the first server');
+    const port = (/listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(err) as RegExpExecArray)[1] as string;
+    const second = spawn(process.execPath, [CLI, '--stdio', '--port', port], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let secondErr = '';
+    second.stderr.on('data', (d: Buffer) => {
+      secondErr += d.toString();
+    });
+    const code = await new Promise<number | null>((resolve) => second.on('exit', resolve));
+    expect(code).toBe(1);
+    expect(secondErr).toContain(`port ${port} on 127.0.0.1 is already in use`);
+    expect(secondErr).toContain('--port');
+    const exited = new Promise<number | null>((resolve) => first.on('exit', resolve));
+    first.stdin.end();
+    expect(await exited).toBe(0);
+  });
+});
