@@ -2,6 +2,7 @@
 // all measured in this run on this machine. Servers and clients run in separate processes.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { CONTENDERS, type ContenderName } from './contenders.js';
+import { type E2eResult, measureE2e } from './e2e.js';
 import { type Child, spawnChild } from './ipc.js';
 
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 1000);
@@ -122,10 +123,38 @@ async function main() {
       `  vs ${base.padEnd(10)} ${parts.join(', ')}; p99 latency ${fmt(ws.latency.p99 / by[base].latency.p99, 2)}x`,
     );
   }
+
+  console.log(
+    `\nEnd to end: HTTP POST /api/push (8 in flight) -> server -> ${CONNECTIONS} SSE clients; latency at ${RATE} pushes/s`,
+  );
+  const e2e: E2eResult[] = [];
+  for (const name of ['node:http', 'webstream'] as const) {
+    console.log(`  measuring ${name} server ...`);
+    e2e.push(
+      await measureE2e(name, {
+        connections: CONNECTIONS,
+        events: EVENTS,
+        reps: REPS,
+        rate: RATE,
+        steadyMs: STEADY_MS,
+        size: SIZE,
+      }),
+    );
+  }
+  const e2eHeader = ['server', 'delivered ev/s (median)', 'p50 ms', 'p99 ms'];
+  const e2eRows = e2e.map((r) => [r.name, fmt(median(r.throughput)), fmt(r.latency.p50, 2), fmt(r.latency.p99, 2)]);
+  const e2eWidths = e2eHeader.map((h, i) => Math.max(h.length, ...e2eRows.map((row) => String(row[i]).length)));
+  const e2eLine = (cells: string[]) => cells.map((c, i) => c.padStart(e2eWidths[i] as number)).join('  ');
+  console.log(`\n${e2eLine(e2eHeader)}`);
+  for (const row of e2eRows) console.log(e2eLine(row as string[]));
+  const [naive, ours] = e2e as [E2eResult, E2eResult];
+  console.log(
+    `\nwebstream server vs naive node:http server: ${fmt(median(ours.throughput) / median(naive.throughput), 2)}x delivered/s; p50 ${fmt(ours.latency.p50 / naive.latency.p50, 2)}x, p99 ${fmt(ours.latency.p99 / naive.latency.p99, 2)}x latency`,
+  );
   mkdirSync(new URL('../results', import.meta.url), { recursive: true });
   writeFileSync(
     new URL('../results/latest.json', import.meta.url),
-    JSON.stringify({ date: new Date(), results }, null, 2),
+    JSON.stringify({ date: new Date(), results, e2e }, null, 2),
   );
 }
 
