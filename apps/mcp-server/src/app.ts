@@ -11,6 +11,7 @@ import { type Auth, type Credential, createAuth, SESSION_COOKIE } from './auth.j
 import type { Config } from './config.js';
 import { createHostGuard } from './hostGuard.js';
 import type { Logger } from './logger.js';
+import type { McpSessions } from './mcpSessions.js';
 import { createMetrics } from './metrics.js';
 import { PAGE_CSP, PAGE_HTML, PAGE_JS } from './page.js';
 import { createRateLimiter } from './rateLimiter.js';
@@ -26,6 +27,8 @@ export interface AppDeps {
   /** Default: a fresh registry over `service`. */
   metrics?: Registry;
   version?: string;
+  /** MCP over Streamable HTTP at /mcp (absent: /mcp answers 404). */
+  mcp?: McpSessions;
 }
 
 type Env = {
@@ -67,7 +70,7 @@ export function createApp(deps: AppDeps): Hono<Env> {
 
   const problem = (
     c: Context,
-    status: 400 | 401 | 403 | 404 | 413 | 415 | 429 | 500 | 503,
+    status: 400 | 401 | 403 | 404 | 405 | 413 | 415 | 429 | 500 | 503,
     error: string,
     extra?: object,
   ) => c.json({ error, ...extra }, status);
@@ -96,7 +99,8 @@ export function createApp(deps: AppDeps): Hono<Env> {
       return c.body(null, 204, {
         'Access-Control-Allow-Origin': allow,
         'Access-Control-Allow-Methods': 'GET, POST, DELETE, OPTIONS',
-        'Access-Control-Allow-Headers': 'Content-Type, Authorization, Last-Event-ID',
+        'Access-Control-Allow-Headers':
+          'Content-Type, Authorization, Last-Event-ID, Mcp-Session-Id, Mcp-Protocol-Version',
         'Access-Control-Max-Age': '600',
         ...(allow === '*' ? {} : { 'Access-Control-Allow-Credentials': 'true' }),
         Vary: 'Origin',
@@ -105,6 +109,7 @@ export function createApp(deps: AppDeps): Hono<Env> {
     await next();
     if (allow) {
       c.res.headers.set('Access-Control-Allow-Origin', allow);
+      c.res.headers.set('Access-Control-Expose-Headers', 'Mcp-Session-Id');
       if (allow !== '*') c.res.headers.set('Access-Control-Allow-Credentials', 'true');
       c.res.headers.append('Vary', 'Origin');
     }
@@ -118,15 +123,18 @@ export function createApp(deps: AppDeps): Hono<Env> {
   };
   app.use('/api/*', cors);
   app.use('/stream', cors);
+  app.use('/mcp', cors);
 
-  // Cross-site requests to the API are refused unless the origin is allowlisted.
-  app.use('/api/*', async (c, next) => {
+  // Cross-site requests to the API and to MCP are refused unless the origin is allowlisted.
+  const sameOrigin: MiddlewareHandler<Env> = async (c, next) => {
     const origin = c.req.header('origin');
     if (!guard.originAllowed(origin, c.req.header('host'))) {
       return problem(c, 403, `origin ${origin} is not allowed; add it with --cors ${origin}`);
     }
     return next();
-  });
+  };
+  app.use('/api/*', sameOrigin);
+  app.use('/mcp', sameOrigin);
 
   const requireAuth =
     (accept: readonly Credential[]): MiddlewareHandler<Env> =>
@@ -345,6 +353,12 @@ export function createApp(deps: AppDeps): Hono<Env> {
   });
 
   app.route('/api', api);
+
+  app.all('/mcp', requireAuth(['bearer']), async (c) => {
+    if (!deps.mcp) return problem(c, 404, 'MCP over HTTP is not enabled on this server');
+    if (!['GET', 'POST', 'DELETE'].includes(c.req.method)) return problem(c, 405, 'use POST, GET or DELETE on /mcp');
+    return deps.mcp.handle(c.req.raw);
+  });
 
   app.get('/metrics', requireAuth(['bearer', 'cookie']), async (c) =>
     c.body(await metrics.metrics(), 200, { 'Content-Type': metrics.contentType }),

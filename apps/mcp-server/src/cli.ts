@@ -34,11 +34,18 @@ async function main(): Promise<void> {
     await running.close();
     process.exit(0);
   };
+  // Never leave a dev process behind, however this process ends.
+  process.on('exit', () => running.dev.runner.killAllSync());
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
 
   if (config.stdio) {
-    const mcp = createMcpServer({ service: running.service, version: VERSION, publicUrl: running.url });
+    const mcp = createMcpServer({
+      service: running.service,
+      dev: running.dev,
+      version: VERSION,
+      publicUrl: running.url,
+    });
     const transport = new StdioServerTransport();
     // The MCP client owns this process: when it closes stdin, the server goes too.
     transport.onclose = () => void stop('stdio closed');

@@ -8,6 +8,8 @@ import {
   PushInputSchema,
 } from '@ws/events';
 import { z } from 'zod';
+import type { DevService } from './devService.js';
+import { attachDevSession, registerDevTools } from './devTools.js';
 import type { StreamService } from './streamService.js';
 
 /** What {@link createMcpServer} needs. */
@@ -16,6 +18,8 @@ export interface McpDeps {
   version?: string;
   /** Where clients connect, for the tool descriptions (e.g. http://127.0.0.1:8000). */
   publicUrl?: string;
+  /** The dev-process service: adds the scripts_, logs_ and errors_ tools, the resources and the notifications. */
+  dev?: DevService;
 }
 
 const ok = (structured: Record<string, unknown>, text?: string): CallToolResult => ({
@@ -56,6 +60,9 @@ const MessageShape = z.object({
   data: z.unknown().optional(),
 });
 
+const DEV_INSTRUCTIONS =
+  " Run and watch the project's dev scripts: scripts_list, scripts_run, logs_search, errors_list; subscribe to logs://recent for updates.";
+
 /** Builds the MCP server (tools over any transport: stdio now, Streamable HTTP later). */
 export function createMcpServer(deps: McpDeps): McpServer {
   const { service } = deps;
@@ -63,8 +70,12 @@ export function createMcpServer(deps: McpDeps): McpServer {
   const server = new McpServer(
     { name: 'webstream', version: deps.version ?? '0.0.0' },
     {
-      capabilities: { tools: {} },
-      instructions: `Push real-time messages to web pages connected over Server-Sent Events.${where}`,
+      capabilities: {
+        tools: {},
+        logging: {},
+        ...(deps.dev ? { resources: { subscribe: true, listChanged: true } } : {}),
+      },
+      instructions: `Push real-time messages to web pages connected over Server-Sent Events.${where}${deps.dev ? DEV_INSTRUCTIONS : ''}`,
     },
   );
 
@@ -157,5 +168,14 @@ export function createMcpServer(deps: McpDeps): McpServer {
     },
   );
 
+  if (deps.dev) {
+    registerDevTools(server, deps.dev);
+    const detach = attachDevSession(server, deps.dev);
+    const previous = server.server.onclose;
+    server.server.onclose = () => {
+      detach();
+      previous?.();
+    };
+  }
   return server;
 }

@@ -4,8 +4,10 @@ import { createAdaptorServer } from '@hono/node-server';
 import type { Hono } from 'hono';
 import { createApp } from './app.js';
 import type { Config } from './config.js';
+import { createDevService, type DevService } from './devService.js';
 import { WebstreamError } from './errors.js';
 import type { Logger } from './logger.js';
+import { createMcpSessions, type McpSessions } from './mcpSessions.js';
 import { createStreamService, type StreamService } from './streamService.js';
 
 /** A running server. */
@@ -13,6 +15,8 @@ export interface RunningServer {
   url: string;
   port: number;
   service: StreamService;
+  dev: DevService;
+  mcp: McpSessions;
   app: Hono;
   server: Server;
   /** Ends every stream (flushing queues), stops listening. */
@@ -30,7 +34,9 @@ export async function startServer(config: Config, logger: Logger, version = '0.0
       onError: (error) => logger.error('hub error', { error: String(error) }),
     },
   });
-  const app = createApp({ config, service, logger, version });
+  const dev = createDevService({ cwd: config.cwd, stream: service, logger });
+  const mcp = createMcpSessions({ service, dev, logger, version, maxBodyBytes: config.maxBodyBytes, retryMs: 2000 });
+  const app = createApp({ config, service, logger, version, mcp });
   // overrideGlobalObjects: false keeps the platform Response, so the /stream route's "already sent"
   // marker is honoured (node-server's lightweight Response takes a path that ignores it).
   const server = createAdaptorServer({ fetch: app.fetch, overrideGlobalObjects: false }) as Server;
@@ -46,7 +52,7 @@ export async function startServer(config: Config, logger: Logger, version = '0.0
       });
     });
   } catch (error) {
-    await service.close();
+    await Promise.all([mcp.close(), dev.close(), service.close()]);
     const e = error as NodeJS.ErrnoException;
     if (e.code === 'EADDRINUSE') {
       throw new WebstreamError(
@@ -65,9 +71,13 @@ export async function startServer(config: Config, logger: Logger, version = '0.0
     url: `http://${hostForUrl}:${port}`,
     port,
     service,
+    dev,
+    mcp,
     app: app as unknown as Hono,
     server,
     async close() {
+      await mcp.close();
+      await dev.close();
       await service.close();
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));

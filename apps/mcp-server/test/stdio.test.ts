@@ -37,12 +37,22 @@ describe('webstream --stdio with the official MCP SDK client', () => {
   it('lists the tools with names clients accept', async () => {
     const { client } = await spawnWebstream();
     const { tools } = await client.listTools();
-    expect(tools.map((t) => t.name).sort()).toEqual([
-      'message_status',
-      'push_stream',
-      'stream_history',
-      'stream_status',
-    ]);
+    expect(tools.map((t) => t.name).sort()).toEqual(
+      [
+        'errors_list',
+        'logs_search',
+        'logs_stream',
+        'message_status',
+        'push_stream',
+        'scripts_list',
+        'scripts_restart',
+        'scripts_run',
+        'scripts_status',
+        'scripts_stop',
+        'stream_history',
+        'stream_status',
+      ].sort(),
+    );
     for (const tool of tools) expect(tool.name).toMatch(/^[a-zA-Z0-9_-]{1,128}$/);
     const push = tools.find((t) => t.name === 'push_stream');
     expect(push?.inputSchema.required).toEqual(['message']);
@@ -101,6 +111,45 @@ describe('webstream --stdio with the official MCP SDK client', () => {
     expect(unknown.isError).toBe(true);
     const ok = await client.callTool({ name: 'push_stream', arguments: { message: 'still here' } });
     expect(ok.isError).toBeFalsy();
+  });
+
+  it('runs dev scripts over stdio too, with notifications, and /stream sees the same events on its channels', async () => {
+    const { client, url } = await spawnWebstream([
+      '--cwd',
+      fileURLToPath(new URL('./fixtures/project', import.meta.url)),
+    ]);
+    const notes: string[] = [];
+    client.fallbackNotificationHandler = async (n) => {
+      notes.push(n.method);
+    };
+    using web = listen(`${url}/stream?format=json&channel=process&channel=errors`);
+    await web.opened;
+    const run = await client.callTool({ name: 'scripts_run', arguments: { name: 'crash' } });
+    expect(run.structuredContent).toMatchObject({
+      running: false,
+      process: { exitCode: 1 },
+      errors: [{ file: 'crash.js', line: 5 }],
+    });
+    await until(() => notes.includes('notifications/process/exited'), 5000, 'notifications over stdio');
+    expect(notes).toEqual(
+      expect.arrayContaining([
+        'notifications/process/started',
+        'notifications/logs/new',
+        'notifications/error/detected',
+      ]),
+    );
+    await until(() => web.messages.length === 3, 5000, 'process and error events on /stream');
+    const envelopes = web.messages.map((m) => JSON.parse(m.data));
+    expect(envelopes.map((e) => [e.channel, e.data.method])).toEqual([
+      ['process', 'notifications/process/started'],
+      ['errors', 'notifications/error/detected'],
+      ['process', 'notifications/process/exited'],
+    ]);
+    expect(envelopes[1]).toMatchObject({
+      type: 'error',
+      priority: 'high',
+      message: expect.stringMatching(/at crash\.js:5:19$/),
+    });
   });
 
   it('acknowledgements are visible through message_status', async () => {

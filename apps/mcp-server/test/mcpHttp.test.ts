@@ -1,0 +1,347 @@
+import { cpSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { Notification } from '@modelcontextprotocol/sdk/types.js';
+import { ErrorDetectedSchema, LogEntrySchema, ProcessExitedSchema, ProcessStartedSchema } from '@ws/events';
+import { afterEach, describe, expect, it } from 'vitest';
+import { json, post, startTestServer, TOKEN, until } from './helpers.js';
+
+const fixture = fileURLToPath(new URL('./fixtures/project', import.meta.url));
+const DEV = [
+  'notifications/process/started',
+  'notifications/logs/new',
+  'notifications/error/detected',
+  'notifications/process/exited',
+];
+
+let cleanup: (() => Promise<unknown> | unknown)[] = [];
+afterEach(async () => {
+  for (const f of cleanup.reverse()) await f();
+  cleanup = [];
+});
+
+function project(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'ws-mcp-'));
+  cpSync(fixture, dir, { recursive: true });
+  return dir;
+}
+
+/** A fetch that records the SSE event ids the client receives on GET streams (its resumption point). */
+function sniffingFetch(ids: string[]): typeof fetch {
+  return async (input, init) => {
+    const res = await fetch(input, init);
+    if ((init?.method ?? 'GET') !== 'GET' || !res.body) return res;
+    let carry = '';
+    const tap = new TransformStream<Uint8Array, Uint8Array>({
+      transform(chunk, controller) {
+        carry += new TextDecoder().decode(chunk);
+        const lines = carry.split('\n');
+        carry = lines.pop() ?? '';
+        for (const line of lines) if (line.startsWith('id: ')) ids.push(line.slice(4));
+        controller.enqueue(chunk);
+      },
+    });
+    return new Response(res.body.pipeThrough(tap), { status: res.status, headers: res.headers });
+  };
+}
+
+async function connect(
+  url: string,
+  options: { sessionId?: string; ids?: string[]; headers?: Record<string, string> } = {},
+) {
+  const notes: Notification[] = [];
+  const transport = new StreamableHTTPClientTransport(new URL(`${url}/mcp`), {
+    sessionId: options.sessionId,
+    fetch: options.ids ? sniffingFetch(options.ids) : undefined,
+    requestInit: options.headers ? { headers: options.headers } : undefined,
+  });
+  const client = new Client({ name: 'webstream-http-test', version: '1.0.0' });
+  client.fallbackNotificationHandler = async (n) => {
+    notes.push(n);
+  };
+  await client.connect(transport);
+  cleanup.push(() => client.close());
+  return { client, transport, notes, dev: () => notes.filter((n) => DEV.includes(n.method)) };
+}
+
+const waitStream = async (server: Awaited<ReturnType<typeof startTestServer>>, sessionId: string | undefined) =>
+  until(() => server.mcp.list().some((s) => s.id === sessionId && s.openStreams > 0), 5000, 'the GET stream');
+
+describe('MCP over Streamable HTTP (official SDK client)', () => {
+  it('streams started / logs / error (file, line) / exited and resources/updated; resumes with Last-Event-ID with exactly the missed notifications', async () => {
+    await using server = await startTestServer({ cwd: project() });
+    const ids: string[] = [];
+    const a = await connect(server.url, { ids });
+    const sessionId = a.transport.sessionId;
+    expect(sessionId).toMatch(/^[0-9a-f-]{36}$/);
+    await waitStream(server, sessionId);
+    await a.client.subscribeResource({ uri: 'logs://recent' });
+
+    const run = await a.client.callTool({ name: 'scripts_run', arguments: { name: 'crash', waitMs: 20_000 } });
+    expect(run.isError).toBeFalsy();
+    const summary = run.structuredContent as {
+      running: boolean;
+      process: { id: string; exitCode: number };
+      errors: { file: string; line: number }[];
+    };
+    expect(summary).toMatchObject({ running: false, process: { exitCode: 1 } });
+    expect(summary.errors[0]).toMatchObject({ file: 'crash.js', line: 5 });
+    const pid = summary.process.id;
+    await until(
+      () => a.notes.some((n) => n.method === 'notifications/process/exited'),
+      5000,
+      'the exited notification',
+    );
+    await until(() => a.notes.some((n) => n.method === 'notifications/resources/updated'), 5000, 'resources/updated');
+
+    const dev = a.dev();
+    expect(dev[0]?.method).toBe('notifications/process/started');
+    expect(dev.at(-1)?.method).toBe('notifications/process/exited');
+    expect(ProcessStartedSchema.parse(dev[0]?.params)).toMatchObject({
+      processId: pid,
+      processName: 'crash',
+      command: 'npm run crash',
+    });
+    expect(ProcessExitedSchema.parse(dev.at(-1)?.params)).toMatchObject({ processId: pid, exitCode: 1, signal: null });
+    const logs = dev.filter((n) => n.method === 'notifications/logs/new').map((n) => LogEntrySchema.parse(n.params));
+    expect(logs.map((l) => l.content)).toEqual(expect.arrayContaining(['compiling...', 'ready']));
+    expect(logs.every((l) => l.processId === pid)).toBe(true);
+    expect(new Set(logs.map((l) => l.id)).size).toBe(logs.length); // each line once
+    const errors = dev
+      .filter((n) => n.method === 'notifications/error/detected')
+      .map((n) => ErrorDetectedSchema.parse(n.params));
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatchObject({
+      processId: pid,
+      error: {
+        message: "TypeError: Cannot read properties of undefined (reading 'length')",
+        file: 'crash.js',
+        line: 5,
+        column: 19,
+      },
+    });
+    expect(errors[0]?.error.stack).toMatch(/at handler/);
+    const updates = a.notes.filter((n) => n.method === 'notifications/resources/updated');
+    expect(updates.every((n) => (n.params as { uri: string }).uri === 'logs://recent')).toBe(true);
+    expect(updates.length).toBeLessThan(logs.length); // coalesced
+    expect(Object.keys(updates[0]?.params ?? {})).toEqual(['uri']); // spec shape, no contents
+
+    // Disconnect (the session stays), miss a whole run, then resume after the last id the client saw.
+    const lastSeen = ids.at(-1) as string;
+    await a.client.close();
+    const missed: string[] = [];
+    const offLog = server.dev.runner.on('log', (l) => missed.push(`logs/new:${l.id}`));
+    const second = server.dev.runner.runScript('crash');
+    await until(() => server.dev.runner.get(second.id)?.status === 'exited', 10_000, 'the missed run');
+    offLog();
+    await new Promise((r) => setTimeout(r, 400)); // let the coalesced resource update fire too
+
+    const b = await connect(server.url, { sessionId });
+    await b.transport.resumeStream(lastSeen);
+    await until(() => b.notes.some((n) => n.method === 'notifications/process/exited'), 5000, 'the replay');
+    await new Promise((r) => setTimeout(r, 200));
+    const replayed = b.dev();
+    expect(replayed.every((n) => (n.params as { processId: string }).processId === second.id)).toBe(true);
+    expect(replayed[0]?.method).toBe('notifications/process/started');
+    expect(replayed.at(-1)?.method).toBe('notifications/process/exited');
+    expect(
+      replayed
+        .filter((n) => n.method === 'notifications/logs/new')
+        .map((n) => `logs/new:${(n.params as { id: string }).id}`),
+    ).toEqual(missed);
+    expect(replayed.filter((n) => n.method === 'notifications/error/detected')).toHaveLength(1);
+    expect(b.notes.some((n) => n.method === 'notifications/resources/updated')).toBe(true);
+  });
+
+  it('two sessions each get every notification once; closing one does not disturb the other', async () => {
+    await using server = await startTestServer({ cwd: project() });
+    const a = await connect(server.url);
+    const b = await connect(server.url);
+    await waitStream(server, a.transport.sessionId);
+    await waitStream(server, b.transport.sessionId);
+    const emitted: string[] = [];
+    for (const kind of ['started', 'log', 'error', 'exited'] as const)
+      server.dev.runner.on(kind, () => emitted.push(kind));
+    await a.client.callTool({ name: 'scripts_run', arguments: { name: 'crash' } });
+    await until(() => a.dev().length === emitted.length && b.dev().length === emitted.length, 5000, 'both sessions');
+    const key = (n: Notification) => `${n.method}:${JSON.stringify(n.params)}`;
+    expect(a.dev().map(key)).toEqual(b.dev().map(key));
+    expect(new Set(a.dev().map(key)).size).toBe(emitted.length);
+
+    const aId = a.transport.sessionId as string;
+    await a.transport.terminateSession(); // DELETE /mcp
+    const gone = await fetch(`${server.url}/mcp`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        accept: 'application/json, text/event-stream',
+        'mcp-session-id': aId,
+      },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 9, method: 'ping' }),
+    });
+    expect(gone.status).toBe(404);
+    const before = b.dev().length;
+    emitted.length = 0;
+    await b.client.callTool({ name: 'scripts_run', arguments: { name: 'crash' } });
+    await until(() => b.dev().length === before + emitted.length, 5000, 'the second run at b');
+    expect(server.mcp.list().map((s) => s.id)).toEqual([b.transport.sessionId]);
+  });
+
+  it('answers ping, logging/setLevel, tools and resources', async () => {
+    await using server = await startTestServer({ cwd: project() });
+    const { client } = await connect(server.url);
+    await expect(client.ping()).resolves.toBeDefined();
+    await expect(client.setLoggingLevel('warning')).resolves.toBeDefined();
+    const { tools } = await client.listTools();
+    expect(tools.map((t) => t.name).sort()).toEqual(
+      [
+        'errors_list',
+        'logs_search',
+        'logs_stream',
+        'message_status',
+        'push_stream',
+        'scripts_list',
+        'scripts_restart',
+        'scripts_run',
+        'scripts_status',
+        'scripts_stop',
+        'stream_history',
+        'stream_status',
+      ].sort(),
+    );
+    const { resources } = await client.listResources();
+    expect(resources.map((r) => r.uri).sort()).toEqual([
+      'logs://errors',
+      'logs://recent',
+      'processes://active',
+      'scripts://available',
+    ]);
+    const scripts = await client.readResource({ uri: 'scripts://available' });
+    expect(JSON.parse((scripts.contents[0] as { text: string }).text)).toEqual({
+      packageManager: 'npm',
+      scripts: { crash: 'node crash.js', long: 'node long.js' },
+    });
+    const listed = await client.callTool({ name: 'scripts_list', arguments: {} });
+    expect(listed.structuredContent).toMatchObject({ packageManager: 'npm' });
+
+    // A long process: status, logs_stream, stop, and the active list.
+    const started = await client.callTool({ name: 'scripts_run', arguments: { name: 'long', waitMs: 300 } });
+    const { process: proc } = started.structuredContent as { process: { id: string } };
+    expect(started.structuredContent).toMatchObject({ running: true });
+    const active = await client.readResource({ uri: 'processes://active' });
+    expect(JSON.parse((active.contents[0] as { text: string }).text).map((p: { id: string }) => p.id)).toEqual([
+      proc.id,
+    ]);
+    const stopped = await client.callTool({ name: 'scripts_stop', arguments: { processId: proc.id } });
+    expect(stopped.structuredContent).toMatchObject({ process: { id: proc.id, status: 'exited' } });
+    const search = await client.callTool({ name: 'logs_search', arguments: { query: 'long running' } });
+    expect((search.structuredContent as { count: number }).count).toBe(1);
+  });
+
+  it('logs_stream streams matching lines on the request while they occur, then summarizes', async () => {
+    await using server = await startTestServer({ cwd: project() });
+    const { client } = await connect(server.url);
+    const progress: string[] = [];
+    const streaming = client.callTool(
+      { name: 'logs_stream', arguments: { pattern: '^(ready|compiling)', durationMs: 8000, limit: 2 } },
+      undefined,
+      {
+        onprogress: (p) => {
+          progress.push(p.message ?? '');
+        },
+      },
+    );
+    await new Promise((r) => setTimeout(r, 100));
+    server.dev.runner.runScript('crash');
+    const result = await streaming;
+    expect(result.structuredContent).toMatchObject({ matched: 2 });
+    expect(progress).toEqual(['compiling...', 'ready']);
+  });
+
+  it('bad input: a clear error every time, and the server stays up', async () => {
+    await using server = await startTestServer({ cwd: project(), maxBodyBytes: 2000 });
+    const { client } = await connect(server.url);
+    const unknownScript = await client.callTool({ name: 'scripts_run', arguments: { name: 'nope' } });
+    expect(unknownScript.isError).toBe(true);
+    expect((unknownScript.content as { text: string }[])[0]?.text).toMatch(/no script "nope" .*available: crash, long/);
+    const unknownProcess = await client.callTool({ name: 'scripts_stop', arguments: { processId: 'ghost-1' } });
+    expect(unknownProcess.isError).toBe(true);
+    expect((unknownProcess.content as { text: string }[])[0]?.text).toMatch(/no process "ghost-1"/);
+    const badRegex = await client.callTool({ name: 'logs_search', arguments: { query: '(unclosed', regex: true } });
+    expect(badRegex.isError).toBe(true);
+    expect((badRegex.content as { text: string }[])[0]?.text).toMatch(/invalid regular expression/);
+    await expect(client.subscribeResource({ uri: 'file:///etc/passwd' })).rejects.toThrowError(/cannot subscribe/);
+
+    const mcp = `${server.url}/mcp`;
+    const init = {
+      jsonrpc: '2.0',
+      id: 1,
+      method: 'initialize',
+      params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'raw', version: '1' } },
+    };
+    const headers = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
+    const big = await fetch(mcp, { method: 'POST', headers, body: JSON.stringify({ ...init, pad: 'x'.repeat(3000) }) });
+    expect(big.status).toBe(413);
+    const foreign = await fetch(mcp, {
+      method: 'POST',
+      headers: { ...headers, origin: 'https://evil.example' },
+      body: JSON.stringify(init),
+    });
+    expect(foreign.status).toBe(403);
+    const noSession = await post(
+      mcp,
+      { jsonrpc: '2.0', id: 2, method: 'tools/list' },
+      { accept: 'application/json, text/event-stream' },
+    );
+    expect(noSession.status).toBe(400);
+    expect((await json(noSession)).error.message).toMatch(/missing Mcp-Session-Id/);
+    const noSessionGet = await fetch(mcp, { headers: { accept: 'text/event-stream' } });
+    expect(noSessionGet.status).toBe(400);
+    const unknown = await post(
+      mcp,
+      { jsonrpc: '2.0', id: 3, method: 'tools/list' },
+      { accept: 'application/json, text/event-stream', 'mcp-session-id': 'not-a-session' },
+    );
+    expect(unknown.status).toBe(404);
+    expect((await json(unknown)).error.message).toMatch(/Session not found/);
+    expect((await fetch(`${server.url}/health`)).status).toBe(200);
+    expect((await client.callTool({ name: 'scripts_list', arguments: {} })).isError).toBeFalsy();
+  });
+
+  it('GET stream: session comments, a priming event with retry, ping events; another session cannot replay it', async () => {
+    await using server = await startTestServer({ cwd: project() });
+    const a = await connect(server.url);
+    const b = await connect(server.url);
+    const sessionId = a.transport.sessionId as string;
+    await a.client.close(); // free A's GET stream slot; the session stays
+    await until(() => server.mcp.list().find((s) => s.id === sessionId)?.openStreams === 0, 5000, 'A to disconnect');
+    const headers = { accept: 'text/event-stream', 'mcp-session-id': sessionId, 'mcp-protocol-version': '2025-11-25' };
+    const res = await fetch(`${server.url}/mcp`, { headers });
+    expect(res.status).toBe(200);
+    const reader = res.body?.getReader() as ReadableStreamDefaultReader<Uint8Array>;
+    let text = '';
+    while (!text.includes('data: \n\n')) text += new TextDecoder().decode((await reader.read()).value);
+    await reader.cancel();
+    expect(text).toMatch(
+      new RegExp(
+        `^: MCP Streamable HTTP Transport\\n: Session-Id: ${sessionId}\\n\\nid: (\\S+)\\nretry: 2000\\ndata: \\n\\n`,
+      ),
+    );
+    const primingId = /id: (\S+)/.exec(text)?.[1] as string;
+    // A's event id on B's session: unknown there, refused, nothing of A's replayed.
+    const cross = await fetch(`${server.url}/mcp`, {
+      headers: { ...headers, 'mcp-session-id': b.transport.sessionId as string, 'last-event-id': primingId },
+    });
+    expect(cross.status).toBe(400);
+  });
+
+  it('requires the bearer token on /mcp when auth is on', async () => {
+    await using server = await startTestServer({ cwd: project(), token: TOKEN });
+    await expect(connect(server.url)).rejects.toThrow();
+    const { client } = await connect(server.url, { headers: { authorization: `Bearer ${TOKEN}` } });
+    expect((await client.listTools()).tools.length).toBeGreaterThan(0);
+  });
+});
