@@ -51,6 +51,14 @@ export const ConfigSchema = z
     heartbeatMs: count(1000).default(15_000),
     /** Per-client queue budget in bytes. Default 524288. */
     maxQueueBytes: count(4096).default(512 * 1024),
+    /** Interval of the `ping` event on MCP GET streams, in ms. Default 30000. */
+    mcpPingMs: count(100).default(30_000),
+    /** Most concurrent MCP sessions over HTTP. Default 100. */
+    maxMcpSessions: count(1).default(100),
+    /** Between SIGTERM and SIGKILL when stopping a dev process, in ms. Default 5000. */
+    stopGraceMs: count(0).default(5000),
+    /** Log lines kept from dev processes. Default 10000. */
+    logCapacity: count(100).default(10_000),
     /** stderr log level. Default info. */
     logLevel: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   })

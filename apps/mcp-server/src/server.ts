@@ -34,8 +34,23 @@ export async function startServer(config: Config, logger: Logger, version = '0.0
       onError: (error) => logger.error('hub error', { error: String(error) }),
     },
   });
-  const dev = createDevService({ cwd: config.cwd, stream: service, logger });
-  const mcp = createMcpSessions({ service, dev, logger, version, maxBodyBytes: config.maxBodyBytes, retryMs: 2000 });
+  const dev = createDevService({
+    cwd: config.cwd,
+    stream: service,
+    logger,
+    logCapacity: config.logCapacity,
+    stopGraceMs: config.stopGraceMs,
+  });
+  const mcp = createMcpSessions({
+    service,
+    dev,
+    logger,
+    version,
+    maxBodyBytes: config.maxBodyBytes,
+    maxSessions: config.maxMcpSessions,
+    pingIntervalMs: config.mcpPingMs,
+    retryMs: 2000,
+  });
   const app = createApp({ config, service, logger, version, mcp });
   // overrideGlobalObjects: false keeps the platform Response, so the /stream route's "already sent"
   // marker is honoured (node-server's lightweight Response takes a path that ignores it).

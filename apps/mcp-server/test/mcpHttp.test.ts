@@ -261,6 +261,26 @@ describe('MCP over Streamable HTTP (official SDK client)', () => {
     expect(progress).toEqual(['compiling...', 'ready']);
   });
 
+  it('scripts_run streams the script output on its own request while it runs', async () => {
+    await using server = await startTestServer({ cwd: project() });
+    const { client } = await connect(server.url);
+    const progress: string[] = [];
+    const result = await client.callTool({ name: 'scripts_run', arguments: { name: 'crash' } }, undefined, {
+      onprogress: (p) => {
+        progress.push(p.message ?? '');
+      },
+    });
+    expect(result.structuredContent).toMatchObject({ running: false });
+    expect(progress).toEqual(
+      expect.arrayContaining([
+        'compiling...',
+        'ready',
+        "TypeError: Cannot read properties of undefined (reading 'length')",
+      ]),
+    );
+    expect(progress.some((line) => line.startsWith('> '))).toBe(true); // npm's own banner is part of the output
+  });
+
   it('bad input: a clear error every time, and the server stays up', async () => {
     await using server = await startTestServer({ cwd: project(), maxBodyBytes: 2000 });
     const { client } = await connect(server.url);
@@ -312,7 +332,7 @@ describe('MCP over Streamable HTTP (official SDK client)', () => {
   });
 
   it('GET stream: session comments, a priming event with retry, ping events; another session cannot replay it', async () => {
-    await using server = await startTestServer({ cwd: project() });
+    await using server = await startTestServer({ cwd: project(), mcpPingMs: 200 });
     const a = await connect(server.url);
     const b = await connect(server.url);
     const sessionId = a.transport.sessionId as string;
@@ -323,13 +343,15 @@ describe('MCP over Streamable HTTP (official SDK client)', () => {
     expect(res.status).toBe(200);
     const reader = res.body?.getReader() as ReadableStreamDefaultReader<Uint8Array>;
     let text = '';
-    while (!text.includes('data: \n\n')) text += new TextDecoder().decode((await reader.read()).value);
+    while (!text.includes('event: ping')) text += new TextDecoder().decode((await reader.read()).value);
     await reader.cancel();
     expect(text).toMatch(
       new RegExp(
         `^: MCP Streamable HTTP Transport\\n: Session-Id: ${sessionId}\\n\\nid: (\\S+)\\nretry: 2000\\ndata: \\n\\n`,
       ),
     );
+    const ping = /event: ping\ndata: (.*)\n\n/.exec(text)?.[1] as string;
+    expect(Number.isNaN(Date.parse(JSON.parse(ping).timestamp))).toBe(false);
     const primingId = /id: (\S+)/.exec(text)?.[1] as string;
     // A's event id on B's session: unknown there, refused, nothing of A's replayed.
     const cross = await fetch(`${server.url}/mcp`, {

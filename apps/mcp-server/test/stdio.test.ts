@@ -152,6 +152,49 @@ describe('webstream --stdio with the official MCP SDK client', () => {
     });
   });
 
+  it('leaves no dev process behind when the MCP client goes away', async () => {
+    const fixture = fileURLToPath(new URL('./fixtures/project', import.meta.url));
+    const child = spawn(process.execPath, [CLI, '--stdio', '--port', '0', '--cwd', fixture], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    cleanup.push(() => child.kill('SIGKILL'));
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+    });
+    const send = (msg: object) => child.stdin.write(`${JSON.stringify(msg)}\n`);
+    send({
+      jsonrpc: '2.0',
+      id: 1,
+      method: 'initialize',
+      params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 't', version: '1' } },
+    });
+    await until(() => out.includes('"id":1'), 5000, 'initialize');
+    send({ jsonrpc: '2.0', method: 'notifications/initialized' });
+    send({
+      jsonrpc: '2.0',
+      id: 2,
+      method: 'tools/call',
+      params: { name: 'scripts_run', arguments: { name: 'long', waitMs: 1500 } },
+    });
+    await until(() => out.includes('"id":2'), 10_000, 'the long script to start');
+    const pid = Number(/"pid":(\d+)/.exec(out)?.[1]);
+    expect(pid).toBeGreaterThan(0);
+    const alive = (p: number) => {
+      try {
+        process.kill(p, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    expect(alive(pid)).toBe(true);
+    const exited = new Promise((resolve) => child.on('exit', resolve));
+    child.stdin.end();
+    await exited;
+    await until(() => !alive(pid), 5000, 'the dev process to be gone');
+  });
+
   it('acknowledgements are visible through message_status', async () => {
     const { client, url } = await spawnWebstream();
     using browser = listen(`${url}/stream`);
