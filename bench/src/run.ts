@@ -127,7 +127,7 @@ async function main() {
   }
 
   console.log(
-    `\nEnd to end: HTTP POST /api/push (8 in flight) -> server -> ${CONNECTIONS} SSE clients; latency at ${RATE} pushes/s`,
+    `\nEnd to end: HTTP POST /api/push (8 in flight) -> server -> ${CONNECTIONS} SSE clients; latency at ${E2E_RATE} pushes/s`,
   );
   const e2e: E2eResult[] = [];
   for (const name of ['node:http', 'webstream'] as const) {
@@ -137,7 +137,7 @@ async function main() {
         connections: CONNECTIONS,
         events: EVENTS,
         reps: REPS,
-        rate: RATE,
+        rate: E2E_RATE,
         steadyMs: STEADY_MS,
         size: SIZE,
       }),

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ChannelSchema, MessageTypeSchema, PushInputSchema } from '@ws/events';
+import { RunnerError } from '@ws/runner';
 import { createSseResponse, SseError, type Subscriber } from '@ws/sse-core';
 import { handleSseRequest } from '@ws/sse-core/node';
 import { type Context, Hono, type MiddlewareHandler } from 'hono';
@@ -11,6 +12,8 @@ import { type Auth, type Credential, createAuth, SESSION_COOKIE } from './auth.j
 import type { Config } from './config.js';
 import { createHostGuard } from './hostGuard.js';
 import type { Logger } from './logger.js';
+import type { DashboardAssets } from './dashboard.js';
+import type { DevService } from './devService.js';
 import type { McpSessions } from './mcpSessions.js';
 import { createMetrics } from './metrics.js';
 import { PAGE_CSP, PAGE_HTML, PAGE_JS } from './page.js';
@@ -29,6 +32,10 @@ export interface AppDeps {
   version?: string;
   /** MCP over Streamable HTTP at /mcp (absent: /mcp answers 404). */
   mcp?: McpSessions;
+  /** Dev processes: /api/scripts, /api/processes, /api/errors (absent: those answer 404). */
+  dev?: DevService;
+  /** The built dashboard, served at / (absent: the minimal live page). */
+  dashboard?: DashboardAssets;
 }
 
 type Env = {
@@ -56,6 +63,50 @@ const AckSchema = z.object({
 
 const issuesOf = (error: z.ZodError) =>
   error.issues.map((i) => ({ path: i.path.join('.') || '(body)', message: i.message }));
+
+type Problem = (c: Context, status: 400 | 404 | 415, error: string) => Response;
+
+/** The dev-process HTTP API the dashboard uses (the same operations as the MCP tools). */
+function registerDevRoutes(
+  api: Hono<Env>,
+  dev: DevService | undefined,
+  h: { problem: Problem; jsonBody: (c: Context<Env>) => Response | undefined; rateLimited: MiddlewareHandler<Env> },
+): void {
+  const ready = (c: Context<Env>) => (dev ? undefined : h.problem(c, 404, 'dev processes are not enabled on this server'));
+  const fail = (c: Context<Env>, error: unknown) => {
+    if (error instanceof RunnerError) return h.problem(c, error.code === 'invalid_argument' ? 400 : 404, error.message);
+    throw error;
+  };
+  const post = (path: string, action: (c: Context<Env>, runner: DevService['runner']) => Promise<Response> | Response) =>
+    api.post(path, h.rateLimited, async (c) => {
+      const refused = ready(c) ?? h.jsonBody(c);
+      if (refused) return refused;
+      try {
+        return await action(c, (dev as DevService).runner);
+      } catch (error) {
+        return fail(c, error);
+      }
+    });
+  api.get('/scripts', (c) => ready(c) ?? c.json({ packageManager: dev?.runner.packageManager, scripts: dev?.runner.scripts() }));
+  api.get('/processes', (c) => ready(c) ?? c.json({ processes: dev?.runner.list() }));
+  api.get('/processes/:id', (c) => {
+    const p = dev?.runner.get(c.req.param('id'));
+    return ready(c) ?? (p ? c.json({ process: p }) : h.problem(c, 404, `no process "${c.req.param('id')}"`));
+  });
+  api.get('/processes/:id/logs', (c) => {
+    const id = c.req.param('id');
+    const limit = Math.min(Math.max(Number(c.req.query('limit') ?? 500) || 500, 1), 10_000);
+    if (dev && !dev.runner.get(id)) return h.problem(c, 404, `no process "${id}"`);
+    return ready(c) ?? c.json({ lines: dev?.runner.logs.search({ processId: id, limit }).map(({ plain: _p, time: _t, ...line }) => line) });
+  });
+  api.get('/errors', (c) => {
+    const limit = Math.min(Math.max(Number(c.req.query('limit') ?? 50) || 50, 1), 500);
+    return ready(c) ?? c.json({ errors: dev?.runner.errors({ processId: c.req.query('processId'), limit }) });
+  });
+  post('/scripts/:name/run', (c, runner) => c.json({ process: runner.runScript(c.req.param('name') as string) }, 201));
+  post('/processes/:id/stop', async (c, runner) => c.json({ process: await runner.stop(c.req.param('id') as string) }));
+  post('/processes/:id/restart', async (c, runner) => c.json({ process: await runner.restart(c.req.param('id') as string) }, 201));
+}
 
 /** Builds the HTTP app. Routes: /, /stream, /api/*, /health, /metrics. */
 export function createApp(deps: AppDeps): Hono<Env> {
@@ -170,6 +221,19 @@ export function createApp(deps: AppDeps): Hono<Env> {
     }),
   );
 
+  const dashboard = deps.dashboard;
+  if (dashboard) {
+    app.get('/*', async (c, next) => {
+      const asset = dashboard.get(c.req.path);
+      if (!asset) return next();
+      return c.body(asset.body as Uint8Array<ArrayBuffer>, 200, {
+        'Content-Type': asset.type,
+        'Cache-Control': asset.immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
+        'X-Content-Type-Options': 'nosniff',
+        ...(c.req.path === '/' ? { 'Content-Security-Policy': PAGE_CSP, 'Referrer-Policy': 'no-referrer' } : {}),
+      });
+    });
+  }
   app.get('/', (c) =>
     c.html(PAGE_HTML, 200, { 'Content-Security-Policy': PAGE_CSP, 'X-Content-Type-Options': 'nosniff' }),
   );
@@ -352,6 +416,7 @@ export function createApp(deps: AppDeps): Hono<Env> {
     return c.json(auth.issueTicket());
   });
 
+  registerDevRoutes(api, deps.dev, { problem, jsonBody, rateLimited });
   app.route('/api', api);
 
   app.all('/mcp', requireAuth(['bearer']), async (c) => {

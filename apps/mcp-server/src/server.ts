@@ -4,6 +4,7 @@ import { createAdaptorServer } from '@hono/node-server';
 import type { Hono } from 'hono';
 import { createApp } from './app.js';
 import type { Config } from './config.js';
+import { loadDashboard } from './dashboard.js';
 import { createDevService, type DevService } from './devService.js';
 import { WebstreamError } from './errors.js';
 import type { Logger } from './logger.js';
@@ -51,7 +52,9 @@ export async function startServer(config: Config, logger: Logger, version = '0.0
     pingIntervalMs: config.mcpPingMs,
     retryMs: 2000,
   });
-  const app = createApp({ config, service, logger, version, mcp });
+  const dashboard = loadDashboard();
+  if (!dashboard) logger.warn('dashboard not built (pnpm build); serving the minimal live page at /');
+  const app = createApp({ config, service, logger, version, mcp, dev, dashboard });
   // overrideGlobalObjects: false keeps the platform Response, so the /stream route's "already sent"
   // marker is honoured (node-server's lightweight Response takes a path that ignores it).
   const server = createAdaptorServer({ fetch: app.fetch, overrideGlobalObjects: false }) as Server;

@@ -34,5 +34,8 @@ export const DEFAULT_TYPE = 'message';
 /** Reserved event type of the gap signal (see README "Gap signal"). */
 export const GAP_EVENT = 'gap';
 
+/** Reserved event type sent once a resumed subscriber's replay is fully written: `{"count": N}`. */
+export const REPLAYED_EVENT = 'replayed';
+
 /** Reserved event type of the optional heartbeat ping. */
 export const PING_EVENT = 'ping';

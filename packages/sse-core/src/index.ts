@@ -4,7 +4,7 @@ export type { Bus, BusListener, GapReason, History, ReplayResult } from './bus.j
 export type { SseErrorCode } from './errors.js';
 export { SseError } from './errors.js';
 export type { HubEvent, Priority, PublishInput } from './event.js';
-export { DEFAULT_CHANNEL, DEFAULT_TYPE, GAP_EVENT, PING_EVENT } from './event.js';
+export { DEFAULT_CHANNEL, DEFAULT_TYPE, GAP_EVENT, PING_EVENT, REPLAYED_EVENT } from './event.js';
 export type { SseEventFields } from './frame.js';
 export { encodeFrame, formatComment, formatEvent, formatRetry } from './frame.js';
 export { LAST_EVENT_ID_PARAM, resolveLastEventId, SSE_HEADERS } from './headers.js';

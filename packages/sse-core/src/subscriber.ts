@@ -1,5 +1,5 @@
 import type { GapReason } from './bus.js';
-import { DEFAULT_TYPE, GAP_EVENT, type HubEvent } from './event.js';
+import { DEFAULT_TYPE, GAP_EVENT, type HubEvent, REPLAYED_EVENT } from './event.js';
 import { concatFrames, encodeFrame, formatEvent } from './frame.js';
 import type { SseSink } from './sink.js';
 
@@ -215,7 +215,8 @@ export class Subscriber {
     this.#floor = last?.id;
     this.#replay = replay;
     this.#replayPos = 0;
-    this.#replayState = replay.length > 0 || gap ? 'writing' : 'none';
+    // Always 'writing', even with nothing to replay: the replay ends with the `replayed` marker.
+    this.#replayState = 'writing';
     for (const event of early) this.push(event, this.#init.encode(event));
     this.#scheduleFlush();
   }
@@ -286,9 +287,11 @@ export class Subscriber {
       this.#write(parts.length === 1 ? (parts[0] as Uint8Array) : concatFrames(parts, total));
       if (this.#closed || this.#blocked) return false;
     }
+    const count = this.#replay.length;
     this.#replay = [];
     this.#replayState = 'none';
-    return true;
+    this.#write(encodeFrame(formatEvent({ event: REPLAYED_EVENT, data: JSON.stringify({ count }) })));
+    return !this.#closed && !this.#blocked;
   }
 
   #write(chunk: Uint8Array): void {

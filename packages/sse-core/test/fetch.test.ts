@@ -58,11 +58,13 @@ describe('Fetch adapter (Hono on @hono/node-server)', () => {
     const reader = res.body?.getReader() as ReadableStreamDefaultReader<Uint8Array>;
     let text = '';
     try {
-      while (!text.includes('data: c')) text += new TextDecoder().decode((await reader.read()).value);
+      while (!text.includes('event: replayed')) text += new TextDecoder().decode((await reader.read()).value);
     } finally {
       await reader.cancel();
     }
-    expect(text).toBe(`: ok\nretry: 2000\n\nid: ${sent[1]?.id}\ndata: b\n\nid: ${sent[2]?.id}\ndata: c\n\n`);
+    expect(text).toBe(
+      `: ok\nretry: 2000\n\nid: ${sent[1]?.id}\ndata: b\n\nid: ${sent[2]?.id}\ndata: c\n\nevent: replayed\ndata: {"count":2}\n\n`,
+    );
   });
 
   it('answers 503 in-process at the connection limit (app.request)', async () => {

@@ -42,6 +42,13 @@ export class RecordingSink implements SseSink {
   events(): EventSourceMessage[] {
     return parseEvents(this.text);
   }
+
+  /** Data of the events, without the end-of-replay marker. */
+  data(): string[] {
+    return this.events()
+      .filter((e) => e.event !== 'replayed')
+      .map((e) => e.data);
+  }
 }
 
 export function parseEvents(text: string): EventSourceMessage[] {

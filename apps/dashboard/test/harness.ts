@@ -1,0 +1,72 @@
+// Test harness: the real webstream binary (built by the root test command) and Debian's Chromium.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type Browser, chromium } from 'playwright-core';
+
+export const CLI = fileURLToPath(new URL('../../mcp-server/dist/cli.js', import.meta.url));
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+export interface Server {
+  url: string;
+  port: number;
+  child: ChildProcess;
+  stop(signal?: NodeJS.Signals): Promise<void>;
+}
+
+export function fixtureProject(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'ws-dash-'));
+  cpSync(fileURLToPath(new URL('./fixtures/project', import.meta.url)), dir, { recursive: true });
+  return dir;
+}
+
+/** Starts `webstream` on 127.0.0.1 (port 0 unless given) and resolves once it listens. */
+export async function startServer(args: string[] = [], port = 0): Promise<Server> {
+  const child = spawn(process.execPath, [CLI, '--port', String(port), '--rate-limit', '100000', '--rate-burst', '100000', ...args], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let err = '';
+  child.stderr?.on('data', (d: Buffer) => {
+    err += d.toString();
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`webstream did not start: ${err}`)), 10_000);
+    const check = () => {
+      const m = /listening on (http:\/\/\S+)/.exec(err);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1] as string);
+      }
+    };
+    child.stderr?.on('data', check);
+    child.on('exit', (code) => reject(new Error(`webstream exited with ${code}: ${err}`)));
+  });
+  return {
+    url,
+    port: Number(new URL(url).port),
+    child,
+    stop: (signal = 'SIGTERM') =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill(signal);
+      }),
+  };
+}
+
+export async function launchBrowser(): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium (or set CHROMIUM_PATH)`);
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
+  });
+}
+
+export const push = (url: string, body: Record<string, unknown>, headers: Record<string, string> = {}) =>
+  fetch(`${url}/api/push`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) }).then(async (res) => {
+    if (!res.ok) throw new Error(`push failed: ${res.status} ${await res.text()}`);
+    return (await res.json()) as { id: string; timestamp: string };
+  });
