@@ -18,7 +18,10 @@ function aptInstall(pkg) {
     updated = true;
   }
   log(`apt-get install -y ${pkg}`);
-  execFileSync('apt-get', ['install', '-y', '-qq', pkg], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+  execFileSync('apt-get', ['install', '-y', '-qq', pkg], {
+    stdio: 'inherit',
+    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+  });
 }
 
 // Chromium for the dashboard's browser tests (playwright-core drives the system browser).

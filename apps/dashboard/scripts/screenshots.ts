@@ -8,15 +8,33 @@ const server = await startServer(['--cwd', fixtureProject()]);
 const browser = await launchBrowser();
 try {
   for (const theme of ['light', 'dark'] as const) {
-    for (const [suffix, viewport] of [['', { width: 1360, height: 1000 }], ['-phone', { width: 390, height: 1100 }]] as const) {
+    for (const [suffix, viewport] of [
+      ['', { width: 1360, height: 1000 }],
+      ['-phone', { width: 390, height: 1100 }],
+    ] as const) {
       const page = await browser.newPage({ viewport, colorScheme: theme });
       await page.goto(server.url);
       await page.waitForSelector('#status[data-state="connected"]');
       if (theme === 'light' && suffix === '') {
         await push(server.url, { message: 'Build #418 started', type: 'info', channel: 'ci' });
-        await push(server.url, { message: 'Disk usage at 91% on db-2', type: 'warning', channel: 'ops', data: { host: 'db-2', used: 0.91 } });
-        await push(server.url, { message: 'Payment webhook failed: 502 from provider', type: 'error', channel: 'billing', priority: 'high' });
-        await push(server.url, { message: 'Deployment completed in 2m 14s', type: 'success', channel: 'ci', data: { version: '1.8.0', regions: ['eu-west', 'us-east'] } });
+        await push(server.url, {
+          message: 'Disk usage at 91% on db-2',
+          type: 'warning',
+          channel: 'ops',
+          data: { host: 'db-2', used: 0.91 },
+        });
+        await push(server.url, {
+          message: 'Payment webhook failed: 502 from provider',
+          type: 'error',
+          channel: 'billing',
+          priority: 'high',
+        });
+        await push(server.url, {
+          message: 'Deployment completed in 2m 14s',
+          type: 'success',
+          channel: 'ci',
+          data: { version: '1.8.0', regions: ['eu-west', 'us-east'] },
+        });
         await page.locator('button[data-run="crash"]').click();
         await page.waitForSelector('#error-list .detected-error');
         await page.locator('button[data-run="long"]').click();

@@ -1,7 +1,24 @@
 // ANSI colours to DOM nodes, safely: text only ever goes into textContent, colours into class names.
 import Anser from 'anser';
 
-const KNOWN = new Set(['black', 'red', 'green', 'yellow', 'blue', 'magenta', 'cyan', 'white', 'bright-black', 'bright-red', 'bright-green', 'bright-yellow', 'bright-blue', 'bright-magenta', 'bright-cyan', 'bright-white']);
+const KNOWN = new Set([
+  'black',
+  'red',
+  'green',
+  'yellow',
+  'blue',
+  'magenta',
+  'cyan',
+  'white',
+  'bright-black',
+  'bright-red',
+  'bright-green',
+  'bright-yellow',
+  'bright-blue',
+  'bright-magenta',
+  'bright-cyan',
+  'bright-white',
+]);
 
 /** Appends `text` to `parent` as spans coloured by its ANSI escapes. */
 export function appendAnsi(parent: HTMLElement, text: string): void {

@@ -75,7 +75,12 @@ export interface DetectedError {
 export const api = {
   stats: () => call<Stats>('GET', '/api/stats'),
   login: async (token: string) => {
-    const res = await fetch('/api/session', { method: 'POST', credentials: 'same-origin', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: '{}' });
+    const res = await fetch('/api/session', {
+      method: 'POST',
+      credentials: 'same-origin',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: '{}',
+    });
     if (!res.ok) throw new ApiError(res.status, 'the token was not accepted');
   },
   push: (input: { message?: string; data?: unknown; type: string; channel: string; priority: string }) =>
@@ -84,9 +89,15 @@ export const api = {
   processes: () => call<{ processes: ProcessInfo[] }>('GET', '/api/processes'),
   run: (name: string) => call<{ process: ProcessInfo }>('POST', `/api/scripts/${encodeURIComponent(name)}/run`, {}),
   stop: (id: string) => call<{ process: ProcessInfo }>('POST', `/api/processes/${encodeURIComponent(id)}/stop`, {}),
-  restart: (id: string) => call<{ process: ProcessInfo }>('POST', `/api/processes/${encodeURIComponent(id)}/restart`, {}),
-  logs: (id: string, limit = 2000) => call<{ lines: LogLine[] }>('GET', `/api/processes/${encodeURIComponent(id)}/logs?limit=${limit}`),
-  errors: (processId?: string) => call<{ errors: DetectedError[] }>('GET', `/api/errors${processId ? `?processId=${encodeURIComponent(processId)}` : ''}`),
+  restart: (id: string) =>
+    call<{ process: ProcessInfo }>('POST', `/api/processes/${encodeURIComponent(id)}/restart`, {}),
+  logs: (id: string, limit = 2000) =>
+    call<{ lines: LogLine[] }>('GET', `/api/processes/${encodeURIComponent(id)}/logs?limit=${limit}`),
+  errors: (processId?: string) =>
+    call<{ errors: DetectedError[] }>(
+      'GET',
+      `/api/errors${processId ? `?processId=${encodeURIComponent(processId)}` : ''}`,
+    ),
 };
 
 export type { StreamMessage };

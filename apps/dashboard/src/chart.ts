@@ -21,7 +21,10 @@ export class Sparkline {
     if (this.#values.length > SAMPLES) this.#values.shift();
     const max = Math.max(1, ...this.#values);
     const offset = SAMPLES - this.#values.length;
-    this.#line.setAttribute('points', this.#values.map((v, i) => `${offset + i},${(40 - (v / max) * 38).toFixed(1)}`).join(' '));
+    this.#line.setAttribute(
+      'points',
+      this.#values.map((v, i) => `${offset + i},${(40 - (v / max) * 38).toFixed(1)}`).join(' '),
+    );
     this.#label.textContent = `${value} (max ${max})`;
   }
 }

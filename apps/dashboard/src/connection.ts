@@ -34,6 +34,8 @@ export function connect(on: ConnectionEvents): () => void {
       // Not an envelope (cannot happen with format=json); ignore rather than break the stream.
     }
   };
-  source.addEventListener('gap', (e) => on.gap(JSON.parse((e as MessageEvent<string>).data) as { reason: string; missed?: number }));
+  source.addEventListener('gap', (e) =>
+    on.gap(JSON.parse((e as MessageEvent<string>).data) as { reason: string; missed?: number }),
+  );
   return () => source.close();
 }

@@ -24,7 +24,11 @@ export class EventList {
   #held: StreamMessage[] = [];
   #frame = 0;
   #paused = false;
-  readonly filters: Filters = { channel: '', types: new Set(['info', 'warning', 'error', 'success', 'custom']), text: '' };
+  readonly filters: Filters = {
+    channel: '',
+    types: new Set(['info', 'warning', 'error', 'success', 'custom']),
+    text: '',
+  };
   readonly channels = new Set<string>();
   onChannel?: (channel: string) => void;
   onHeld?: (count: number) => void;
@@ -125,12 +129,22 @@ export class EventList {
       el(
         'div',
         { class: 'body' },
-        el('div', { class: 'meta' }, el('span', { class: 'channel', text: m.channel }), ` · ${time} · #${m.id}${m.priority === 'high' ? ' · high' : ''}`),
+        el(
+          'div',
+          { class: 'meta' },
+          el('span', { class: 'channel', text: m.channel }),
+          ` · ${time} · #${m.id}${m.priority === 'high' ? ' · high' : ''}`,
+        ),
         el('div', { class: 'message', text: m.message ?? '' }),
       ),
     );
     if (m.data !== undefined) {
-      const details = el('details', { class: 'data' }, el('summary', { text: 'data' }), el('pre', { text: JSON.stringify(m.data, null, 2) }));
+      const details = el(
+        'details',
+        { class: 'data' },
+        el('summary', { text: 'data' }),
+        el('pre', { text: JSON.stringify(m.data, null, 2) }),
+      );
       (li.lastElementChild as HTMLElement).append(details);
     }
     return li;

@@ -66,7 +66,10 @@ const togglePause = () => {
 };
 pause.addEventListener('click', togglePause);
 document.addEventListener('keydown', (e) => {
-  const typing = e.target instanceof HTMLInputElement || e.target instanceof HTMLTextAreaElement || e.target instanceof HTMLSelectElement;
+  const typing =
+    e.target instanceof HTMLInputElement ||
+    e.target instanceof HTMLTextAreaElement ||
+    e.target instanceof HTMLSelectElement;
   if (typing || e.ctrlKey || e.metaKey || e.altKey) return;
   if (e.key === '/') {
     e.preventDefault();
@@ -91,7 +94,13 @@ byId<HTMLFormElement>('push').addEventListener('submit', async (e) => {
   }
   try {
     const message = value('message');
-    const pushed = await api.push({ message: message || undefined, data, type: value('type'), channel: value('channel') || 'default', priority: value('priority') });
+    const pushed = await api.push({
+      message: message || undefined,
+      data,
+      type: value('type'),
+      channel: value('channel') || 'default',
+      priority: value('priority'),
+    });
     result.textContent = `pushed #${pushed.id} to ${pushed.clients} client(s)`;
     (form.elements.namedItem('message') as HTMLTextAreaElement).value = '';
   } catch (error) {
@@ -114,9 +123,12 @@ setInterval(() => {
   byId('clients').textContent = String(clients);
 }, 1000);
 setInterval(() => {
-  api.stats().then((s) => {
-    clients = s.clients;
-  }, () => undefined);
+  api.stats().then(
+    (s) => {
+      clients = s.clients;
+    },
+    () => undefined,
+  );
 }, 2000);
 
 function onMessage(m: StreamMessage): void {
@@ -124,7 +136,10 @@ function onMessage(m: StreamMessage): void {
   const dev = m.data as { method?: string; params?: Record<string, unknown> } | undefined;
   if (m.channel === 'logs' && dev?.method === 'notifications/logs/new') processes.log(dev.params as unknown as LogLine);
   else if (m.channel === 'errors' && dev?.method === 'notifications/error/detected') {
-    const p = dev.params as { processId: string; error: Omit<DetectedError, 'processId' | 'processName' | 'type' | 'timestamp'> };
+    const p = dev.params as {
+      processId: string;
+      error: Omit<DetectedError, 'processId' | 'processName' | 'type' | 'timestamp'>;
+    };
     processes.error({ processId: p.processId, processName: '', type: '', timestamp: m.timestamp, ...p.error });
   } else if (m.channel === 'process') void processes.refresh();
 }
@@ -137,7 +152,10 @@ function start(): void {
     },
     message: onMessage,
     gap({ reason, missed }) {
-      const text = reason === 'overflow' ? `gap: ${missed} events missed (this tab fell behind)` : 'gap: history before this point is unavailable (the server restarted or trimmed it)';
+      const text =
+        reason === 'overflow'
+          ? `gap: ${missed} events missed (this tab fell behind)`
+          : 'gap: history before this point is unavailable (the server restarted or trimmed it)';
       status.dataset.gap = 'true';
       events.notice(text);
       report(text);

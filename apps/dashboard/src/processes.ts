@@ -3,7 +3,8 @@ import { api, type DetectedError, type LogLine, type ProcessInfo } from './api.j
 import { byId, el } from './dom.js';
 import { LogView } from './logView.js';
 
-const uptime = (ms: number) => (ms < 60_000 ? `${Math.round(ms / 1000)} s` : `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`);
+const uptime = (ms: number) =>
+  ms < 60_000 ? `${Math.round(ms / 1000)} s` : `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
 
 export class ProcessesPanel {
   readonly #logs: LogView;
@@ -45,7 +46,8 @@ export class ProcessesPanel {
       const id = button?.closest('li')?.dataset.id;
       if (!button || !id) return;
       if (button.dataset.action === 'stop') void this.#act(() => api.stop(id));
-      else if (button.dataset.action === 'restart') void this.#act(() => api.restart(id).then(({ process }) => this.select(process.id)));
+      else if (button.dataset.action === 'restart')
+        void this.#act(() => api.restart(id).then(({ process }) => this.select(process.id)));
       else void this.select(id);
     });
     await this.refresh();
@@ -76,16 +78,33 @@ export class ProcessesPanel {
   #renderProcesses(): void {
     const list = byId('processes');
     const rows = [...this.#processes].reverse().map((p) => {
-      const status = p.status === 'running' ? `running ${uptime(p.duration)}` : p.signal ? `${p.status} (${p.signal})` : `${p.status} (code ${p.exitCode})`;
+      const status =
+        p.status === 'running'
+          ? `running ${uptime(p.duration)}`
+          : p.signal
+            ? `${p.status} (${p.signal})`
+            : `${p.status} (code ${p.exitCode})`;
       const li = el(
         'li',
-        { class: `process status-${p.status}${p.id === this.#selected ? ' selected' : ''}`, attrs: { 'data-id': p.id } },
-        el('button', { class: 'name', text: p.name, attrs: { type: 'button', 'aria-pressed': String(p.id === this.#selected) } }),
+        {
+          class: `process status-${p.status}${p.id === this.#selected ? ' selected' : ''}`,
+          attrs: { 'data-id': p.id },
+        },
+        el('button', {
+          class: 'name',
+          text: p.name,
+          attrs: { type: 'button', 'aria-pressed': String(p.id === this.#selected) },
+        }),
         el('span', { class: 'status', text: status }),
-        el('span', { class: 'errors', text: p.errorCount ? `${p.errorCount} error${p.errorCount > 1 ? 's' : ''}` : '' }),
+        el('span', {
+          class: 'errors',
+          text: p.errorCount ? `${p.errorCount} error${p.errorCount > 1 ? 's' : ''}` : '',
+        }),
       );
-      for (const url of p.urls.slice(0, 2)) li.append(el('a', { text: url, attrs: { href: url, target: '_blank', rel: 'noopener noreferrer' } }));
-      if (p.status === 'running') li.append(el('button', { text: 'stop', attrs: { type: 'button', 'data-action': 'stop' } }));
+      for (const url of p.urls.slice(0, 2))
+        li.append(el('a', { text: url, attrs: { href: url, target: '_blank', rel: 'noopener noreferrer' } }));
+      if (p.status === 'running')
+        li.append(el('button', { text: 'stop', attrs: { type: 'button', 'data-action': 'stop' } }));
       if (p.script) li.append(el('button', { text: 'restart', attrs: { type: 'button', 'data-action': 'restart' } }));
       return li;
     });

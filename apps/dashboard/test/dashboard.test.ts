@@ -40,7 +40,12 @@ describe('dashboard in real Chromium', () => {
   it('shows a message pushed through the API, with type, channel and id', async () => {
     const { server, page, errors } = await open();
     await connected(page);
-    const { id } = await push(server.url, { message: 'deployment completed', type: 'success', channel: 'ops', data: { build: 42 } });
+    const { id } = await push(server.url, {
+      message: 'deployment completed',
+      type: 'success',
+      channel: 'ops',
+      data: { build: 42 },
+    });
     const row = page.locator(`#events li[data-id="${id}"]`);
     await row.waitFor({ timeout: 5000 });
     expect(await row.getAttribute('data-type')).toBe('success');
@@ -87,7 +92,10 @@ describe('dashboard in real Chromium', () => {
       const seen: string[] = [];
       (window as unknown as { states: string[] }).states = seen;
       const status = document.getElementById('status') as HTMLElement;
-      new MutationObserver(() => seen.push(status.dataset.state ?? '')).observe(status, { attributes: true, attributeFilter: ['data-state'] });
+      new MutationObserver(() => seen.push(status.dataset.state ?? '')).observe(status, {
+        attributes: true,
+        attributeFilter: ['data-state'],
+      });
     });
     await push(server.url, { message: 'before restart' });
     await page.locator('#events li.event').first().waitFor();
@@ -96,9 +104,15 @@ describe('dashboard in real Chromium', () => {
     const again = await startServer(['--cwd', fixtureProject()], server.port);
     servers.push(again);
     await push(again.url, { message: 'while the page was away' });
-    await page.waitForFunction(() => (window as unknown as { states: string[] }).states.includes('connected'), undefined, { timeout: 15_000 });
+    await page.waitForFunction(
+      () => (window as unknown as { states: string[] }).states.includes('connected'),
+      undefined,
+      { timeout: 15_000 },
+    );
     await push(again.url, { message: 'after reconnect' });
-    await page.waitForFunction(() => document.querySelectorAll('#events li.event').length === 3, undefined, { timeout: 5000 });
+    await page.waitForFunction(() => document.querySelectorAll('#events li.event').length === 3, undefined, {
+      timeout: 5000,
+    });
     const states = await page.evaluate(() => (window as unknown as { states: string[] }).states);
     const from = states.indexOf('reconnecting');
     expect(states.slice(from)).toEqual(['reconnecting', 'replaying', 'connected']);
@@ -112,7 +126,9 @@ describe('dashboard in real Chromium', () => {
     await page.waitForSelector('#processes li.status-exited', { timeout: 15_000 });
     await page.waitForSelector('#error-list .detected-error', { timeout: 5000 });
     expect(await page.locator('#error-list .where').first().textContent()).toBe('crash.js:5:19');
-    expect(await page.locator('#error-list .what').first().textContent()).toBe("TypeError: Cannot read properties of undefined (reading 'length')");
+    expect(await page.locator('#error-list .what').first().textContent()).toBe(
+      "TypeError: Cannot read properties of undefined (reading 'length')",
+    );
     const lines = await page.$$eval('#log-view .line', (els) => els.map((e) => e.textContent));
     expect(lines).toEqual(expect.arrayContaining(['compiling...', 'ready']));
     expect(await page.locator('#log-view .line.error').count()).toBeGreaterThan(0);
@@ -150,11 +166,15 @@ describe('dashboard in real Chromium', () => {
     const total = 3000;
     const started = Date.now();
     for (let i = 0; i < total; i += 50) {
-      await Promise.all(Array.from({ length: 50 }, (_, j) => push(server.url, { message: `burst ${i + j}`, data: { i: i + j } })));
+      await Promise.all(
+        Array.from({ length: 50 }, (_, j) => push(server.url, { message: `burst ${i + j}`, data: { i: i + j } })),
+      );
       const due = started + ((i + 50) / 1000) * 1000;
       if (due > Date.now()) await new Promise((r) => setTimeout(r, due - Date.now()));
     }
-    await page.waitForFunction((n) => document.getElementById('total')?.textContent === String(n), total, { timeout: 15_000 });
+    await page.waitForFunction((n) => document.getElementById('total')?.textContent === String(n), total, {
+      timeout: 15_000,
+    });
     const rows = await page.locator('#events li.event').count();
     expect(rows).toBeLessThanOrEqual(200);
     expect(await page.locator('#events li.event .message').first().textContent()).toBe(`burst ${total - 1}`);

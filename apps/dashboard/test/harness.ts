@@ -24,9 +24,13 @@ export function fixtureProject(): string {
 
 /** Starts `webstream` on 127.0.0.1 (port 0 unless given) and resolves once it listens. */
 export async function startServer(args: string[] = [], port = 0): Promise<Server> {
-  const child = spawn(process.execPath, [CLI, '--port', String(port), '--rate-limit', '100000', '--rate-burst', '100000', ...args], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [CLI, '--port', String(port), '--rate-limit', '100000', '--rate-burst', '100000', ...args],
+    {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
   let err = '';
   child.stderr?.on('data', (d: Buffer) => {
     err += d.toString();
@@ -57,16 +61,29 @@ export async function startServer(args: string[] = [], port = 0): Promise<Server
 }
 
 export async function launchBrowser(): Promise<Browser> {
-  if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium (or set CHROMIUM_PATH)`);
+  if (!existsSync(CHROMIUM))
+    throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium (or set CHROMIUM_PATH)`);
   return chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+      '--disable-sync',
+    ],
   });
 }
 
 export const push = (url: string, body: Record<string, unknown>, headers: Record<string, string> = {}) =>
-  fetch(`${url}/api/push`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) }).then(async (res) => {
+  fetch(`${url}/api/push`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  }).then(async (res) => {
     if (!res.ok) throw new Error(`push failed: ${res.status} ${await res.text()}`);
     return (await res.json()) as { id: string; timestamp: string };
   });

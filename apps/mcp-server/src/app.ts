@@ -10,10 +10,10 @@ import type { Registry } from 'prom-client';
 import { z } from 'zod';
 import { type Auth, type Credential, createAuth, SESSION_COOKIE } from './auth.js';
 import type { Config } from './config.js';
-import { createHostGuard } from './hostGuard.js';
-import type { Logger } from './logger.js';
 import type { DashboardAssets } from './dashboard.js';
 import type { DevService } from './devService.js';
+import { createHostGuard } from './hostGuard.js';
+import type { Logger } from './logger.js';
 import type { McpSessions } from './mcpSessions.js';
 import { createMetrics } from './metrics.js';
 import { PAGE_CSP, PAGE_HTML, PAGE_JS } from './page.js';
@@ -72,12 +72,16 @@ function registerDevRoutes(
   dev: DevService | undefined,
   h: { problem: Problem; jsonBody: (c: Context<Env>) => Response | undefined; rateLimited: MiddlewareHandler<Env> },
 ): void {
-  const ready = (c: Context<Env>) => (dev ? undefined : h.problem(c, 404, 'dev processes are not enabled on this server'));
+  const ready = (c: Context<Env>) =>
+    dev ? undefined : h.problem(c, 404, 'dev processes are not enabled on this server');
   const fail = (c: Context<Env>, error: unknown) => {
     if (error instanceof RunnerError) return h.problem(c, error.code === 'invalid_argument' ? 400 : 404, error.message);
     throw error;
   };
-  const post = (path: string, action: (c: Context<Env>, runner: DevService['runner']) => Promise<Response> | Response) =>
+  const post = (
+    path: string,
+    action: (c: Context<Env>, runner: DevService['runner']) => Promise<Response> | Response,
+  ) =>
     api.post(path, h.rateLimited, async (c) => {
       const refused = ready(c) ?? h.jsonBody(c);
       if (refused) return refused;
@@ -87,7 +91,10 @@ function registerDevRoutes(
         return fail(c, error);
       }
     });
-  api.get('/scripts', (c) => ready(c) ?? c.json({ packageManager: dev?.runner.packageManager, scripts: dev?.runner.scripts() }));
+  api.get(
+    '/scripts',
+    (c) => ready(c) ?? c.json({ packageManager: dev?.runner.packageManager, scripts: dev?.runner.scripts() }),
+  );
   api.get('/processes', (c) => ready(c) ?? c.json({ processes: dev?.runner.list() }));
   api.get('/processes/:id', (c) => {
     const p = dev?.runner.get(c.req.param('id'));
@@ -97,7 +104,12 @@ function registerDevRoutes(
     const id = c.req.param('id');
     const limit = Math.min(Math.max(Number(c.req.query('limit') ?? 500) || 500, 1), 10_000);
     if (dev && !dev.runner.get(id)) return h.problem(c, 404, `no process "${id}"`);
-    return ready(c) ?? c.json({ lines: dev?.runner.logs.search({ processId: id, limit }).map(({ plain: _p, time: _t, ...line }) => line) });
+    return (
+      ready(c) ??
+      c.json({
+        lines: dev?.runner.logs.search({ processId: id, limit }).map(({ plain: _p, time: _t, ...line }) => line),
+      })
+    );
   });
   api.get('/errors', (c) => {
     const limit = Math.min(Math.max(Number(c.req.query('limit') ?? 50) || 50, 1), 500);
@@ -105,7 +117,9 @@ function registerDevRoutes(
   });
   post('/scripts/:name/run', (c, runner) => c.json({ process: runner.runScript(c.req.param('name') as string) }, 201));
   post('/processes/:id/stop', async (c, runner) => c.json({ process: await runner.stop(c.req.param('id') as string) }));
-  post('/processes/:id/restart', async (c, runner) => c.json({ process: await runner.restart(c.req.param('id') as string) }, 201));
+  post('/processes/:id/restart', async (c, runner) =>
+    c.json({ process: await runner.restart(c.req.param('id') as string) }, 201),
+  );
 }
 
 /** Builds the HTTP app. Routes: /, /stream, /api/*, /health, /metrics. */

@@ -36,7 +36,9 @@ export function loadDashboard(dir?: string): DashboardAssets | undefined {
       const file = join(folder, name);
       if (statSync(file).isDirectory()) walk(file);
       else {
-        const path = `/${relative(root as string, file).split('\\').join('/')}`;
+        const path = `/${relative(root as string, file)
+          .split('\\')
+          .join('/')}`;
         assets.set(path === '/index.html' ? '/' : path, {
           body: readFileSync(file),
           type: TYPES[extname(file)] ?? 'application/octet-stream',

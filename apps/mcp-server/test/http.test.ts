@@ -358,13 +358,21 @@ describe('acknowledgements, stats, history, metrics, health, page', () => {
     expect(await json(await fetch(`${server.url}/health`))).toMatchObject({ status: 'ok', clients: 1 });
   });
 
-  it('serves a live page that only ever sets text, under a strict CSP', async () => {
+  it('serves the dashboard (or the minimal page) only ever setting text, under a strict CSP', async () => {
     await using server = await startTestServer();
     const page = await fetch(`${server.url}/`);
-    expect(page.headers.get('content-security-policy')).toMatch(/script-src 'self'/);
-    expect(await page.text()).toMatch(/<script src="\/page.js"><\/script>/);
-    const js = await (await fetch(`${server.url}/page.js`)).text();
-    expect(js).toMatch(/textContent/);
-    expect(js).not.toMatch(/innerHTML|outerHTML|insertAdjacentHTML|document\.write/);
+    expect(page.headers.get('content-security-policy')).toMatch(/default-src 'self'; script-src 'self'/);
+    const html = await page.text();
+    const scripts = [...html.matchAll(/<script[^>]*src="([^"]+)"/g)].map((m) => m[1] as string);
+    expect(scripts.length).toBeGreaterThan(0);
+    expect(html).not.toMatch(/<script(?![^>]*\ssrc=)[^>]*>/); // no inline script
+    for (const src of [...scripts, '/page.js']) {
+      const js = await fetch(`${server.url}${src}`);
+      expect(js.headers.get('content-type')).toMatch(/^text\/javascript/);
+      const code = await js.text();
+      expect(code).toMatch(/textContent/);
+      expect(code).not.toMatch(/innerHTML|outerHTML|insertAdjacentHTML|document\.write/);
+    }
+    expect((await fetch(`${server.url}/assets/../../etc/passwd`)).status).toBe(404);
   });
 });
