@@ -27,3 +27,25 @@ function aptInstall(pkg) {
 // Chromium for the dashboard's browser tests (playwright-core drives the system browser).
 const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 if (!existsSync(chromium)) aptInstall('chromium');
+
+// Redis on 127.0.0.1:6379 for the scale-out tests (they fail, never skip, without it), and the
+// redis-server binary for the fault tests that start a private one.
+const redisUp = () =>
+  spawnSync('sh', ['-c', 'command -v redis-cli >/dev/null && redis-cli -h 127.0.0.1 -p 6379 ping'], {
+    encoding: 'utf8',
+  }).stdout?.trim() === 'PONG';
+const hasRedisServer = () => spawnSync('sh', ['-c', 'command -v redis-server'], { encoding: 'utf8' }).status === 0;
+if (!hasRedisServer()) aptInstall('redis-server');
+if (!redisUp()) {
+  log('starting redis-server on 127.0.0.1:6379');
+  execFileSync(
+    'redis-server',
+    ['--daemonize', 'yes', '--bind', '127.0.0.1', '--port', '6379', '--save', '', '--appendonly', 'no'],
+    { stdio: 'inherit' },
+  );
+  for (let i = 0; i < 50 && !redisUp(); i++) spawnSync('sleep', ['0.1']);
+  if (!redisUp()) {
+    log('redis-server did not answer on 127.0.0.1:6379');
+    process.exit(1);
+  }
+}

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ChannelSchema, MessageTypeSchema, PushInputSchema } from '@ws/events';
+import type { RedisBus } from '@ws/redis';
 import { RunnerError } from '@ws/runner';
 import { createSseResponse, SseError, type Subscriber } from '@ws/sse-core';
 import { handleSseRequest } from '@ws/sse-core/node';
@@ -36,6 +37,8 @@ export interface AppDeps {
   dev?: DevService;
   /** The built dashboard, served at / (absent: the minimal live page). */
   dashboard?: DashboardAssets;
+  /** The Redis bus, when scaled out: its state is in /health and /metrics. */
+  redis?: RedisBus;
 }
 
 type Env = {
@@ -126,7 +129,7 @@ function registerDevRoutes(
 export function createApp(deps: AppDeps): Hono<Env> {
   const { config, service, logger } = deps;
   const auth = deps.auth ?? createAuth(config.token);
-  const metrics = deps.metrics ?? createMetrics(service);
+  const metrics = deps.metrics ?? createMetrics(service, deps.redis);
   const guard = createHostGuard(config);
   const limiter = createRateLimiter({ perSecond: config.rateLimit, burst: config.rateBurst });
   const clients = new Map<number, ClientInfo>();
@@ -226,14 +229,21 @@ export function createApp(deps: AppDeps): Hono<Env> {
       return next();
     };
 
-  app.get('/health', (c) =>
-    c.json({
-      status: 'ok',
-      version: deps.version ?? '0.0.0',
-      uptimeSeconds: service.status().uptimeSeconds,
-      clients: service.hub.stats().clients,
-    }),
-  );
+  // 503 while the backend is away, so a load balancer sends clients to an instance that can serve them.
+  app.get('/health', (c) => {
+    const redis = deps.redis?.state();
+    const degraded = redis !== undefined && !redis.up;
+    return c.json(
+      {
+        status: degraded ? 'degraded' : 'ok',
+        version: deps.version ?? '0.0.0',
+        uptimeSeconds: service.status().uptimeSeconds,
+        clients: service.hub.stats().clients,
+        backend: redis ? { type: 'redis', ...redis } : { type: 'memory' },
+      },
+      degraded ? 503 : 200,
+    );
+  });
 
   const dashboard = deps.dashboard;
   if (dashboard) {

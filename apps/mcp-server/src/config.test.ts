@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { describeConfig, isLoopback, parseConfig } from './config.js';
+import { ConfigSchema, describeConfig, isLoopback, parseConfig } from './config.js';
 
 const ok = (argv: string[], env: NodeJS.ProcessEnv = {}) => {
   const r = parseConfig(argv, env);
@@ -66,6 +66,24 @@ describe('parseConfig', () => {
     const text = r.kind === 'help' ? r.text : '';
     for (const flag of ['--host', '--port', '--stdio', '--token', '--cors', '--cwd']) expect(text).toContain(flag);
     expect(text).toContain('WEBSTREAM_PORT');
+  });
+
+  it('has a flag and an environment variable for every option', () => {
+    const r = parseConfig(['--help']);
+    const help = r.kind === 'help' ? r.text : '';
+    for (const key of Object.keys(ConfigSchema.shape)) {
+      const flag = `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+      expect(help, key).toContain(flag);
+    }
+    expect(
+      ok(['--mcp-ping-ms', '500', '--redis', 'redis://127.0.0.1:6379'], { WEBSTREAM_STOP_GRACE_MS: '100' }),
+    ).toMatchObject({
+      mcpPingMs: 500,
+      redis: 'redis://127.0.0.1:6379',
+      stopGraceMs: 100,
+    });
+    expect(ok([], { WEBSTREAM_REDIS_URL: 'redis://h:1' }).redis).toBe('redis://h:1');
+    expect(err(['--redis', 'http://x'])).toMatch(/invalid --redis .*redis:\/\/host:port/);
   });
 
   it('masks the token when describing the config', () => {

@@ -51,6 +51,15 @@ export const ConfigSchema = z
     heartbeatMs: count(1000).default(15_000),
     /** Per-client queue budget in bytes. Default 524288. */
     maxQueueBytes: count(4096).default(512 * 1024),
+    /** Redis URL (`redis://host:port`): scale out over a Redis stream. Default: none (in-memory). */
+    redis: z
+      .string()
+      .regex(/^rediss?:\/\/\S+$/, 'must look like redis://host:port')
+      .optional(),
+    /** Redis stream key. Default webstream:events. */
+    redisStream: z.string().min(1).default('webstream:events'),
+    /** Entries the Redis stream keeps (approximately). Default 10000. */
+    redisMaxLen: count(10).default(10_000),
     /** Interval of the `ping` event on MCP GET streams, in ms. Default 30000. */
     mcpPingMs: count(100).default(30_000),
     /** Most concurrent MCP sessions over HTTP. Default 100. */
@@ -147,6 +156,49 @@ const OPTIONS: OptionSpec[] = [
     description: 'per-client queue budget (default 524288)',
   },
   {
+    key: 'redis',
+    flag: '--redis <url>',
+    kind: 'string',
+    description:
+      'scale out over Redis Streams, e.g. redis://127.0.0.1:6379 (default: in-memory; env WEBSTREAM_REDIS_URL)',
+  },
+  {
+    key: 'redisStream',
+    flag: '--redis-stream <key>',
+    kind: 'string',
+    description: 'Redis stream key (default webstream:events)',
+  },
+  {
+    key: 'redisMaxLen',
+    flag: '--redis-max-len <n>',
+    kind: 'number',
+    description: 'entries the Redis stream keeps, approximately (default 10000)',
+  },
+  {
+    key: 'mcpPingMs',
+    flag: '--mcp-ping-ms <ms>',
+    kind: 'number',
+    description: 'ping event interval on MCP GET streams (default 30000)',
+  },
+  {
+    key: 'maxMcpSessions',
+    flag: '--max-mcp-sessions <n>',
+    kind: 'number',
+    description: 'most MCP sessions over HTTP (default 100)',
+  },
+  {
+    key: 'stopGraceMs',
+    flag: '--stop-grace-ms <ms>',
+    kind: 'number',
+    description: 'SIGTERM to SIGKILL grace when stopping a dev process (default 5000)',
+  },
+  {
+    key: 'logCapacity',
+    flag: '--log-capacity <n>',
+    kind: 'number',
+    description: 'dev-process log lines kept (default 10000)',
+  },
+  {
     key: 'logLevel',
     flag: '--log-level <level>',
     kind: 'string',
@@ -155,7 +207,8 @@ const OPTIONS: OptionSpec[] = [
 ];
 
 const flagName = (spec: OptionSpec) => spec.flag.split(' ')[0] as string;
-const envName = (key: string) => `WEBSTREAM_${key.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`;
+const envName = (key: string) =>
+  key === 'redis' ? 'WEBSTREAM_REDIS_URL' : `WEBSTREAM_${key.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`;
 
 function convert(spec: OptionSpec, raw: string): unknown {
   switch (spec.kind) {
@@ -257,7 +310,11 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv = pr
 
 /** The config as printed at start: secrets masked. */
 export function describeConfig(config: Config): Record<string, unknown> {
-  return { ...config, token: config.token === undefined ? undefined : '********' };
+  return {
+    ...config,
+    token: config.token === undefined ? undefined : '********',
+    redis: config.redis?.replace(/\/\/[^@/]*@/, '//********@'),
+  };
 }
 
 /** Whether `host` is a loopback bind. */

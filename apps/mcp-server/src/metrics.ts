@@ -1,8 +1,9 @@
+import type { RedisBus } from '@ws/redis';
 import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 import type { StreamService } from './streamService.js';
 
 /** A private Prometheus registry with process metrics and the stream counters. */
-export function createMetrics(service: StreamService): Registry {
+export function createMetrics(service: StreamService, redis?: RedisBus): Registry {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'webstream_' });
   const counter = (name: string, help: string, read: () => number) =>
@@ -53,5 +54,20 @@ export function createMetrics(service: StreamService): Registry {
     'Clients disconnected for exceeding their queue budget.',
     () => service.hub.stats().evicted,
   );
+  if (redis) {
+    new Gauge({
+      name: 'webstream_redis_up',
+      help: '1 while both Redis connections (publish and read) are ready.',
+      registers: [registry],
+      collect() {
+        this.set(redis.state().up ? 1 : 0);
+      },
+    });
+    counter(
+      'webstream_redis_reconnects_total',
+      'Redis reconnect attempts since start.',
+      () => redis.state().reconnects,
+    );
+  }
   return registry;
 }

@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createAdaptorServer } from '@hono/node-server';
+import { createRedisBus } from '@ws/redis';
 import type { Hono } from 'hono';
 import { createApp } from './app.js';
 import type { Config } from './config.js';
@@ -26,8 +27,25 @@ export interface RunningServer {
 
 /** Starts the HTTP server. Rejects with `port_in_use` (naming the port and the flag) if the port is taken. */
 export async function startServer(config: Config, logger: Logger, version = '0.0.0'): Promise<RunningServer> {
+  const redis = config.redis
+    ? createRedisBus({
+        url: config.redis,
+        stream: config.redisStream,
+        maxLen: config.redisMaxLen,
+        onStateChange: (s) =>
+          s.up ? logger.info('redis connected', { ...s }) : logger.warn('redis unavailable, reconnecting', { ...s }),
+      })
+    : undefined;
+  if (redis) {
+    const ready = await Promise.race([
+      redis.ready().then(() => true),
+      new Promise<boolean>((r) => setTimeout(() => r(false), 3000).unref()),
+    ]);
+    if (!ready) logger.warn(`redis at ${config.redis} is not reachable yet; publishing answers 503 until it is`);
+  }
   const service = createStreamService({
-    historySize: config.historySize,
+    historySize: redis ? config.redisMaxLen : config.historySize,
+    bus: redis,
     hub: {
       maxConnections: config.maxConnections,
       heartbeatIntervalMs: config.heartbeatMs,
@@ -54,7 +72,7 @@ export async function startServer(config: Config, logger: Logger, version = '0.0
   });
   const dashboard = loadDashboard();
   if (!dashboard) logger.warn('dashboard not built (pnpm build); serving the minimal live page at /');
-  const app = createApp({ config, service, logger, version, mcp, dev, dashboard });
+  const app = createApp({ config, service, logger, version, mcp, dev, dashboard, redis });
   // overrideGlobalObjects: false keeps the platform Response, so the /stream route's "already sent"
   // marker is honoured (node-server's lightweight Response takes a path that ignores it).
   const server = createAdaptorServer({ fetch: app.fetch, overrideGlobalObjects: false }) as Server;

@@ -1,0 +1,2 @@
+export type { RedisBus, RedisBusOptions, RedisBusState } from './redisBus.js';
+export { createRedisBus, DEFAULT_BLOCK_MS, DEFAULT_REDIS_MAX_LEN, DEFAULT_REDIS_STREAM } from './redisBus.js';
