@@ -37,24 +37,41 @@ function publisher(port: number, concurrency: number) {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** What to run: the naive server, webstream in memory, or several webstream instances on one Redis stream. */
+export interface E2eSetup {
+  name: string;
+  server: 'node:http' | 'webstream';
+  instances?: number;
+  redis?: { url: string; stream: string };
+}
+
 export async function measureE2e(
-  name: 'node:http' | 'webstream',
+  setup: E2eSetup,
   opts: { connections: number; events: number; reps: number; rate: number; steadyMs: number; size: number },
 ): Promise<E2eResult> {
-  const server: Child = spawnChild('./e2eServer.ts', [name]);
+  const count = setup.instances ?? 1;
+  const args = [setup.server, ...(setup.redis ? [setup.redis.url, setup.redis.stream] : [])];
+  const servers: Child[] = Array.from({ length: count }, () => spawnChild('./e2eServer.ts', args));
   const client: Child = spawnChild('./clientProcess.ts');
-  const { port } = await server.next<{ port: number }>('ready');
+  const ports = await Promise.all(servers.map(async (s) => (await s.next<{ port: number }>('ready')).port));
   await client.next('ready');
   try {
-    await client.ask({ type: 'connect', port, n: opts.connections }, 'connected');
-    for (let i = 0; i < 400; i++) {
-      if ((await server.ask<{ clients: number }>({ type: 'mem' }, 'mem')).clients >= opts.connections) break;
-      await sleep(50);
+    const share = Math.floor(opts.connections / count);
+    for (const port of ports) await client.ask({ type: 'connect', port, n: share }, 'connected');
+    for (const s of servers) {
+      for (let i = 0; i < 400; i++) {
+        if ((await s.ask<{ clients: number }>({ type: 'mem' }, 'mem')).clients >= share) break;
+        await sleep(50);
+      }
     }
-    const push = publisher(port, 8);
+    const total = share * count;
+    // Pushes go round-robin over the instances, as through a load balancer.
+    const publishers = ports.map((port) => publisher(port, 8));
+    let turn = 0;
+    const push = (message: string) => (publishers[turn++ % publishers.length] as (m: string) => Promise<void>)(message);
     const payload = `~${'x'.repeat(opts.size - 1)}`;
     const once = async (events: number) => {
-      await client.ask({ type: 'expect', total: events * opts.connections }, 'expecting');
+      await client.ask({ type: 'expect', total: events * total }, 'expecting');
       const done = client.next<{ at: number }>('done');
       const start = now();
       let next = 0;
@@ -68,17 +85,17 @@ export async function measureE2e(
         }),
       );
       const { at } = await done;
-      return (events * opts.connections) / ((at - start) / 1000);
+      return (events * total) / ((at - start) / 1000);
     };
     await once(100);
     const throughput: number[] = [];
     for (let r = 0; r < opts.reps; r++) throughput.push(await once(opts.events));
 
     await client.ask({ type: 'latency' }, 'latency-on');
-    const total = Math.round((opts.rate * opts.steadyMs) / 1000);
+    const steady = Math.round((opts.rate * opts.steadyMs) / 1000);
     const t0 = now();
     const pending: Promise<void>[] = [];
-    for (let i = 0; i < total; i++) {
+    for (let i = 0; i < steady; i++) {
       const wait = t0 + (i * 1000) / opts.rate - now();
       if (wait > 0) await sleep(wait);
       const head = `~T${now().toFixed(3)};`;
@@ -87,12 +104,12 @@ export async function measureE2e(
     await Promise.all(pending);
     await sleep(300);
     const latency = await client.ask<E2eResult['latency']>({ type: 'latency-report' }, 'latency-report');
-    return { name, throughput, latency };
+    return { name: setup.name, throughput, latency };
   } finally {
     await client.ask({ type: 'close' }, 'closed').catch(() => undefined);
     client.proc.kill();
-    server.proc.send({ type: 'exit' });
+    for (const s of servers) s.proc.send({ type: 'exit' });
     await sleep(100);
-    server.proc.kill();
+    for (const s of servers) s.proc.kill();
   }
 }

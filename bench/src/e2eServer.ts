@@ -39,7 +39,9 @@ async function rawServer(): Promise<{ port: number; clients: () => number }> {
 }
 
 async function webstreamServer(): Promise<{ port: number; clients: () => number }> {
+  const [, , , redis, redisStream] = process.argv;
   const config = ConfigSchema.parse({
+    ...(redis ? { redis, redisStream } : {}),
     port: 0,
     logLevel: 'warn',
     rateLimit: 1e9,
@@ -51,7 +53,7 @@ async function webstreamServer(): Promise<{ port: number; clients: () => number 
 }
 
 const gc = (globalThis as { gc?: () => void }).gc;
-const started = name === 'webstream' ? webstreamServer() : rawServer();
+const started = name === 'node:http' ? rawServer() : webstreamServer();
 started.then(({ port, clients }) => {
   process.on('message', (msg: { type: string }) => {
     if (msg.type === 'mem') {

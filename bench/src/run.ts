@@ -2,7 +2,8 @@
 // all measured in this run on this machine. Servers and clients run in separate processes.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { CONTENDERS, type ContenderName } from './contenders.js';
-import { type E2eResult, measureE2e } from './e2e.js';
+import { Redis } from 'ioredis';
+import { type E2eResult, type E2eSetup, measureE2e } from './e2e.js';
 import { type Child, spawnChild } from './ipc.js';
 
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 1000);
@@ -82,6 +83,26 @@ async function measure(name: ContenderName): Promise<Result> {
   }
 }
 
+async function redisReachable(url: string): Promise<boolean> {
+  const r = new Redis(url, { lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });
+  r.on('error', () => undefined);
+  try {
+    await r.connect();
+    return (await r.ping()) === 'PONG';
+  } catch {
+    return false;
+  } finally {
+    r.disconnect();
+  }
+}
+
+async function dropStream(url: string, key: string): Promise<void> {
+  if (!(await redisReachable(url))) return;
+  const r = new Redis(url);
+  await r.del(key);
+  r.disconnect();
+}
+
 const fmt = (n: number, digits = 0) =>
   n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
@@ -130,29 +151,31 @@ async function main() {
     `\nEnd to end: HTTP POST /api/push (8 in flight) -> server -> ${CONNECTIONS} SSE clients; latency at ${E2E_RATE} pushes/s`,
   );
   const e2e: E2eResult[] = [];
-  for (const name of ['node:http', 'webstream'] as const) {
-    console.log(`  measuring ${name} server ...`);
-    e2e.push(
-      await measureE2e(name, {
-        connections: CONNECTIONS,
-        events: EVENTS,
-        reps: REPS,
-        rate: E2E_RATE,
-        steadyMs: STEADY_MS,
-        size: SIZE,
-      }),
-    );
+  const redisUrl = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
+  const redisStream = `webstream:bench:${process.pid}`;
+  const setups: E2eSetup[] = [
+    { name: 'node:http (naive)', server: 'node:http' },
+    { name: 'webstream, memory', server: 'webstream' },
+  ];
+  if (await redisReachable(redisUrl)) setups.push({ name: 'webstream x2, Redis', server: 'webstream', instances: 2, redis: { url: redisUrl, stream: redisStream } });
+  else console.log(`  (no Redis at ${redisUrl}: skipping the two-instance run; set BENCH_REDIS_URL)`);
+  const e2eOpts = { connections: CONNECTIONS, events: EVENTS, reps: REPS, rate: E2E_RATE, steadyMs: STEADY_MS, size: SIZE };
+  for (const setup of setups) {
+    console.log(`  measuring ${setup.name} ...`);
+    e2e.push(await measureE2e(setup, e2eOpts));
   }
+  await dropStream(redisUrl, redisStream);
   const e2eHeader = ['server', 'delivered ev/s (median)', 'p50 ms', 'p99 ms'];
   const e2eRows = e2e.map((r) => [r.name, fmt(median(r.throughput)), fmt(r.latency.p50, 2), fmt(r.latency.p99, 2)]);
   const e2eWidths = e2eHeader.map((h, i) => Math.max(h.length, ...e2eRows.map((row) => String(row[i]).length)));
   const e2eLine = (cells: string[]) => cells.map((c, i) => c.padStart(e2eWidths[i] as number)).join('  ');
   console.log(`\n${e2eLine(e2eHeader)}`);
   for (const row of e2eRows) console.log(e2eLine(row as string[]));
-  const [naive, ours] = e2e as [E2eResult, E2eResult];
-  console.log(
-    `\nwebstream server vs naive node:http server: ${fmt(median(ours.throughput) / median(naive.throughput), 2)}x delivered/s; p50 ${fmt(ours.latency.p50 / naive.latency.p50, 2)}x, p99 ${fmt(ours.latency.p99 / naive.latency.p99, 2)}x latency`,
-  );
+  const [naive, ours, scaled] = e2e as [E2eResult, E2eResult, E2eResult | undefined];
+  const vs = (a: E2eResult, b: E2eResult) =>
+    `${fmt(median(a.throughput) / median(b.throughput), 2)}x delivered/s; p50 ${fmt(a.latency.p50 / b.latency.p50, 2)}x, p99 ${fmt(a.latency.p99 / b.latency.p99, 2)}x latency`;
+  console.log(`\nwebstream server vs naive node:http server: ${vs(ours, naive)}`);
+  if (scaled) console.log(`two instances on Redis vs one in memory: ${vs(scaled, ours)}`);
   mkdirSync(new URL('../results', import.meta.url), { recursive: true });
   writeFileSync(
     new URL('../results/latest.json', import.meta.url),
