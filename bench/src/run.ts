@@ -1,8 +1,8 @@
 // `pnpm bench`: fan-out, latency and idle memory of webstream against raw node:http and better-sse,
 // all measured in this run on this machine. Servers and clients run in separate processes.
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { CONTENDERS, type ContenderName } from './contenders.js';
 import { Redis } from 'ioredis';
+import { CONTENDERS, type ContenderName } from './contenders.js';
 import { type E2eResult, type E2eSetup, measureE2e } from './e2e.js';
 import { type Child, spawnChild } from './ipc.js';
 
@@ -157,9 +157,22 @@ async function main() {
     { name: 'node:http (naive)', server: 'node:http' },
     { name: 'webstream, memory', server: 'webstream' },
   ];
-  if (await redisReachable(redisUrl)) setups.push({ name: 'webstream x2, Redis', server: 'webstream', instances: 2, redis: { url: redisUrl, stream: redisStream } });
+  if (await redisReachable(redisUrl))
+    setups.push({
+      name: 'webstream x2, Redis',
+      server: 'webstream',
+      instances: 2,
+      redis: { url: redisUrl, stream: redisStream },
+    });
   else console.log(`  (no Redis at ${redisUrl}: skipping the two-instance run; set BENCH_REDIS_URL)`);
-  const e2eOpts = { connections: CONNECTIONS, events: EVENTS, reps: REPS, rate: E2E_RATE, steadyMs: STEADY_MS, size: SIZE };
+  const e2eOpts = {
+    connections: CONNECTIONS,
+    events: EVENTS,
+    reps: REPS,
+    rate: E2E_RATE,
+    steadyMs: STEADY_MS,
+    size: SIZE,
+  };
   for (const setup of setups) {
     console.log(`  measuring ${setup.name} ...`);
     e2e.push(await measureE2e(setup, e2eOpts));

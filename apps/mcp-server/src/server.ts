@@ -27,13 +27,19 @@ export interface RunningServer {
 
 /** Starts the HTTP server. Rejects with `port_in_use` (naming the port and the flag) if the port is taken. */
 export async function startServer(config: Config, logger: Logger, version = '0.0.0'): Promise<RunningServer> {
+  let redisUp = false;
   const redis = config.redis
     ? createRedisBus({
         url: config.redis,
         stream: config.redisStream,
         maxLen: config.redisMaxLen,
-        onStateChange: (s) =>
-          s.up ? logger.info('redis connected', { ...s }) : logger.warn('redis unavailable, reconnecting', { ...s }),
+        onStateChange: (s) => {
+          // Log transitions of `up` only: each connection reports its own steps.
+          if (s.up === redisUp) return;
+          redisUp = s.up;
+          if (s.up) logger.info('redis connected', { ...s });
+          else logger.warn('redis unavailable, reconnecting; publishing answers 503 meanwhile', { ...s });
+        },
       })
     : undefined;
   if (redis) {
