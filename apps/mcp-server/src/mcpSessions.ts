@@ -5,6 +5,7 @@ import type { Logger } from './logger.js';
 import type { McpDeps } from './mcp.js';
 import { createMcpServer } from './mcp.js';
 import { SessionEventStore } from './sessionEventStore.js';
+import { memorySessionLogs, type SessionLogs } from './sessionLogs.js';
 
 /** Options of {@link createMcpSessions}. */
 export interface McpSessionsOptions extends McpDeps {
@@ -19,6 +20,8 @@ export interface McpSessionsOptions extends McpDeps {
   retryMs?: number;
   /** Largest POST body. Default 4 MiB. */
   maxBodyBytes?: number;
+  /** Where session logs live. Default: in memory. Shared logs (Redis) let any instance take a session over. */
+  logs?: SessionLogs;
 }
 
 interface Session {
@@ -112,11 +115,13 @@ export function createMcpSessions(options: McpSessionsOptions): McpSessions {
     return new Response(stream, { status: response.status, headers: response.headers });
   }
 
-  async function open(): Promise<Session> {
-    const eventStore = new SessionEventStore();
+  const logs = options.logs ?? memorySessionLogs();
+
+  async function open(sessionId: string = randomUUID()): Promise<Session> {
+    const eventStore = new SessionEventStore(logs.open(sessionId));
     let session!: Session;
     const transport = new WebStandardStreamableHTTPServerTransport({
-      sessionIdGenerator: () => randomUUID(),
+      sessionIdGenerator: () => sessionId,
       eventStore,
       retryInterval: options.retryMs ?? 2000,
       maxRequestBodySize: options.maxBodyBytes,
@@ -127,12 +132,13 @@ export function createMcpSessions(options: McpSessionsOptions): McpSessions {
       },
       onsessionclosed: (id) => {
         sessions.delete(id);
+        logs.drop(id).catch(() => undefined);
         logger.info('MCP session closed', { session: id });
       },
     });
     const server = createMcpServer(options);
     session = {
-      id: '',
+      id: sessionId,
       transport,
       eventStore,
       lastSeen: Date.now(),
@@ -149,6 +155,32 @@ export function createMcpSessions(options: McpSessionsOptions): McpSessions {
     return session;
   }
 
+  /**
+   * Takes over a session another instance started (shared logs only): replays its recorded
+   * initialize request into a fresh transport with the same id, through the SDK's public API.
+   */
+  async function adopt(sessionId: string): Promise<Session | undefined> {
+    if (!logs.shared || !/^[0-9a-f-]{36}$/.test(sessionId) || sessions.size >= maxSessions) return undefined;
+    const handshake = await logs.loadHandshake(sessionId).catch(() => undefined);
+    if (!isInitializeRequest(handshake)) return undefined;
+    const session = await open(sessionId);
+    const headers = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
+    const init = await session.transport.handleRequest(
+      new Request('http://webstream.internal/mcp', { method: 'POST', headers, body: JSON.stringify(handshake) }),
+    );
+    await init.text();
+    const initialized = await session.transport.handleRequest(
+      new Request('http://webstream.internal/mcp', {
+        method: 'POST',
+        headers: { ...headers, 'mcp-session-id': sessionId, 'mcp-protocol-version': handshake.params.protocolVersion },
+        body: JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' }),
+      }),
+    );
+    await initialized.text();
+    logger.info('MCP session taken over from another instance', { session: sessionId });
+    return sessions.get(sessionId);
+  }
+
   return {
     get size() {
       return sessions.size;
@@ -157,7 +189,7 @@ export function createMcpSessions(options: McpSessionsOptions): McpSessions {
       const id = request.headers.get('mcp-session-id');
       let session: Session | undefined;
       if (id) {
-        session = sessions.get(id);
+        session = sessions.get(id) ?? (await adopt(id));
         if (!session)
           return jsonRpcError(
             404,
@@ -180,6 +212,7 @@ export function createMcpSessions(options: McpSessionsOptions): McpSessions {
         if (sessions.size >= maxSessions)
           return jsonRpcError(503, -32000, `too many MCP sessions (limit ${maxSessions}); close one with DELETE /mcp`);
         session = await open();
+        if (logs.shared) await logs.saveHandshake(session.id, body).catch(() => undefined);
       } else {
         return jsonRpcError(400, -32000, 'Bad Request: missing Mcp-Session-Id header');
       }
@@ -192,6 +225,8 @@ export function createMcpSessions(options: McpSessionsOptions): McpSessions {
         priming = `id: ${primingId}\nretry: ${options.retryMs ?? 2000}\ndata: \n\n`;
       }
       const response = await session.transport.handleRequest(request);
+      // An initialize that failed leaves a server nobody can reach: close it rather than leak it.
+      if (!sessions.has(session.id)) await session.close();
       return request.method === 'GET' && response.ok ? decorate(response, session, priming) : response;
     },
     list: () => [...sessions.values()].map((s) => ({ id: s.id, openStreams: s.openStreams })),

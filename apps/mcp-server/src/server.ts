@@ -10,6 +10,7 @@ import { createDevService, type DevService } from './devService.js';
 import { WebstreamError } from './errors.js';
 import type { Logger } from './logger.js';
 import { createMcpSessions, type McpSessions } from './mcpSessions.js';
+import { redisSessionLogs } from './sessionLogs.js';
 import { createStreamService, type StreamService } from './streamService.js';
 
 /** A running server. */
@@ -74,6 +75,7 @@ export async function startServer(config: Config, logger: Logger, version = '0.0
     maxBodyBytes: config.maxBodyBytes,
     maxSessions: config.maxMcpSessions,
     pingIntervalMs: config.mcpPingMs,
+    logs: redis ? redisSessionLogs(redis.connection, { prefix: config.redisStream }) : undefined,
     retryMs: 2000,
   });
   const dashboard = loadDashboard();

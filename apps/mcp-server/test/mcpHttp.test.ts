@@ -2,22 +2,16 @@ import { cpSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Notification } from '@modelcontextprotocol/sdk/types.js';
 import { ErrorDetectedSchema, LogEntrySchema, ProcessExitedSchema, ProcessStartedSchema } from '@ws/events';
 import { afterEach, describe, expect, it } from 'vitest';
 import { json, post, startTestServer, TOKEN, until } from './helpers.js';
+import { connectMcp, DEV_METHODS } from './mcpClient.js';
 
 const fixture = fileURLToPath(new URL('./fixtures/project', import.meta.url));
-const DEV = [
-  'notifications/process/started',
-  'notifications/logs/new',
-  'notifications/error/detected',
-  'notifications/process/exited',
-];
 
 let cleanup: (() => Promise<unknown> | unknown)[] = [];
+const connect = (url: string, options: Parameters<typeof connectMcp>[1] = {}) => connectMcp(url, options, cleanup);
 afterEach(async () => {
   for (const f of cleanup.reverse()) await f();
   cleanup = [];
@@ -27,44 +21,6 @@ function project(): string {
   const dir = mkdtempSync(join(tmpdir(), 'ws-mcp-'));
   cpSync(fixture, dir, { recursive: true });
   return dir;
-}
-
-/** A fetch that records the SSE event ids the client receives on GET streams (its resumption point). */
-function sniffingFetch(ids: string[]): typeof fetch {
-  return async (input, init) => {
-    const res = await fetch(input, init);
-    if ((init?.method ?? 'GET') !== 'GET' || !res.body) return res;
-    let carry = '';
-    const tap = new TransformStream<Uint8Array, Uint8Array>({
-      transform(chunk, controller) {
-        carry += new TextDecoder().decode(chunk);
-        const lines = carry.split('\n');
-        carry = lines.pop() ?? '';
-        for (const line of lines) if (line.startsWith('id: ')) ids.push(line.slice(4));
-        controller.enqueue(chunk);
-      },
-    });
-    return new Response(res.body.pipeThrough(tap), { status: res.status, headers: res.headers });
-  };
-}
-
-async function connect(
-  url: string,
-  options: { sessionId?: string; ids?: string[]; headers?: Record<string, string> } = {},
-) {
-  const notes: Notification[] = [];
-  const transport = new StreamableHTTPClientTransport(new URL(`${url}/mcp`), {
-    sessionId: options.sessionId,
-    fetch: options.ids ? sniffingFetch(options.ids) : undefined,
-    requestInit: options.headers ? { headers: options.headers } : undefined,
-  });
-  const client = new Client({ name: 'webstream-http-test', version: '1.0.0' });
-  client.fallbackNotificationHandler = async (n) => {
-    notes.push(n);
-  };
-  await client.connect(transport);
-  cleanup.push(() => client.close());
-  return { client, transport, notes, dev: () => notes.filter((n) => DEV.includes(n.method)) };
 }
 
 const waitStream = async (server: Awaited<ReturnType<typeof startTestServer>>, sessionId: string | undefined) =>

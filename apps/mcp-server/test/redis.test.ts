@@ -1,8 +1,19 @@
 import { randomUUID } from 'node:crypto';
+import { cpSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { privateRedis, SHARED_REDIS_URL } from '../../../packages/redis/test/redisServer.js';
 import { json, listen, post, startTestServer, until } from './helpers.js';
+import { connectMcp } from './mcpClient.js';
+
+function project(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'ws-redis-'));
+  cpSync(fileURLToPath(new URL('./fixtures/project', import.meta.url)), dir, { recursive: true });
+  return dir;
+}
 
 let cleanup: (() => Promise<unknown> | unknown)[] = [];
 afterEach(async () => {
@@ -103,5 +114,48 @@ describe('several instances on Redis (real Redis on 127.0.0.1:6379)', () => {
       expect((await post(`${b.url}/api/push`, { message })).status).toBe(200);
     await until(() => client.messages.length === 4, 10_000, 'everything published after the restart');
     expect(client.messages.map(text)).toEqual(['before', 'after-1', 'after-2', 'after-3']);
+  });
+});
+
+describe('MCP resumability across instances (session logs in Redis)', () => {
+  it('a session started on A, disconnected, resumes on B with Last-Event-ID and gets exactly the missed notifications', async () => {
+    const redisStream = `webstream:test:${randomUUID()}`;
+    const cwd = project();
+    const a = await startTestServer({ redis: SHARED_REDIS_URL, redisStream, cwd });
+    const b = await startTestServer({ redis: SHARED_REDIS_URL, redisStream, cwd });
+    cleanup.push(
+      () => a.close(),
+      () => b.close(),
+    );
+    const ids: string[] = [];
+    const first = await connectMcp(a.url, { ids }, cleanup);
+    const sessionId = first.transport.sessionId as string;
+    await until(() => a.mcp.list().some((s) => s.id === sessionId && s.openStreams > 0), 5000, 'the GET stream on A');
+    await until(() => ids.length > 0, 5000, 'the priming event');
+    const lastSeen = ids.at(-1) as string;
+    await first.client.close(); // the client goes away; A keeps the session and logs for it
+
+    const missed: string[] = [];
+    const off = a.dev.runner.on('log', (l) => missed.push(l.id));
+    const run = a.dev.runner.runScript('crash');
+    await until(() => a.dev.runner.get(run.id)?.status === 'exited', 10_000, 'the run on A');
+    off();
+    await new Promise((r) => setTimeout(r, 200));
+
+    // The client comes back through the load balancer and lands on B.
+    const second = await connectMcp(b.url, { sessionId }, cleanup);
+    await second.transport.resumeStream(lastSeen);
+    await until(() => second.notes.some((n) => n.method === 'notifications/process/exited'), 5000, 'the replay from B');
+    await new Promise((r) => setTimeout(r, 200));
+    const replayed = second.dev();
+    expect(replayed[0]?.method).toBe('notifications/process/started');
+    expect(replayed.at(-1)?.method).toBe('notifications/process/exited');
+    expect(
+      replayed.filter((n) => n.method === 'notifications/logs/new').map((n) => (n.params as { id: string }).id),
+    ).toEqual(missed);
+    expect(replayed.every((n) => (n.params as { processId: string }).processId === run.id)).toBe(true);
+    expect(b.mcp.list().map((s) => s.id)).toEqual([sessionId]);
+    // And the taken-over session works for requests too.
+    expect((await second.client.listTools()).tools.length).toBeGreaterThan(0);
   });
 });

@@ -55,6 +55,8 @@ export interface RedisBusState {
 /** A {@link Bus} on Redis Streams, plus its connection state. */
 export interface RedisBus extends Bus {
   state(): RedisBusState;
+  /** The publishing connection (no offline queue: commands fail at once while Redis is away), for other short commands. */
+  readonly connection: Redis;
   /** Resolves once the reader knows where the stream ends (it reads every entry after that). */
   ready(): Promise<void>;
 }
@@ -234,8 +236,14 @@ export function createRedisBus(options: RedisBusOptions): RedisBus {
     after,
     latest,
     compareIds: compareStreamIds,
+    connection: publisher,
     state,
-    ready: () => readyPromise,
+    // Ready = the reader knows where to read from and the publisher can write.
+    ready: () =>
+      Promise.all([
+        readyPromise,
+        publisher.status === 'ready' ? undefined : new Promise<void>((r) => publisher.once('ready', () => r())),
+      ]).then(() => undefined),
     async close() {
       closed = true;
       listeners.clear();
