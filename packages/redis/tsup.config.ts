@@ -1,10 +1,4 @@
 import { defineConfig } from 'tsup';
+import { libraryBuild } from '../../tsup.base.js';
 
-export default defineConfig({
-  entry: ['src/index.ts'],
-  format: ['esm'],
-  dts: true,
-  sourcemap: true,
-  target: 'node20',
-  clean: true,
-});
+export default defineConfig({ ...libraryBuild, entry: ['src/index.ts'] });

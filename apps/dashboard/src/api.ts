@@ -1,5 +1,11 @@
 // The dashboard talks to the server only through its public HTTP API (same origin, cookie auth).
-import type { StreamMessage } from '@ws/events';
+import type { LogEntry, ProcessError, ProcessInfo, StreamMessage } from '@ws/events';
+
+/** A log line as the API returns it. */
+export type LogLine = LogEntry;
+/** A detected error as the API returns it. */
+export type DetectedError = ProcessError;
+export type { ProcessInfo };
 
 export class ApiError extends Error {
   constructor(
@@ -34,42 +40,6 @@ export interface Stats {
   delivered: number;
   dropped: number;
   uptimeSeconds: number;
-}
-
-export interface ProcessInfo {
-  id: string;
-  name: string;
-  command: string;
-  script: string | null;
-  pid: number | null;
-  status: 'running' | 'stopping' | 'exited' | 'failed';
-  startTime: string;
-  exitCode: number | null;
-  signal: string | null;
-  duration: number;
-  urls: string[];
-  errorCount: number;
-}
-
-export interface LogLine {
-  id: string;
-  processId: string;
-  processName: string;
-  content: string;
-  timestamp: string;
-  isError: boolean;
-}
-
-export interface DetectedError {
-  processId: string;
-  processName: string;
-  message: string;
-  type: string;
-  file: string | null;
-  line: number | null;
-  column: number | null;
-  stack: string | null;
-  timestamp: string;
 }
 
 export const api = {

@@ -18,7 +18,8 @@ export interface Server {
 
 export function fixtureProject(): string {
   const dir = mkdtempSync(join(tmpdir(), 'ws-dash-'));
-  cpSync(fileURLToPath(new URL('./fixtures/project', import.meta.url)), dir, { recursive: true });
+  // The server's fixture project: a script that prints and crashes, and a long-running one.
+  cpSync(fileURLToPath(new URL('../../mcp-server/test/fixtures/project', import.meta.url)), dir, { recursive: true });
   return dir;
 }
 

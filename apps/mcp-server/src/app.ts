@@ -295,7 +295,7 @@ export function createApp(deps: AppDeps): Hono<Env> {
     }
     const options = { channels, types, format, replay, headers: corsHeaders(c) };
     const track = (subscriber: Subscriber) => {
-      perAddress.set(address, open + 1);
+      perAddress.set(address, (perAddress.get(address) ?? 0) + 1);
       const info: ClientInfo = {
         id: subscriber.id,
         subscriber,

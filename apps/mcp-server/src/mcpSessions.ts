@@ -221,8 +221,9 @@ export function createMcpSessions(options: McpSessionsOptions): McpSessions {
       if (request.method === 'GET' && !request.headers.get('last-event-id')) {
         // The SDK primes POST streams only; prime the GET stream too, so a client that has seen no
         // notification yet can still resume without loss (protocol 2025-11-25).
-        const primingId = await session.eventStore.storeEvent('_GET_stream', {} as never);
-        priming = `id: ${primingId}\nretry: ${options.retryMs ?? 2000}\ndata: \n\n`;
+        // If the log is unreachable (Redis away) the stream still opens, just without a resume point.
+        const primingId = await session.eventStore.storeEvent('_GET_stream', {} as never).catch(() => undefined);
+        if (primingId) priming = `id: ${primingId}\nretry: ${options.retryMs ?? 2000}\ndata: \n\n`;
       }
       const response = await session.transport.handleRequest(request);
       // An initialize that failed leaves a server nobody can reach: close it rather than leak it.

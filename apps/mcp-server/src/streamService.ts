@@ -1,5 +1,13 @@
 import type { JsonValue, MessagePriority, MessageType, ParsedPushInput, StreamMessage } from '@ws/events';
-import { type Bus, createHub, createMemoryBus, type Hub, type HubEvent, type HubOptions } from '@ws/sse-core';
+import {
+  type Bus,
+  createHub,
+  createMemoryBus,
+  type Hub,
+  type HubEvent,
+  type HubOptions,
+  type HubStats,
+} from '@ws/sse-core';
 
 /** Format names a `/stream` client can ask for. */
 export type StreamFormat = 'text' | 'json';
@@ -15,15 +23,8 @@ export interface PushResult {
   clients: number;
 }
 
-/** Counters behind `stream_status`, `/api/stats` and `/metrics`. */
-export interface StreamStatus {
-  clients: number;
-  channels: Record<string, number>;
-  published: number;
-  delivered: number;
-  dropped: number;
-  evicted: number;
-  queuedBytes: number;
+/** Counters behind `stream_status`, `/api/stats` and `/metrics`: the hub's, plus uptime and history size. */
+export interface StreamStatus extends HubStats {
   uptimeSeconds: number;
   historySize: number;
 }

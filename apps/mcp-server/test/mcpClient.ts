@@ -2,6 +2,22 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Notification } from '@modelcontextprotocol/sdk/types.js';
 
+/** Every tool the server offers, over stdio and Streamable HTTP alike. */
+export const ALL_TOOLS = [
+  'push_stream',
+  'stream_status',
+  'stream_history',
+  'message_status',
+  'scripts_list',
+  'scripts_run',
+  'scripts_stop',
+  'scripts_restart',
+  'scripts_status',
+  'logs_stream',
+  'logs_search',
+  'errors_list',
+] as const;
+
 /** The dev-process notification methods. */
 export const DEV_METHODS = [
   'notifications/process/started',

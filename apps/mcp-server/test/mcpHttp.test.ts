@@ -6,7 +6,7 @@ import type { Notification } from '@modelcontextprotocol/sdk/types.js';
 import { ErrorDetectedSchema, LogEntrySchema, ProcessExitedSchema, ProcessStartedSchema } from '@ws/events';
 import { afterEach, describe, expect, it } from 'vitest';
 import { json, post, startTestServer, TOKEN, until } from './helpers.js';
-import { connectMcp, DEV_METHODS } from './mcpClient.js';
+import { ALL_TOOLS, connectMcp, DEV_METHODS } from './mcpClient.js';
 
 const fixture = fileURLToPath(new URL('./fixtures/project', import.meta.url));
 
@@ -152,22 +152,7 @@ describe('MCP over Streamable HTTP (official SDK client)', () => {
     await expect(client.ping()).resolves.toBeDefined();
     await expect(client.setLoggingLevel('warning')).resolves.toBeDefined();
     const { tools } = await client.listTools();
-    expect(tools.map((t) => t.name).sort()).toEqual(
-      [
-        'errors_list',
-        'logs_search',
-        'logs_stream',
-        'message_status',
-        'push_stream',
-        'scripts_list',
-        'scripts_restart',
-        'scripts_run',
-        'scripts_status',
-        'scripts_stop',
-        'stream_history',
-        'stream_status',
-      ].sort(),
-    );
+    expect(tools.map((t) => t.name).sort()).toEqual([...ALL_TOOLS].sort());
     const { resources } = await client.listResources();
     expect(resources.map((r) => r.uri).sort()).toEqual([
       'logs://errors',
@@ -191,6 +176,7 @@ describe('MCP over Streamable HTTP (official SDK client)', () => {
     expect(JSON.parse((active.contents[0] as { text: string }).text).map((p: { id: string }) => p.id)).toEqual([
       proc.id,
     ]);
+    await until(() => server.dev.runner.logs.search({ query: 'long running' }).length === 1, 10_000, 'its first line');
     const stopped = await client.callTool({ name: 'scripts_stop', arguments: { processId: proc.id } });
     expect(stopped.structuredContent).toMatchObject({ process: { id: proc.id, status: 'exited' } });
     const search = await client.callTool({ name: 'logs_search', arguments: { query: 'long running' } });
@@ -314,6 +300,15 @@ describe('MCP over Streamable HTTP (official SDK client)', () => {
       headers: { ...headers, 'mcp-session-id': b.transport.sessionId as string, 'last-event-id': primingId },
     });
     expect(cross.status).toBe(400);
+  });
+
+  it('refuses sessions past --max-mcp-sessions with 503, and accepts again once one is closed', async () => {
+    await using server = await startTestServer({ cwd: project(), maxMcpSessions: 1 });
+    const first = await connect(server.url);
+    await expect(connect(server.url)).rejects.toThrow(/503|too many MCP sessions/);
+    await first.transport.terminateSession();
+    const again = await connect(server.url);
+    expect((await again.client.listTools()).tools.length).toBeGreaterThan(0);
   });
 
   it('requires the bearer token on /mcp when auth is on', async () => {

@@ -4,6 +4,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { listen, post, until } from './helpers.js';
+import { ALL_TOOLS } from './mcpClient.js';
 
 // The built binary (the root test command builds first), exactly as a desktop client runs it.
 const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
@@ -37,22 +38,7 @@ describe('webstream --stdio with the official MCP SDK client', () => {
   it('lists the tools with names clients accept', async () => {
     const { client } = await spawnWebstream();
     const { tools } = await client.listTools();
-    expect(tools.map((t) => t.name).sort()).toEqual(
-      [
-        'errors_list',
-        'logs_search',
-        'logs_stream',
-        'message_status',
-        'push_stream',
-        'scripts_list',
-        'scripts_restart',
-        'scripts_run',
-        'scripts_status',
-        'scripts_stop',
-        'stream_history',
-        'stream_status',
-      ].sort(),
-    );
+    expect(tools.map((t) => t.name).sort()).toEqual([...ALL_TOOLS].sort());
     for (const tool of tools) expect(tool.name).toMatch(/^[a-zA-Z0-9_-]{1,128}$/);
     const push = tools.find((t) => t.name === 'push_stream');
     expect(push?.inputSchema.required).toEqual(['message']);

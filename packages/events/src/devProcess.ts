@@ -54,3 +54,40 @@ export type ErrorDetected = z.infer<typeof ErrorDetectedSchema>;
 /** The heartbeat `ping` event's data. */
 export const PingSchema = z.object({ timestamp: TimestampSchema });
 export type Ping = z.infer<typeof PingSchema>;
+
+/** Lifecycle state of a supervised process. */
+export const ProcessStatusSchema = z.enum(['running', 'stopping', 'exited', 'failed']);
+export type ProcessStatus = z.infer<typeof ProcessStatusSchema>;
+
+/** A process the server started, as `scripts_status`, `processes://active` and `GET /api/processes` give it. */
+export const ProcessInfoSchema = z.object({
+  id: z.string().min(1),
+  name: z.string(),
+  command: z.string(),
+  /** The package.json script it runs, or `null` for an arbitrary command. */
+  script: z.string().nullable(),
+  pid: z.number().int().nullable(),
+  status: ProcessStatusSchema,
+  startTime: TimestampSchema,
+  endTime: TimestampSchema.nullable(),
+  exitCode: z.number().int().nullable(),
+  signal: z.string().nullable(),
+  /** Milliseconds it ran (so far, while running). */
+  duration: z.number().nonnegative(),
+  /** URLs it printed, such as its dev server's address. */
+  urls: z.array(z.string()),
+  errorCount: z.number().int().nonnegative(),
+});
+export type ProcessInfo = z.infer<typeof ProcessInfoSchema>;
+
+/** A detected error with its kind (`TypeError`, `TS2322`, `eslint`, ...). */
+export const StructuredErrorSchema = DetectedErrorSchema.extend({ type: z.string() });
+export type StructuredError = z.infer<typeof StructuredErrorSchema>;
+
+/** A detected error with the process it came from, as `errors_list` and `GET /api/errors` give it. */
+export const ProcessErrorSchema = StructuredErrorSchema.extend({
+  processId: z.string().min(1),
+  processName: z.string(),
+  timestamp: TimestampSchema,
+});
+export type ProcessError = z.infer<typeof ProcessErrorSchema>;

@@ -1,13 +1,28 @@
 export type { JsonValue, Timestamp } from './common.js';
 export { JsonValueSchema, TimestampSchema } from './common.js';
-export type { DetectedError, ErrorDetected, LogEntry, Ping, ProcessExited, ProcessStarted } from './devProcess.js';
+export type {
+  DetectedError,
+  ErrorDetected,
+  LogEntry,
+  Ping,
+  ProcessError,
+  ProcessExited,
+  ProcessInfo,
+  ProcessStarted,
+  ProcessStatus,
+  StructuredError,
+} from './devProcess.js';
 export {
   DetectedErrorSchema,
   ErrorDetectedSchema,
   LogEntrySchema,
   PingSchema,
+  ProcessErrorSchema,
   ProcessExitedSchema,
+  ProcessInfoSchema,
   ProcessStartedSchema,
+  ProcessStatusSchema,
+  StructuredErrorSchema,
 } from './devProcess.js';
 export { documentedSchemas, toJsonSchemas } from './jsonSchema.js';
 export type { DevNotification, NotificationParams } from './notifications.js';

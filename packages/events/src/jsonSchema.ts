@@ -3,7 +3,9 @@ import {
   ErrorDetectedSchema,
   LogEntrySchema,
   PingSchema,
+  ProcessErrorSchema,
   ProcessExitedSchema,
+  ProcessInfoSchema,
   ProcessStartedSchema,
 } from './devProcess.js';
 import { DevNotificationSchema } from './notifications.js';
@@ -18,6 +20,8 @@ export const documentedSchemas = {
   LogEntry: LogEntrySchema,
   ErrorDetected: ErrorDetectedSchema,
   Ping: PingSchema,
+  ProcessInfo: ProcessInfoSchema,
+  ProcessError: ProcessErrorSchema,
   DevNotification: DevNotificationSchema,
 } as const;
 

@@ -1,17 +1,9 @@
 import { isAbsolute, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { StructuredError } from '@ws/events';
 import { parse as parseStack } from 'stacktrace-parser';
 
-/** A structured error found in a process's output. Unknown parts are `null`. */
-export interface StructuredError {
-  message: string;
-  /** `TypeError`, `TS2322`, `eslint`, `UNRESOLVED_IMPORT`, ... */
-  type: string;
-  file: string | null;
-  line: number | null;
-  column: number | null;
-  stack: string | null;
-}
+export type { StructuredError };
 
 /** Lines a multi-line error may span before it is cut off and emitted. */
 const MAX_GROUP_LINES = 200;

@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import type { ErrorDetected, LogEntry, ProcessExited, ProcessStarted } from '@ws/events';
+import type { ErrorDetected, LogEntry, ProcessError, ProcessExited, ProcessInfo, ProcessStarted } from '@ws/events';
 import stripAnsi from 'strip-ansi';
 import { ErrorDetector, type StructuredError } from './errorDetector.js';
 import { RunnerError } from './errors.js';
@@ -17,33 +17,7 @@ const ERROR_IDLE_FLUSH_MS = 50;
 /** Exited processes remembered for status queries. */
 const MAX_EXITED = 200;
 
-/** A process the manager started. */
-export interface ProcessInfo {
-  id: string;
-  name: string;
-  command: string;
-  /** The script it runs, if it was started as a script. */
-  script: string | null;
-  pid: number | null;
-  status: 'running' | 'stopping' | 'exited' | 'failed';
-  startTime: string;
-  endTime: string | null;
-  exitCode: number | null;
-  signal: string | null;
-  /** Milliseconds it ran (so far, while running). */
-  duration: number;
-  /** URLs it printed (e.g. its dev server address). */
-  urls: string[];
-  /** Errors detected in its output so far. */
-  errorCount: number;
-}
-
-/** A structured error with the process it came from. */
-export interface ProcessError extends StructuredError {
-  processId: string;
-  processName: string;
-  timestamp: string;
-}
+export type { ProcessError, ProcessInfo };
 
 /** Everything the manager reports, in order, per process. */
 export interface RunnerEvents {

@@ -1,6 +1,7 @@
 import type { GapReason } from './bus.js';
 import { DEFAULT_TYPE, GAP_EVENT, type HubEvent, REPLAYED_EVENT } from './event.js';
 import { concatFrames, encodeFrame, formatEvent } from './frame.js';
+import { FrameQueue } from './frameQueue.js';
 import type { SseSink } from './sink.js';
 
 /** What happens when a subscriber's queue exceeds its byte budget. */
@@ -61,8 +62,7 @@ export class Subscriber {
   readonly #sink: SseSink;
   readonly #init: SubscriberInit;
   #high: Uint8Array[] = [];
-  #normal: Uint8Array[] = [];
-  #normalHead = 0;
+  readonly #normal = new FrameQueue();
   #queuedBytes = 0;
   #missed = 0;
   #blocked = false;
@@ -125,7 +125,7 @@ export class Subscriber {
       this.#early.push(event);
       this.#earlyBytes += frame.byteLength;
       this.#host.counters.queuedBytes += frame.byteLength;
-      if (this.#earlyBytes > this.#init.maxQueueBytes) this.close('overflow');
+      if (this.#earlyBytes > this.#init.maxQueueBytes) this.#evict();
       return;
     }
     if (this.#floor !== undefined) {
@@ -144,7 +144,7 @@ export class Subscriber {
         this.#evict();
         return;
       }
-      while (this.#normalHead < this.#normal.length && this.#over(size)) this.#dropOldest();
+      while (this.#normal.length > 0 && this.#over(size)) this.#dropOldest();
       if (this.#over(size)) {
         if (high) {
           // Only high-priority frames are left and they may not be dropped: keep the bound by closing.
@@ -159,7 +159,8 @@ export class Subscriber {
         return;
       }
     }
-    (high ? this.#high : this.#normal).push(frame);
+    if (high) this.#high.push(frame);
+    else this.#normal.push(frame);
     this.#queuedBytes += size;
     this.#host.counters.queuedBytes += size;
     if (this.#queuedBytes >= this.#init.flushThresholdBytes && !this.#blocked) this.flush();
@@ -176,9 +177,7 @@ export class Subscriber {
   }
 
   #dropOldest(): void {
-    const frame = this.#normal[this.#normalHead] as Uint8Array;
-    this.#normal[this.#normalHead] = undefined as unknown as Uint8Array;
-    this.#normalHead++;
+    const frame = this.#normal.shift() as Uint8Array;
     this.#queuedBytes -= frame.byteLength;
     this.#host.counters.queuedBytes -= frame.byteLength;
     this.#missed++;
@@ -233,17 +232,14 @@ export class Subscriber {
     this.#scheduled = false;
     if (this.#closed || this.#blocked) return;
     if (this.#replayState === 'writing' && !this.#writeReplay()) return;
-    const normalCount = this.#normal.length - this.#normalHead;
-    const frames = this.#high.length + normalCount;
+    const frames = this.#high.length + this.#normal.length;
     if (frames === 0 && this.#missed === 0) return;
     if (frames === 1 && this.#missed === 0) {
       // Steady state at low rates: one frame, shared by every subscriber, written as is.
-      const only = (this.#high.length === 1 ? this.#high[0] : this.#normal[this.#normalHead]) as Uint8Array;
+      const only = (this.#high.length === 1 ? this.#high[0] : this.#normal.take()[0]) as Uint8Array;
       this.#host.counters.queuedBytes -= this.#queuedBytes;
       this.#host.counters.delivered++;
-      this.#high.length = 0;
-      this.#normal.length = 0;
-      this.#normalHead = 0;
+      this.#high = [];
       this.#queuedBytes = 0;
       this.#write(only);
       return;
@@ -257,12 +253,10 @@ export class Subscriber {
       this.#missed = 0;
     }
     for (const f of this.#high) parts.push(f);
-    for (let i = this.#normalHead; i < this.#normal.length; i++) parts.push(this.#normal[i] as Uint8Array);
+    for (const f of this.#normal.take()) parts.push(f);
     this.#host.counters.queuedBytes -= this.#queuedBytes;
     this.#host.counters.delivered += frames;
     this.#high = [];
-    this.#normal = [];
-    this.#normalHead = 0;
     this.#queuedBytes = 0;
     this.#write(parts.length === 1 ? (parts[0] as Uint8Array) : concatFrames(parts, total));
   }
@@ -328,7 +322,7 @@ export class Subscriber {
     this.#closed = true;
     this.#host.counters.queuedBytes -= this.#queuedBytes + this.#earlyBytes;
     this.#high = [];
-    this.#normal = [];
+    this.#normal.take();
     this.#early = [];
     this.#replay = [];
     this.#queuedBytes = 0;
