@@ -151,36 +151,29 @@ export function registerDevTools(server: McpServer, dev: DevService): void {
     },
   );
 
-  server.registerTool(
+  const processAction = (name: string, title: string, description: string, act: (id: string) => Promise<ProcessInfo>) =>
+    server.registerTool(
+      name,
+      { title, description, inputSchema: { processId: z.string().min(1) } },
+      async ({ processId }) => {
+        try {
+          return ok({ process: await act(processId) });
+        } catch (error) {
+          return failFrom(error);
+        }
+      },
+    );
+  processAction(
     'scripts_stop',
-    {
-      title: 'Stop a process',
-      description: 'SIGTERM to the process group it started, SIGKILL after a grace period.',
-      inputSchema: { processId: z.string().min(1) },
-    },
-    async ({ processId }) => {
-      try {
-        return ok({ process: await runner.stop(processId) });
-      } catch (error) {
-        return failFrom(error);
-      }
-    },
+    'Stop a process',
+    'SIGTERM to the process group it started, SIGKILL after a grace period.',
+    (id) => runner.stop(id),
   );
-
-  server.registerTool(
+  processAction(
     'scripts_restart',
-    {
-      title: 'Restart a process',
-      description: 'Stops it if running and starts the same script again (a new processId).',
-      inputSchema: { processId: z.string().min(1) },
-    },
-    async ({ processId }) => {
-      try {
-        return ok({ process: await runner.restart(processId) });
-      } catch (error) {
-        return failFrom(error);
-      }
-    },
+    'Restart a process',
+    'Stops it if running and starts the same script again (a new processId).',
+    (id) => runner.restart(id),
   );
 
   server.registerTool(
