@@ -7,5 +7,4 @@ export default defineConfig({
   sourcemap: true,
   target: 'node20',
   clean: true,
-  banner: { js: '' },
 });

@@ -45,6 +45,7 @@ async function main(): Promise<void> {
       dev: running.dev,
       version: VERSION,
       publicUrl: running.url,
+      onError: (what, error) => logger.warn('MCP notification not delivered', { what, error: String(error) }),
     });
     const transport = new StdioServerTransport();
     // The MCP client owns this process: when it closes stdin, the server goes too.

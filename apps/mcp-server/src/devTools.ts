@@ -49,6 +49,7 @@ function streamer(extra: Extra) {
             method: 'notifications/message',
             params: { level: line.isError ? 'error' : 'info', logger: line.processName, data: line },
           };
+    // Fails only when the tool's request has ended: its caller is gone, nothing is left to tell.
     extra.sendNotification(notification).catch(() => undefined);
   };
 }
@@ -349,7 +350,11 @@ const SUBSCRIBABLE = new Set<string>([
  * Wires one MCP session to the dev events: every notification once, and `resources/subscribe`
  * with coalesced `notifications/resources/updated {uri}`. Returns the function that detaches it.
  */
-export function attachDevSession(server: McpServer, dev: DevService): () => void {
+export function attachDevSession(
+  server: McpServer,
+  dev: DevService,
+  onError: (what: string, error: unknown) => void = () => undefined,
+): () => void {
   const subscribed = new Set<string>();
   const dirty = new Set<string>();
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -372,12 +377,13 @@ export function attachDevSession(server: McpServer, dev: DevService): () => void
 
   const flush = () => {
     timer = undefined;
-    for (const uri of dirty) low.sendResourceUpdated({ uri }).catch(() => undefined);
+    for (const uri of dirty)
+      low.sendResourceUpdated({ uri }).catch((error: unknown) => onError(`resources/updated ${uri}`, error));
     dirty.clear();
   };
   const detach = dev.listen({
     notification(n) {
-      low.notification(n).catch(() => undefined);
+      low.notification(n).catch((error: unknown) => onError(n.method, error));
     },
     resourceChanged(uri) {
       if (!subscribed.has(uri)) return;

@@ -20,6 +20,8 @@ export interface McpDeps {
   publicUrl?: string;
   /** The dev-process service: adds the scripts_, logs_ and errors_ tools, the resources and the notifications. */
   dev?: DevService;
+  /** Told when a notification could not be sent or stored (so it is never lost silently). Default: ignored. */
+  onError?: (what: string, error: unknown) => void;
 }
 
 const ok = (structured: Record<string, unknown>, text?: string): CallToolResult => ({
@@ -170,7 +172,7 @@ export function createMcpServer(deps: McpDeps): McpServer {
 
   if (deps.dev) {
     registerDevTools(server, deps.dev);
-    const detach = attachDevSession(server, deps.dev);
+    const detach = attachDevSession(server, deps.dev, deps.onError);
     const previous = server.server.onclose;
     server.server.onclose = () => {
       detach();

@@ -37,8 +37,6 @@ interface Session {
 export interface McpSessions {
   handle(request: Request): Promise<Response>;
   readonly size: number;
-  /** Ends a session's GET stream (the session stays; the client resumes with Last-Event-ID). */
-  dropStream(sessionId: string): boolean;
   /** Open sessions and how many streams each has open. */
   list(): { id: string; openStreams: number }[];
   close(): Promise<void>;
@@ -136,7 +134,11 @@ export function createMcpSessions(options: McpSessionsOptions): McpSessions {
         logger.info('MCP session closed', { session: id });
       },
     });
-    const server = createMcpServer(options);
+    const server = createMcpServer({
+      ...options,
+      onError: (what, error) =>
+        logger.warn('MCP notification not delivered', { session: sessionId, what, error: String(error) }),
+    });
     session = {
       id: sessionId,
       transport,
@@ -212,7 +214,15 @@ export function createMcpSessions(options: McpSessionsOptions): McpSessions {
         if (sessions.size >= maxSessions)
           return jsonRpcError(503, -32000, `too many MCP sessions (limit ${maxSessions}); close one with DELETE /mcp`);
         session = await open();
-        if (logs.shared) await logs.saveHandshake(session.id, body).catch(() => undefined);
+        const newId = session.id;
+        if (logs.shared) {
+          await logs.saveHandshake(newId, body).catch((error: unknown) =>
+            logger.warn('MCP session handshake not saved: other instances cannot take it over', {
+              session: newId,
+              error: String(error),
+            }),
+          );
+        }
       } else {
         return jsonRpcError(400, -32000, 'Bad Request: missing Mcp-Session-Id header');
       }
@@ -231,12 +241,6 @@ export function createMcpSessions(options: McpSessionsOptions): McpSessions {
       return request.method === 'GET' && response.ok ? decorate(response, session, priming) : response;
     },
     list: () => [...sessions.values()].map((s) => ({ id: s.id, openStreams: s.openStreams })),
-    dropStream(sessionId) {
-      const session = sessions.get(sessionId);
-      if (!session) return false;
-      session.transport.closeStandaloneSSEStream();
-      return true;
-    },
     async close() {
       clearInterval(ticker);
       await Promise.all([...sessions.values()].map((s) => s.close()));

@@ -59,12 +59,3 @@ export function parseEvents(text: string): EventSourceMessage[] {
 
 /** Resolves after the hub's end-of-tick flush. */
 export const tick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
-
-/** Rejects if `promise` does not settle within `ms`. */
-export function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}

@@ -1,0 +1,34 @@
+import { fileURLToPath } from 'node:url';
+import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { describe, expect, it } from 'vitest';
+import { createDevService } from './devService.js';
+import { attachDevSession } from './devTools.js';
+import { createLogger } from './logger.js';
+import { createStreamService } from './streamService.js';
+
+describe('attachDevSession', () => {
+  it('reports a notification it could not deliver instead of losing it silently', async () => {
+    const stream = createStreamService({ hub: { heartbeatIntervalMs: null } });
+    const dev = createDevService({
+      cwd: fileURLToPath(new URL('../test/fixtures/project', import.meta.url)),
+      stream,
+      logger: createLogger('silent'),
+    });
+    const server = new McpServer({ name: 't', version: '1' }, { capabilities: { resources: { subscribe: true } } });
+    const failures: string[] = [];
+    const detach = attachDevSession(server, dev, (what) => failures.push(what)); // never connected: every send fails
+    dev.runner.runCommand('echo hello', 'echo');
+    await new Promise<void>((resolve) => dev.runner.on('exited', () => resolve()));
+    await new Promise((r) => setTimeout(r, 50));
+    expect(failures).toEqual(
+      expect.arrayContaining([
+        'notifications/process/started',
+        'notifications/logs/new',
+        'notifications/process/exited',
+      ]),
+    );
+    detach();
+    await dev.close();
+    await stream.close();
+  });
+});
