@@ -45,6 +45,17 @@ export const ConfigSchema = z
     rateLimit: z.number().positive().default(20),
     /** Token bucket size: the burst a client may publish at once. Default 40. */
     rateBurst: count(1).default(40),
+    /**
+     * Publish rate limit for trusted publishers (the token's holders; loopback clients when no token is
+     * set; stdio). Default: none (not limited).
+     */
+    trustedRateLimit: z.number().positive().optional(),
+    /**
+     * Which X-Forwarded-For hops to trust, so limits key on the real client address behind a reverse
+     * proxy: a hop count (`1`) or comma-separated CIDRs of the proxies (`10.0.0.0/8,127.0.0.1/32`).
+     * Default: off (the socket address is the client).
+     */
+    trustProxy: z.string().min(1).optional(),
     /** Messages retained for replay. Default 1000. */
     historySize: count(0).default(1000),
     /** Keep-alive comment interval in ms. Default 15000. */
@@ -64,6 +75,8 @@ export const ConfigSchema = z
     mcpPingMs: count(100).default(30_000),
     /** Most concurrent MCP sessions over HTTP. Default 100. */
     maxMcpSessions: count(1).default(100),
+    /** Notifications each MCP session keeps for Last-Event-ID resumption. Default 1000. */
+    mcpSessionEvents: count(10).default(1000),
     /** Between SIGTERM and SIGKILL when stopping a dev process, in ms. Default 5000. */
     stopGraceMs: count(0).default(5000),
     /** Log lines kept from dev processes. Default 10000. */
@@ -138,6 +151,18 @@ const OPTIONS: OptionSpec[] = [
   },
   { key: 'rateBurst', flag: '--rate-burst <n>', kind: 'number', description: 'publish burst per client (default 40)' },
   {
+    key: 'trustedRateLimit',
+    flag: '--trusted-rate-limit <perSecond>',
+    kind: 'number',
+    description: 'publishes per second for token holders and local clients (default: not limited)',
+  },
+  {
+    key: 'trustProxy',
+    flag: '--trust-proxy <hops|cidrs>',
+    kind: 'string',
+    description: "trust X-Forwarded-For: a hop count or the proxies' CIDRs (default off)",
+  },
+  {
     key: 'historySize',
     flag: '--history-size <n>',
     kind: 'number',
@@ -185,6 +210,12 @@ const OPTIONS: OptionSpec[] = [
     flag: '--max-mcp-sessions <n>',
     kind: 'number',
     description: 'most MCP sessions over HTTP (default 100)',
+  },
+  {
+    key: 'mcpSessionEvents',
+    flag: '--mcp-session-events <n>',
+    kind: 'number',
+    description: 'notifications kept per MCP session for resumption (default 1000)',
   },
   {
     key: 'stopGraceMs',
