@@ -1,10 +1,4 @@
-import { defineConfig } from 'tsup';
+import { packageBuild } from '../../tsup.base.js';
 
-export default defineConfig({
-  entry: ['src/cli.ts', 'src/index.ts'],
-  format: ['esm'],
-  dts: { entry: 'src/index.ts' },
-  sourcemap: true,
-  target: 'node20',
-  clean: true,
-});
+// The CLI and the programmatic entry; declarations for the programmatic entry only.
+export default packageBuild({ entry: ['src/cli.ts', 'src/index.ts'], dts: { entry: 'src/index.ts' } });

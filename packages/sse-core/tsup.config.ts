@@ -1,4 +1,3 @@
-import { defineConfig } from 'tsup';
-import { libraryBuild } from '../../tsup.base.js';
+import { packageBuild } from '../../tsup.base.js';
 
-export default defineConfig({ ...libraryBuild, entry: ['src/index.ts', 'src/node.ts'] });
+export default packageBuild({ entry: ['src/index.ts', 'src/node.ts'] });
