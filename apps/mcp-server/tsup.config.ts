@@ -1,4 +1,14 @@
+import { cpSync, existsSync } from 'node:fs';
 import { packageBuild } from '../../tsup.base.js';
 
-// The CLI and the programmatic entry; declarations for the programmatic entry only.
-export default packageBuild({ entry: ['src/cli.ts', 'src/index.ts'], dts: { entry: 'src/index.ts' } });
+const dashboard = new URL('../dashboard/dist/', import.meta.url);
+
+// The CLI and the programmatic entry (declarations for the latter only). The built dashboard is
+// copied into dist/dashboard so the published package serves it without the private @ws/dashboard.
+export default packageBuild({
+  entry: ['src/cli.ts', 'src/index.ts'],
+  dts: { entry: 'src/index.ts' },
+  onSuccess: async () => {
+    if (existsSync(dashboard)) cpSync(dashboard, new URL('./dist/dashboard/', import.meta.url), { recursive: true });
+  },
+});

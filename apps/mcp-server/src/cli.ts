@@ -15,6 +15,10 @@ async function main(): Promise<void> {
     process.stdout.write(parsed.text);
     return;
   }
+  if (parsed.kind === 'version') {
+    process.stdout.write(`${VERSION}\n`);
+    return;
+  }
   if (parsed.kind === 'error') {
     process.stderr.write(`webstream: ${parsed.message}\n`);
     process.exitCode = 2;

@@ -55,9 +55,16 @@ describe('parseConfig', () => {
     expect(err(['--bogus'])).toMatch(/unknown option '--bogus'/);
     const dir = mkdtempSync(join(tmpdir(), 'ws-config-'));
     writeFileSync(join(dir, 'bad.json'), JSON.stringify({ prot: 1 }));
-    expect(err(['--config', join(dir, 'bad.json')])).toMatch(/unknown option\(s\) prot/);
+    expect(err(['--config', join(dir, 'bad.json')])).toMatch(
+      /config file .*bad\.json has unknown key\(s\) prot \(known keys: host, port/,
+    );
     writeFileSync(join(dir, 'broken.json'), '{');
     expect(err(['--config', join(dir, 'broken.json')])).toMatch(/cannot read config file/);
+  });
+
+  it('prints the version with --version and -v', () => {
+    expect(parseConfig(['--version'])).toEqual({ kind: 'version' });
+    expect(parseConfig(['-v'])).toEqual({ kind: 'version' });
   });
 
   it('prints help that mentions every flag and the environment', () => {

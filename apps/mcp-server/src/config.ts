@@ -267,6 +267,7 @@ Precedence: flags, then environment, then file.`;
 export type ParseResult =
   | { kind: 'ok'; config: Config }
   | { kind: 'help'; text: string }
+  | { kind: 'version' }
   | { kind: 'error'; message: string };
 
 /**
@@ -279,6 +280,7 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv = pr
     .exitOverride()
     .configureOutput({ writeOut: () => undefined, writeErr: () => undefined })
     .helpOption('-h, --help', 'show this help')
+    .option('-v, --version', 'print the version and exit')
     .option('--config <file>', 'JSON config file (keys as in the README)');
   for (const spec of OPTIONS) program.addOption(new Option(spec.flag, spec.description));
   try {
@@ -293,6 +295,7 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv = pr
     throw error;
   }
   const flags = program.opts<Record<string, unknown>>();
+  if (flags.version === true) return { kind: 'version' };
   const merged: Record<string, unknown> = {};
   const source: Record<string, string> = {};
 
@@ -329,10 +332,17 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv = pr
   const result = ConfigSchema.safeParse(merged);
   if (!result.success) {
     const issue = result.error.issues[0] as z.core.$ZodIssue;
+    if (issue.code === 'unrecognized_keys') {
+      // Only a config file can carry keys of its own choosing.
+      return {
+        kind: 'error',
+        message: `config file ${file} has unknown key(s) ${issue.keys.join(', ')} (known keys: ${OPTIONS.map((o) => o.key).join(', ')})`,
+      };
+    }
     const key = String(issue.path[0] ?? '');
     const spec = OPTIONS.find((o) => o.key === key);
     const where = source[key] ?? (spec ? flagName(spec) : key);
-    const what = issue.code === 'unrecognized_keys' ? `unknown option(s) ${issue.keys.join(', ')}` : issue.message;
+    const what = issue.message;
     const name = spec ? flagName(spec) : key || 'config';
     return { kind: 'error', message: `invalid ${name} (from ${where}): ${what}` };
   }

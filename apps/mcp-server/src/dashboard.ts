@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, extname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 /** The built dashboard, loaded into memory: path (`/`, `/assets/x.js`) to body and type. */
 export type DashboardAssets = Map<string, { body: Uint8Array; type: string; immutable: boolean }>;
@@ -17,19 +18,26 @@ const TYPES: Record<string, string> = {
 };
 
 /**
- * Loads `@ws/dashboard`'s `dist/` (or `dir`). Files are served from memory by exact path, so no
- * request can reach outside it. `undefined` when the dashboard is not built.
+ * Where the built dashboard is: `dashboard/` beside this bundle (the build copies it there, so the
+ * published package has it), else `@ws/dashboard`'s `dist/` in the workspace (running from source).
+ */
+function findDashboard(): string | undefined {
+  const bundled = join(dirname(fileURLToPath(import.meta.url)), 'dashboard');
+  if (existsSync(join(bundled, 'index.html'))) return bundled;
+  try {
+    return join(dirname(createRequire(import.meta.url).resolve('@ws/dashboard/package.json')), 'dist');
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Loads the built dashboard (or `dir`). Files are served from memory by exact path, so no request
+ * can reach outside it. `undefined` when the dashboard is not built.
  */
 export function loadDashboard(dir?: string): DashboardAssets | undefined {
-  let root = dir;
-  if (root === undefined) {
-    try {
-      root = join(dirname(createRequire(import.meta.url).resolve('@ws/dashboard/package.json')), 'dist');
-    } catch {
-      return undefined;
-    }
-  }
-  if (!existsSync(join(root, 'index.html'))) return undefined;
+  const root = dir ?? findDashboard();
+  if (root === undefined || !existsSync(join(root, 'index.html'))) return undefined;
   const assets: DashboardAssets = new Map();
   const walk = (folder: string) => {
     for (const name of readdirSync(folder)) {

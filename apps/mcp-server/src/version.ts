@@ -1,2 +1,4 @@
-/** The server version (kept in step with package.json). */
-export const VERSION = '0.1.0';
+import { createRequire } from 'node:module';
+
+/** The server version: the `version` of this package's package.json (one level up from src/ and dist/). */
+export const VERSION: string = (createRequire(import.meta.url)('../package.json') as { version: string }).version;
