@@ -128,7 +128,11 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   const maxBytes = config.maxBodyBytes;
 
   api.post('/push', limitPublish, async (c) => {
-    const body = await readJsonBody(c.req.raw, { maxBytes, example: '{"message": "deployment completed"}' });
+    const body = await readJsonBody(c.req.raw, {
+      incoming: c.env?.incoming,
+      maxBytes,
+      example: '{"message": "deployment completed"}',
+    });
     if (!body.ok) return problem(c, body.status, body.error);
     const input = PushInputSchema.safeParse(body.value);
     if (!input.success) return problem(c, 400, 'invalid message', { issues: issuesOf(input.error) });
@@ -144,7 +148,11 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   });
 
   api.post('/ack', limitPublish, async (c) => {
-    const body = await readJsonBody(c.req.raw, { maxBytes, example: '{"id": "<event id>", "clientId": "tab-1"}' });
+    const body = await readJsonBody(c.req.raw, {
+      incoming: c.env?.incoming,
+      maxBytes,
+      example: '{"id": "<event id>", "clientId": "tab-1"}',
+    });
     if (!body.ok) return problem(c, body.status, body.error);
     const input = AckSchema.safeParse(body.value);
     if (!input.success) return problem(c, 400, 'invalid acknowledgement', { issues: issuesOf(input.error) });

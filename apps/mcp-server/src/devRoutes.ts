@@ -31,7 +31,11 @@ export function registerDevRoutes(api: Hono<AppEnv>, dev: DevService | undefined
     api.post(path, deps.limitPublish, async (c) => {
       const refused = ready(c);
       if (refused) return refused;
-      const body = await readJsonBody(c.req.raw, { maxBytes: deps.maxBodyBytes, required: false });
+      const body = await readJsonBody(c.req.raw, {
+        incoming: c.env?.incoming,
+        maxBytes: deps.maxBodyBytes,
+        required: false,
+      });
       if (!body.ok) return problem(c, body.status, body.error);
       if (
         body.value !== undefined &&

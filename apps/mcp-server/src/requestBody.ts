@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import { exceedsJsonDepth, MAX_JSON_DEPTH } from './jsonDepth.js';
 
 /** What {@link readJsonBody} gives: the parsed body, or the 4xx to answer and why. */
@@ -13,6 +14,11 @@ export interface JsonBodyOptions {
   example?: string;
   /** Deepest object/array nesting below the top level. Default {@link MAX_JSON_DEPTH}. */
   maxDepth?: number;
+  /**
+   * On Node, the request's `IncomingMessage`: read directly (faster than its Fetch stream). Nothing else
+   * may have read the body. Default: read `request.body`.
+   */
+  incoming?: IncomingMessage | undefined;
 }
 
 const JSON_TYPE = /^application\/json\s*(;|$)/i;
@@ -26,10 +32,11 @@ export function checkJsonContentType(request: Request): { status: 415; error: st
 }
 
 /**
- * Reads a JSON request body from the Fetch `Request`'s stream, so `Content-Length` and chunked bodies take
- * the same path, counting bytes as they arrive: past `maxBytes` it stops reading and answers 413 (the
- * rest of the body is drained, then the connection closed, by @hono/node-server). Then: empty → 400 (when
- * required), not UTF-8 → 400, not JSON → 400, nested deeper than `maxDepth` → 400. Never throws.
+ * Reads a JSON request body as it arrives (from the `IncomingMessage` on Node, else the Fetch stream),
+ * so `Content-Length` and chunked bodies take the same path, counting bytes: past `maxBytes` it stops
+ * reading and answers 413 (@hono/node-server drains the rest briefly, then closes the connection).
+ * Then: empty → 400 (when required), not UTF-8 → 400, not JSON → 400, nested deeper than `maxDepth` →
+ * 400. Never throws.
  */
 export async function readJsonBody(request: Request, options: JsonBodyOptions): Promise<JsonBodyResult> {
   const unsupported = checkJsonContentType(request);
@@ -43,7 +50,9 @@ export async function readJsonBody(request: Request, options: JsonBodyOptions): 
   if (declared !== null && !request.headers.has('transfer-encoding') && Number(declared) > options.maxBytes) {
     return tooLarge;
   }
-  const read = await readBytes(request, options.maxBytes);
+  const read = options.incoming
+    ? await readIncoming(options.incoming, options.maxBytes)
+    : await readStream(request, options.maxBytes);
   if (read === 'too-large') return tooLarge;
   if (read instanceof Error)
     return { ok: false, status: 400, error: `request body could not be read: ${read.message}` };
@@ -76,8 +85,21 @@ export async function readJsonBody(request: Request, options: JsonBodyOptions): 
   return { ok: true, value };
 }
 
+type ReadResult = Uint8Array | 'too-large' | Error;
+
+function concat(chunks: Uint8Array[], size: number): Uint8Array {
+  if (chunks.length === 1) return chunks[0] as Uint8Array;
+  const bytes = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return bytes;
+}
+
 /** The body's bytes, `'too-large'` past `maxBytes`, or the read error (the client went away mid-body). */
-async function readBytes(request: Request, maxBytes: number): Promise<Uint8Array | 'too-large' | Error> {
+async function readStream(request: Request, maxBytes: number): Promise<ReadResult> {
   const body = request.body;
   if (!body) return new Uint8Array(0);
   const reader = body.getReader();
@@ -86,7 +108,7 @@ async function readBytes(request: Request, maxBytes: number): Promise<Uint8Array
   try {
     for (;;) {
       const { done, value } = await reader.read();
-      if (done) break;
+      if (done) return concat(chunks, size);
       size += value.byteLength;
       if (size > maxBytes) {
         reader.cancel().catch(() => undefined);
@@ -97,12 +119,31 @@ async function readBytes(request: Request, maxBytes: number): Promise<Uint8Array
   } catch (error) {
     return error instanceof Error ? error : new Error(String(error));
   }
-  if (chunks.length === 1) return chunks[0] as Uint8Array;
-  const bytes = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return bytes;
+}
+
+/** As {@link readStream}, from Node's request; past the limit it stops listening and leaves the rest unread. */
+function readIncoming(incoming: IncomingMessage, maxBytes: number): Promise<ReadResult> {
+  if (incoming.readableEnded) return Promise.resolve(new Uint8Array(0));
+  return new Promise((resolve) => {
+    const chunks: Uint8Array[] = [];
+    let size = 0;
+    const finish = (result: ReadResult) => {
+      incoming.off('data', onData).off('end', onEnd).off('error', onError).off('close', onClose);
+      resolve(result);
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.byteLength;
+      if (size <= maxBytes) chunks.push(chunk);
+      else {
+        incoming.pause();
+        finish('too-large');
+      }
+    };
+    const onEnd = () => finish(concat(chunks, size));
+    const onError = (error: Error) => finish(error);
+    const onClose = () => {
+      if (!incoming.readableEnded) finish(new Error('the connection closed before the body was complete'));
+    };
+    incoming.on('data', onData).on('end', onEnd).on('error', onError).on('close', onClose);
+  });
 }

@@ -114,6 +114,25 @@ describe('request bodies: chunked, missing, oversized, deeply nested, not UTF-8 
     expect((await post(`${server.url}/api/push`, { message: 'still up' })).status).toBe(200);
   });
 
+  it('the same answers off Node (Fetch stream path, in-process app.request)', async () => {
+    await using server = await startTestServer({ maxBodyBytes: 1000 });
+    const send = (text: string) =>
+      server.app.request('http://127.0.0.1/api/push', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', host: '127.0.0.1' },
+        ...chunked(text),
+      } as RequestInit);
+    expect((await send(JSON.stringify({ message: 'x'.repeat(1000 - 14) }))).status).toBe(200);
+    const over = await send(JSON.stringify({ message: 'x'.repeat(1000 - 13) }));
+    expect(over.status).toBe(413);
+    const empty = await send('');
+    expect(empty.status).toBe(400);
+    expect((await json(empty)).error).toMatch(/^body is required/);
+    const deep = await send(`{"message":"m","data":${nested(450)}}`);
+    expect(deep.status).toBe(400);
+    expect((await json(deep)).error).toMatch(/more than 64 levels deep/);
+  });
+
   it('400 "body is required" for a missing, empty or blank body (no length, Content-Length: 0, empty chunked)', async () => {
     await using server = await startTestServer();
     const missing = await raw(

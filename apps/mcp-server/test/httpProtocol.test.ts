@@ -158,6 +158,22 @@ describe('protocol errors: a 4xx with a body saying what to fix (raw sockets)', 
     expect(server.errors).toEqual([]);
   });
 
+  it('a client that goes away in the middle of a body leaves nothing behind but a closed socket', async () => {
+    await using server = await serverWithLog();
+    for (const framing of ['Content-Length: 100', 'Transfer-Encoding: chunked']) {
+      const socket = connect(server.port, '127.0.0.1');
+      await new Promise<void>((resolve) => socket.once('connect', resolve));
+      const partial = framing.startsWith('Content') ? '{"message":' : '20\r\n{"message":';
+      const head = `POST /api/push HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n${framing}\r\n\r\n`;
+      await new Promise((flushed) => socket.write(`${head}${partial}`, flushed));
+      socket.destroy();
+    }
+    const after = await raw(server.port, get('/api/stats'));
+    expect(after.status).toBe(200);
+    expect(server.service.hub.stats().published).toBe(0);
+    expect(server.errors).toEqual([]);
+  });
+
   it('resumes from any Last-Event-ID value: garbage, out of range, non-ASCII, oversized', async () => {
     await using server = await serverWithLog();
     const open = (extra: string, path = '/stream') =>
