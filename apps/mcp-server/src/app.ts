@@ -1,6 +1,5 @@
 import { ChannelSchema, PushInputSchema } from '@ws/events';
 import type { RedisBus } from '@ws/redis';
-import { SseError } from '@ws/sse-core';
 import { Hono, type MiddlewareHandler } from 'hono';
 import { setCookie } from 'hono/cookie';
 import type { Registry } from 'prom-client';
@@ -22,7 +21,7 @@ import { setMcpCaller } from './mcpCaller.js';
 import type { McpSessions } from './mcpSessions.js';
 import { createMetrics } from './metrics.js';
 import { PAGE_CSP, PAGE_HTML, PAGE_JS } from './page.js';
-import { problem, RETRY_AFTER_SECONDS, retryLater } from './problem.js';
+import { problem, retryLater, unavailable } from './problem.js';
 import { createPublishPolicy, type PublishPolicy } from './publishPolicy.js';
 import { readJsonBody } from './requestBody.js';
 import { createStreamRoute } from './streamRoute.js';
@@ -140,9 +139,8 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
       const result = await service.push(input.data);
       return c.json({ status: 'success', ...result });
     } catch (error) {
-      if (error instanceof SseError && (error.code === 'backend_unavailable' || error.code === 'closed')) {
-        return retryLater(c, 503, `message not accepted: ${error.message}`, RETRY_AFTER_SECONDS);
-      }
+      const refused = unavailable(c, error, 'message not accepted');
+      if (refused) return refused;
       throw error;
     }
   });
@@ -176,7 +174,13 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
       return problem(c, 400, 'limit must be an integer from 1 to 1000');
     if (channel !== undefined && !ChannelSchema.safeParse(channel).success)
       return problem(c, 400, `invalid channel ${JSON.stringify(channel)}`);
-    return c.json({ messages: await service.history({ channel, limit }) });
+    try {
+      return c.json({ messages: await service.history({ channel, limit }) });
+    } catch (error) {
+      const refused = unavailable(c, error, 'history not available');
+      if (refused) return refused;
+      throw error;
+    }
   });
 
   api.get('/clients', (c) =>

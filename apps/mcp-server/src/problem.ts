@@ -1,3 +1,4 @@
+import { SseError } from '@ws/sse-core';
 import type { Context } from 'hono';
 
 /** The statuses the app answers errors with. */
@@ -15,4 +16,14 @@ export function problem(c: Context, status: ProblemStatus, error: string, extra?
 export function retryLater(c: Context, status: 429 | 503, error: string, retryAfterSeconds: number): Response {
   c.header('Retry-After', String(retryAfterSeconds));
   return problem(c, status, error);
+}
+
+/**
+ * The 503 (with Retry-After) for an error that means "not now": the Redis backend is away or the hub is
+ * closing. Undefined for any other error, which the caller rethrows.
+ */
+export function unavailable(c: Context, error: unknown, what: string): Response | undefined {
+  if (!(error instanceof SseError) || (error.code !== 'backend_unavailable' && error.code !== 'closed'))
+    return undefined;
+  return retryLater(c, 503, `${what}: ${error.message}`, RETRY_AFTER_SECONDS);
 }

@@ -121,7 +121,7 @@ describe('POST /api/push → GET /stream (real sockets, real EventSource)', () =
 
   it('a client with a full socket buffer (never reading) does not delay the others', async () => {
     const maxQueueBytes = 512 * 1024;
-    await using server = await startTestServer({ maxQueueBytes, rateLimit: 100_000, rateBurst: 100_000 });
+    await using server = await startTestServer({ maxQueueBytes }); // a local publisher: not rate-limited
     const stalled = connect(server.port, '127.0.0.1');
     stalled.write('GET /stream HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n');
     stalled.pause();
