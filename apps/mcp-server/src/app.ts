@@ -22,7 +22,7 @@ import type { McpSessions } from './mcpSessions.js';
 import { createMetrics } from './metrics.js';
 import { PAGE_CSP, PAGE_HTML, PAGE_JS } from './page.js';
 import { problem, retryLater, unavailable } from './problem.js';
-import { createPublishPolicy, type PublishPolicy } from './publishPolicy.js';
+import { type PublishPolicy, publishPolicyOf } from './publishPolicy.js';
 import { readJsonBody } from './requestBody.js';
 import { createStreamRoute } from './streamRoute.js';
 import type { StreamService } from './streamService.js';
@@ -58,16 +58,6 @@ const AckSchema = z.object({
 
 const issuesOf = (error: z.ZodError) =>
   error.issues.map((i) => ({ path: i.path.join('.') || '(body)', message: i.message }));
-
-/** The publish policy of `config`. */
-export function publishPolicyOf(config: Config): PublishPolicy {
-  return createPublishPolicy({
-    rateLimit: config.rateLimit,
-    rateBurst: config.rateBurst,
-    trustedRateLimit: config.trustedRateLimit,
-    tokenRequired: config.token !== undefined,
-  });
-}
 
 /** Builds the HTTP app. Routes: /, /stream, /api/*, /mcp, /health, /metrics. */
 export function createApp(deps: AppDeps): Hono<AppEnv> {

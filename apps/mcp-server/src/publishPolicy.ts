@@ -1,3 +1,4 @@
+import type { Config } from './config.js';
 import { createRateLimiter } from './rateLimiter.js';
 
 /** Who publishes (a push, an ack, a dev-process action, a `push_stream` call). */
@@ -80,4 +81,16 @@ export function createPublishPolicy(options: PublishPolicyOptions = {}): Publish
       };
     },
   };
+}
+
+/** The policy of a server's config: `rateLimit`, `rateBurst`, `trustedRateLimit`, and whether `token` is set. */
+export function publishPolicyOf(
+  config: Pick<Config, 'rateLimit' | 'rateBurst' | 'trustedRateLimit' | 'token'>,
+): PublishPolicy {
+  return createPublishPolicy({
+    rateLimit: config.rateLimit,
+    rateBurst: config.rateBurst,
+    trustedRateLimit: config.trustedRateLimit,
+    tokenRequired: config.token !== undefined,
+  });
 }

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { getRequestListener } from '@hono/node-server';
 import { createRedisBus } from '@ws/redis';
 import type { Hono } from 'hono';
-import { createApp, publishPolicyOf } from './app.js';
+import { createApp } from './app.js';
 import type { Config } from './config.js';
 import { loadDashboard } from './dashboard.js';
 import { createDevService, type DevService } from './devService.js';
@@ -11,7 +11,7 @@ import { WebstreamError } from './errors.js';
 import type { Logger } from './logger.js';
 import { createMcpSessions, type McpSessions } from './mcpSessions.js';
 import { answerProtocolErrors, requestErrorHandler } from './protocolErrors.js';
-import type { PublishPolicy } from './publishPolicy.js';
+import { type PublishPolicy, publishPolicyOf } from './publishPolicy.js';
 import { redisSessionLogs } from './sessionLogs.js';
 import { createStreamService, type StreamService } from './streamService.js';
 
