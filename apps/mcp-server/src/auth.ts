@@ -19,6 +19,8 @@ export interface Auth {
   issueSession(): { value: string; maxAgeSeconds: number };
   checkSession(value: string | undefined): boolean;
   issueTicket(): { ticket: string; expiresInMs: number };
+  /** Whether the ticket is valid now, without consuming it (a request checks it, then redeems it once it succeeds). */
+  checkTicket(ticket: string | undefined): boolean;
   /** Consumes the ticket (single use). */
   redeemTicket(ticket: string | undefined): boolean;
 }
@@ -29,6 +31,7 @@ function safeEqual(a: string, b: string): boolean {
   return timingSafeEqual(digest(a), digest(b));
 }
 
+/** Creates the {@link Auth} for `token` (undefined: auth off, every check passes). */
 export function createAuth(token: string | undefined, now: () => number = Date.now): Auth {
   const key = token === undefined ? undefined : createHash('sha256').update(`webstream-session:${token}`).digest();
   const tickets = new Map<string, number>();
@@ -60,6 +63,11 @@ export function createAuth(token: string | undefined, now: () => number = Date.n
       const ticket = randomBytes(24).toString('base64url');
       tickets.set(ticket, t + TICKET_TTL_MS);
       return { ticket, expiresInMs: TICKET_TTL_MS };
+    },
+    checkTicket(ticket) {
+      if (!ticket) return false;
+      const exp = tickets.get(ticket);
+      return exp !== undefined && exp >= now();
     },
     redeemTicket(ticket) {
       if (!ticket) return false;

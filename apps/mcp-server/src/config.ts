@@ -2,6 +2,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { z } from 'zod';
+import { parseTrustProxy } from './clientAddress.js';
 
 const origin = z
   .string()
@@ -41,9 +42,12 @@ export const ConfigSchema = z
     maxConnections: count(1).default(10_000),
     /** Most concurrent SSE connections from one client address. Default 100. */
     maxConnectionsPerClient: count(1).default(100),
-    /** Publish requests per second per client (token bucket refill). Default 20. */
+    /**
+     * Publishes per second per address for anonymous remote publishers (no token, not on this machine;
+     * token bucket refill). Trusted publishers follow `trustedRateLimit`. Default 20.
+     */
     rateLimit: z.number().positive().default(20),
-    /** Token bucket size: the burst a client may publish at once. Default 40. */
+    /** Token bucket size: the burst an anonymous remote publisher may send at once. Default 40. */
     rateBurst: count(1).default(40),
     /**
      * Publish rate limit for trusted publishers (the token's holders; loopback clients when no token is
@@ -55,7 +59,14 @@ export const ConfigSchema = z
      * proxy: a hop count (`1`) or comma-separated CIDRs of the proxies (`10.0.0.0/8,127.0.0.1/32`).
      * Default: off (the socket address is the client).
      */
-    trustProxy: z.string().min(1).optional(),
+    trustProxy: z
+      .string()
+      .min(1)
+      .superRefine((value, ctx) => {
+        const parsed = parseTrustProxy(value);
+        if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.message });
+      })
+      .optional(),
     /** Messages retained for replay. Default 1000. */
     historySize: count(0).default(1000),
     /** Keep-alive comment interval in ms. Default 15000. */
@@ -147,9 +158,14 @@ const OPTIONS: OptionSpec[] = [
     key: 'rateLimit',
     flag: '--rate-limit <perSecond>',
     kind: 'number',
-    description: 'publishes per second per client (default 20)',
+    description: 'publishes per second per anonymous remote client (default 20)',
   },
-  { key: 'rateBurst', flag: '--rate-burst <n>', kind: 'number', description: 'publish burst per client (default 40)' },
+  {
+    key: 'rateBurst',
+    flag: '--rate-burst <n>',
+    kind: 'number',
+    description: 'publish burst per anonymous remote client (default 40)',
+  },
   {
     key: 'trustedRateLimit',
     flag: '--trusted-rate-limit <perSecond>',
@@ -160,7 +176,7 @@ const OPTIONS: OptionSpec[] = [
     key: 'trustProxy',
     flag: '--trust-proxy <hops|cidrs>',
     kind: 'string',
-    description: "trust X-Forwarded-For: a hop count or the proxies' CIDRs (default off)",
+    description: "trust X-Forwarded-For: a hop count (1) or the proxies' comma-separated CIDRs (default off)",
   },
   {
     key: 'historySize',

@@ -10,6 +10,9 @@ import {
 import { z } from 'zod';
 import type { DevService } from './devService.js';
 import { attachDevSession, registerDevTools } from './devTools.js';
+import { exceedsJsonDepth, MAX_JSON_DEPTH } from './jsonDepth.js';
+import { publisherOf } from './mcpCaller.js';
+import type { PublishPolicy } from './publishPolicy.js';
 import type { StreamService } from './streamService.js';
 
 /** What {@link createMcpServer} needs. */
@@ -22,6 +25,11 @@ export interface McpDeps {
   dev?: DevService;
   /** Told when a notification could not be sent or stored (so it is never lost silently). Default: ignored. */
   onError?: (what: string, error: unknown) => void;
+  /**
+   * Publishing limits for `push_stream`, applied to the caller the HTTP route recorded (see mcpCaller.ts), or
+   * to the local user on stdio. Default: none (not limited).
+   */
+  publishPolicy?: PublishPolicy;
 }
 
 const ok = (structured: Record<string, unknown>, text?: string): CallToolResult => ({
@@ -104,7 +112,15 @@ export function createMcpServer(deps: McpDeps): McpServer {
       outputSchema: PushResultShape,
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
     },
-    async (args) => {
+    async (args, extra) => {
+      const decision = deps.publishPolicy?.check(publisherOf(extra));
+      if (decision && !decision.ok) return fail(decision.message);
+      // Before the schema: its recursive JSON check would overflow the stack on deep input.
+      if (exceedsJsonDepth(args.data, MAX_JSON_DEPTH)) {
+        return fail(
+          `invalid push_stream arguments: data nests objects/arrays more than ${MAX_JSON_DEPTH} levels deep (the limit); flatten it`,
+        );
+      }
       const input = PushInputSchema.safeParse(args);
       if (!input.success) {
         return fail(

@@ -14,9 +14,11 @@ export interface RateLimiterOptions {
   burst: number;
   /** Most keys tracked. Default 10000. */
   maxKeys?: number;
-  now?: () => number;
+  /** Clock in ms, for tests. Default Date.now. */
+  now?: (() => number) | undefined;
 }
 
+/** Creates a {@link RateLimiter}: buckets start full; `retryAfterSeconds` is whole seconds, at least 1. */
 export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
   const { perSecond, burst } = options;
   const maxKeys = options.maxKeys ?? 10_000;

@@ -1,6 +1,6 @@
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createAdaptorServer } from '@hono/node-server';
+import { getRequestListener } from '@hono/node-server';
 import { createRedisBus } from '@ws/redis';
 import type { Hono } from 'hono';
 import { createApp } from './app.js';
@@ -10,6 +10,8 @@ import { createDevService, type DevService } from './devService.js';
 import { WebstreamError } from './errors.js';
 import type { Logger } from './logger.js';
 import { createMcpSessions, type McpSessions } from './mcpSessions.js';
+import { answerProtocolErrors, requestErrorHandler } from './protocolErrors.js';
+import { type PublishPolicy, publishPolicyOf } from './publishPolicy.js';
 import { redisSessionLogs } from './sessionLogs.js';
 import { createStreamService, type StreamService } from './streamService.js';
 
@@ -20,6 +22,8 @@ export interface RunningServer {
   service: StreamService;
   dev: DevService;
   mcp: McpSessions;
+  /** The publishing limits of HTTP and of /mcp's push_stream; hand it to an MCP server on stdio too. */
+  publishPolicy: PublishPolicy;
   app: Hono;
   server: Server;
   /** Ends every stream (flushing queues), stops listening. */
@@ -67,8 +71,10 @@ export async function startServer(config: Config, logger: Logger, version = '0.0
     logCapacity: config.logCapacity,
     stopGraceMs: config.stopGraceMs,
   });
+  const publishPolicy = publishPolicyOf(config);
   const mcp = createMcpSessions({
     service,
+    publishPolicy,
     dev,
     logger,
     version,
@@ -80,10 +86,17 @@ export async function startServer(config: Config, logger: Logger, version = '0.0
   });
   const dashboard = loadDashboard();
   if (!dashboard) logger.warn('dashboard not built (pnpm build); serving the minimal live page at /');
-  const app = createApp({ config, service, logger, version, mcp, dev, dashboard, redis });
+  const app = createApp({ config, service, logger, version, mcp, dev, dashboard, redis, publishPolicy });
   // overrideGlobalObjects: false keeps the platform Response, so the /stream route's "already sent"
   // marker is honoured (node-server's lightweight Response takes a path that ignores it).
-  const server = createAdaptorServer({ fetch: app.fetch, overrideGlobalObjects: false }) as Server;
+  const listener = getRequestListener(app.fetch, {
+    overrideGlobalObjects: false,
+    errorHandler: requestErrorHandler(logger),
+  });
+  // requireHostHeader: false lets a request without Host reach the request error handler, which says what
+  // is missing (Node's own 400 has an empty body).
+  const server = createServer({ requireHostHeader: false }, listener);
+  answerProtocolErrors(server);
   // SSE responses live long; the request timeout must not cut them (it only bounds receiving the request).
   server.requestTimeout = 60_000;
   server.headersTimeout = 30_000;
@@ -117,6 +130,7 @@ export async function startServer(config: Config, logger: Logger, version = '0.0
     service,
     dev,
     mcp,
+    publishPolicy,
     app: app as unknown as Hono,
     server,
     async close() {

@@ -121,7 +121,7 @@ describe('POST /api/push → GET /stream (real sockets, real EventSource)', () =
 
   it('a client with a full socket buffer (never reading) does not delay the others', async () => {
     const maxQueueBytes = 512 * 1024;
-    await using server = await startTestServer({ maxQueueBytes, rateLimit: 100_000, rateBurst: 100_000 });
+    await using server = await startTestServer({ maxQueueBytes }); // a local publisher: not rate-limited
     const stalled = connect(server.port, '127.0.0.1');
     stalled.write('GET /stream HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n');
     stalled.pause();
@@ -188,12 +188,15 @@ describe('errors: a clear 4xx, nothing lost, server stays up', () => {
     expect(server.service.hub.stats().published).toBe(0);
   });
 
-  it('429 over the rate limit, with Retry-After; the burst is allowed exactly', async () => {
-    await using server = await startTestServer({ rateLimit: 1, rateBurst: 3 });
+  it('429 over the rate limit for an anonymous remote publisher, with Retry-After; the burst is allowed exactly', async () => {
+    await using server = await startTestServer({ rateLimit: 1, rateBurst: 3, trustProxy: '1' });
+    const remote = { 'x-forwarded-for': '203.0.113.7' };
     const statuses = [];
-    for (let i = 0; i < 4; i++) statuses.push((await post(`${server.url}/api/push`, { message: String(i) })).status);
+    for (let i = 0; i < 4; i++) {
+      statuses.push((await post(`${server.url}/api/push`, { message: String(i) }, remote)).status);
+    }
     expect(statuses).toEqual([200, 200, 200, 429]);
-    const limited = await post(`${server.url}/api/push`, { message: 'x' });
+    const limited = await post(`${server.url}/api/push`, { message: 'x' }, remote);
     expect(limited.headers.get('retry-after')).toBe('1');
     expect((await json(limited)).error).toMatch(/rate limit exceeded \(1\/s, burst 3\)/);
   });
@@ -218,19 +221,23 @@ describe('errors: a clear 4xx, nothing lost, server stays up', () => {
     expect(same.status).toBe(200);
   });
 
-  it('503 past the connection limit, 429 past the per-client limit', async () => {
+  it('503 (JSON, Retry-After) past the connection limit, 429 (Retry-After) past the per-client limit', async () => {
     await using server = await startTestServer({ maxConnections: 2 });
     const a = await fetch(`${server.url}/stream`);
     const b = await fetch(`${server.url}/stream`);
     const c = await fetch(`${server.url}/stream`);
     expect(c.status).toBe(503);
-    expect(await c.text()).toMatch(/connection limit reached \(2\)/);
+    expect(c.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(c.headers.get('retry-after')).toBe('5');
+    expect((await json(c)).error).toMatch(/connection limit reached \(2\)/);
     await a.body?.cancel();
     await b.body?.cancel();
     await using limited = await startTestServer({ maxConnectionsPerClient: 1 });
     const first = await fetch(`${limited.url}/stream`);
     const second = await fetch(`${limited.url}/stream`);
     expect(second.status).toBe(429);
+    expect(second.headers.get('retry-after')).toBe('5');
+    expect((await json(second)).error).toMatch(/too many streams from this client \(limit 1\)/);
     await first.body?.cancel();
   });
 

@@ -1,0 +1,22 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Context } from 'hono';
+import type { Credential } from './auth.js';
+import type { ClientAddress } from './clientAddress.js';
+import type { Publisher } from './publishPolicy.js';
+
+/** The Hono environment of the app: the Node request/response when on Node, and per-request variables. */
+export type AppEnv = {
+  Bindings: { incoming?: IncomingMessage; outgoing?: ServerResponse };
+  Variables: {
+    /** How the request authenticated (`none` when auth is off). Set by the auth gate. */
+    credential: Credential | 'none';
+    /** The client, resolved once per request (socket address, or forwarded through a trusted proxy). */
+    client: ClientAddress;
+  };
+};
+
+/** The publisher behind a request: its client address and whether it proved the token. */
+export function publisherOf(c: Context<AppEnv>): Publisher {
+  const credential = c.get('credential');
+  return { ...c.get('client'), authenticated: credential === 'bearer' || credential === 'cookie' };
+}

@@ -1,0 +1,42 @@
+import type { RedisBus } from '@ws/redis';
+import type { Handler } from 'hono';
+import type { AppEnv } from './appEnv.js';
+import type { HostGuard } from './hostGuard.js';
+import { RETRY_AFTER_SECONDS } from './problem.js';
+import type { StreamService } from './streamService.js';
+
+/** What {@link createHealthRoute} needs. */
+export interface HealthDeps {
+  service: StreamService;
+  guard: HostGuard;
+  redis?: RedisBus | undefined;
+  version?: string | undefined;
+}
+
+/**
+ * `GET /health`: 200 `ok`, or 503 `degraded` (with `error` and Retry-After) while the Redis backend is
+ * away, so a load balancer sends clients elsewhere. The details (version, uptime, clients, backend) go
+ * only to a Host this server accepts (loopback names, `--host`, `--allowed-hosts`); any other Host (a
+ * DNS-rebinding page, or a load balancer probing by IP) gets `{status}` (and `error`) alone.
+ */
+export function createHealthRoute(deps: HealthDeps): Handler<AppEnv> {
+  return (c) => {
+    const redis = deps.redis?.state();
+    const degraded = redis !== undefined && !redis.up;
+    const status = degraded ? 'degraded' : 'ok';
+    const error = degraded ? 'the Redis backend is unavailable; publishing answers 503 until it is back' : undefined;
+    if (degraded) c.header('Retry-After', String(RETRY_AFTER_SECONDS));
+    if (!deps.guard.hostAllowed(c.req.header('host'))) return c.json({ status, error }, degraded ? 503 : 200);
+    return c.json(
+      {
+        status,
+        error,
+        version: deps.version ?? '0.0.0',
+        uptimeSeconds: deps.service.status().uptimeSeconds,
+        clients: deps.service.hub.stats().clients,
+        backend: redis ? { type: 'redis', ...redis } : { type: 'memory' },
+      },
+      degraded ? 503 : 200,
+    );
+  };
+}

@@ -1,0 +1,108 @@
+import { ChannelSchema, MessageTypeSchema } from '@ws/events';
+import { createSseResponse, SSE_HEADERS, type Subscriber } from '@ws/sse-core';
+import { handleSseRequest } from '@ws/sse-core/node';
+import type { Context, Handler } from 'hono';
+import type { AppEnv } from './appEnv.js';
+import type { Credential } from './auth.js';
+import type { AuthGate } from './authGate.js';
+import type { ClientRegistry } from './clientRegistry.js';
+import { problem, RETRY_AFTER_SECONDS, retryLater } from './problem.js';
+import type { StreamFormat, StreamService } from './streamService.js';
+
+/** What {@link createStreamRoute} needs. */
+export interface StreamRouteDeps {
+  service: StreamService;
+  gate: AuthGate;
+  clients: ClientRegistry;
+  /** Config: `historySize` bounds `?replay`, the caps bound connections. */
+  config: { historySize: number; maxConnections: number; maxConnectionsPerClient: number };
+  /** CORS headers for this request's origin (none if it is not allowlisted). */
+  corsHeaders: (c: Context<AppEnv>) => Record<string, string>;
+}
+
+/** The validated query of a `/stream` request. */
+export interface StreamQuery {
+  channels: string[];
+  types: string[];
+  format: StreamFormat;
+  replay: number | undefined;
+}
+
+const ACCEPT: readonly Credential[] = ['bearer', 'cookie', 'ticket'];
+
+/** Validates `channel`, `type`, `format` and `replay`; the error says what to fix. */
+export function parseStreamQuery(
+  c: Context<AppEnv>,
+  historySize: number,
+): { ok: true; query: StreamQuery } | { ok: false; error: string } {
+  const channels = c.req.queries('channel') ?? [];
+  const types = c.req.queries('type') ?? [];
+  for (const ch of channels) {
+    const r = ChannelSchema.safeParse(ch);
+    if (!r.success) return { ok: false, error: `invalid channel ${JSON.stringify(ch)}: ${r.error.issues[0]?.message}` };
+  }
+  for (const t of types) {
+    if (!MessageTypeSchema.safeParse(t).success) {
+      return {
+        ok: false,
+        error: `invalid type ${JSON.stringify(t)}: use one of ${MessageTypeSchema.options.join(', ')}`,
+      };
+    }
+  }
+  const format = c.req.query('format') ?? 'text';
+  if (format !== 'text' && format !== 'json') return { ok: false, error: 'format must be "text" (default) or "json"' };
+  const replayRaw = c.req.query('replay');
+  const replay = replayRaw === undefined ? undefined : Number(replayRaw);
+  if (replay !== undefined && !(Number.isInteger(replay) && replay >= 0 && replay <= historySize)) {
+    return { ok: false, error: `replay must be an integer from 0 to ${historySize} (the history size)` };
+  }
+  return { ok: true, query: { channels, types, format, replay } };
+}
+
+/**
+ * `GET /stream`. Checks in an order that spends nothing on a refused request: the query (400), the
+ * credential (401; a ticket is only checked), the per-address cap (429) and the hub's cap (503, JSON,
+ * both with Retry-After); then spends the ticket and subscribes. `HEAD` answers the stream's headers.
+ */
+export function createStreamRoute(deps: StreamRouteDeps): Handler<AppEnv> {
+  const { service, gate, clients, config } = deps;
+  return (c) => {
+    const parsed = parseStreamQuery(c, config.historySize);
+    if (!parsed.ok) return problem(c, 400, parsed.error);
+    const credential = gate.identify(c, ACCEPT);
+    if (!credential) return gate.refuse(c, ACCEPT);
+    const { address } = c.get('client');
+    if (clients.openFrom(address) >= config.maxConnectionsPerClient) {
+      return retryLater(
+        c,
+        429,
+        `too many streams from this client (limit ${config.maxConnectionsPerClient}); close some or raise --max-connections-per-client`,
+        RETRY_AFTER_SECONDS,
+      );
+    }
+    if (service.hub.stats().clients >= config.maxConnections) {
+      return retryLater(
+        c,
+        503,
+        `connection limit reached (${config.maxConnections}); retry later or raise --max-connections`,
+        RETRY_AFTER_SECONDS,
+      );
+    }
+    const headers = deps.corsHeaders(c);
+    // Hono routes HEAD to GET handlers and drops the body; a HEAD must not open a subscription.
+    if (c.req.method === 'HEAD') return new Response(null, { status: 200, headers: { ...SSE_HEADERS, ...headers } });
+    if (credential === 'ticket' && !gate.redeemTicket(c)) return gate.refuse(c, ACCEPT);
+    const { query } = parsed;
+    const options = { ...query, headers };
+    const track = (subscriber: Subscriber) =>
+      clients.add(subscriber, { channels: query.channels, types: query.types, format: query.format, address });
+    const { incoming, outgoing } = c.env ?? {};
+    if (incoming && outgoing) {
+      // On Node, write straight to the socket (the fastest path); @hono/node-server then leaves the response alone.
+      const subscriber = handleSseRequest(service.hub, incoming, outgoing, options);
+      if (subscriber) track(subscriber);
+      return new Response(null, { headers: { 'x-hono-already-sent': '1' } });
+    }
+    return createSseResponse(service.hub, c.req.raw, { ...options, onSubscribe: track });
+  };
+}
