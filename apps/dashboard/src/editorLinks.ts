@@ -87,7 +87,8 @@ export function resolveErrorFile(
 
 /**
  * Fills `template` with an absolute path, line and column. Path segments are percent-encoded (a drive
- * letter stays `C:`); a `/` written before `{file}` is not doubled by the path's own leading `/`.
+ * letter stays `C:`); a single `/` written before `{file}` (`vscode://file/{file}`) is not doubled by
+ * the path's own leading `/`, while `file://{file}` gives `file:///…`.
  * `undefined` when the template is '' (no links).
  */
 export function editorHref(template: string, absolutePath: string, line: number | null, column: number | null) {
@@ -98,7 +99,7 @@ export function editorHref(template: string, absolutePath: string, line: number 
     .join('/');
   // Function replacers: a `$` in a path must not be read as a replacement pattern.
   return template
-    .replace(/\/\{file\}/g, () => (encoded.startsWith('/') ? '{file}' : '/{file}'))
+    .replace(/(?<!\/)\/\{file\}/g, () => (encoded.startsWith('/') ? '{file}' : '/{file}'))
     .replace(/\{file\}/g, () => encoded)
     .replace(/\{line\}/g, () => String(line ?? 1))
     .replace(/\{column\}/g, () => String(column ?? 1));

@@ -17,6 +17,11 @@ describe('editor links', () => {
     expect(editorHref(EDITOR_PRESETS.none.template, path, 12, 7)).toBeUndefined();
   });
 
+  it('does not double the slash before {file}, but keeps a file:// URL whole', () => {
+    expect(editorHref('x://open?url=file://{file}&l={line}', '/a/b.ts', 3, 1)).toBe('x://open?url=file:///a/b.ts&l=3');
+    expect(editorHref('x://open?url=file://{file}', 'C:/a/b.ts', 3, 1)).toBe('x://open?url=file://C:/a/b.ts');
+  });
+
   it('keeps a Windows drive, encodes what a URL cannot hold, and defaults unknown line/column to 1', () => {
     expect(editorHref('vscode://file/{file}:{line}:{column}', 'C:/work/my app/a#b$&.ts', null, null)).toBe(
       'vscode://file/C:/work/my%20app/a%23b%24%26.ts:1:1',
