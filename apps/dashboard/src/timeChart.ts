@@ -114,8 +114,8 @@ function buildOptions(host: HTMLElement, options: TimeChartOptions, width: numbe
           label: s.label,
           stroke,
           width: options.stacked ? 0 : 1.5,
-          ...(options.stacked ? { fill: withAlpha(stroke, 0.8), paths: bars } : {}),
-          points: { show: false },
+          // Lines keep uPlot's default points, drawn while the data is sparse (a lone sample stays visible).
+          ...(options.stacked ? { fill: withAlpha(stroke, 0.8), paths: bars, points: { show: false } } : {}),
           spanGaps: false,
           // Raw values in the legend, not the stacked sums.
           value: (_u: uPlot, _v: number | null, _si: number, idx: number | null) => {
