@@ -28,23 +28,24 @@ export function createActivityPanel(received: () => number): ActivityPanel {
     height: 90,
   });
   let clients: number | null = null;
-  let reading = false;
+  let latest = 0;
 
   const refreshClients = () => {
-    if (reading) return;
-    reading = true;
-    api
-      .stats()
-      .then(
-        (s) => {
-          clients = s.clients;
-          byId('clients').textContent = String(clients);
-        },
-        () => undefined, // unreachable or locked: the last figure stays, the next poll retries
-      )
-      .finally(() => {
-        reading = false;
-      });
+    // Only the newest read counts: a poll sent before this page's stream opened may answer after it.
+    const request = ++latest;
+    api.stats().then(
+      (s) => {
+        if (request !== latest) return;
+        clients = s.clients;
+        byId('clients').textContent = String(clients);
+      },
+      () => {
+        // Unreachable or locked: unknown (a gap in the chart, '–' in the header) until a read succeeds.
+        if (request !== latest) return;
+        clients = null;
+        byId('clients').textContent = '–';
+      },
+    );
   };
 
   const tick = () => {

@@ -10,6 +10,7 @@ import { ProcessesPanel } from './processes.js';
 import { createPushForm } from './pushForm.js';
 import { createTabs } from './tabs.js';
 import './style.css';
+import './controls.css';
 
 const STATE_TEXT: Record<ConnectionState, string> = {
   connecting: 'connecting…',

@@ -31,10 +31,18 @@ async function open(args: string[] = [], viewport = { width: 1280, height: 900 }
     errors.push(`dialog: ${d.message()}`);
     void d.dismiss();
   });
+  // Anything the page's CSP blocks (an inline style element, a script) is recorded here.
+  await page.addInitScript(() => {
+    const seen: string[] = [];
+    (window as unknown as { cspViolations: string[] }).cspViolations = seen;
+    document.addEventListener('securitypolicyviolation', (e) => seen.push(`${e.violatedDirective} ${e.blockedURI}`));
+  });
   await page.goto(server.url);
   return { server, page, errors, project };
 }
 
+const cspViolations = (page: Page) =>
+  page.evaluate(() => (window as unknown as { cspViolations: string[] }).cspViolations);
 const connected = (page: Page) => page.waitForSelector('#status[data-state="connected"]', { timeout: 10_000 });
 const messages = (page: Page) => page.$$eval('#events li.event .message', (els) => els.map((e) => e.textContent));
 
@@ -106,6 +114,10 @@ describe('dashboard in real Chromium', () => {
     await page.locator('#events li.event').first().waitFor();
     await server.stop();
     await page.waitForSelector('#status[data-state="reconnecting"]', { timeout: 10_000 });
+    // While the server is away the clients figure is unknown, not the last one seen.
+    await page.waitForFunction(() => document.getElementById('clients')?.textContent === '–', undefined, {
+      timeout: 5000,
+    });
     const again = await startServer(['--cwd', fixtureProject()], server.port);
     servers.push(again);
     await push(again.url, { message: 'while the page was away' });
@@ -121,6 +133,9 @@ describe('dashboard in real Chromium', () => {
     const states = await page.evaluate(() => (window as unknown as { states: string[] }).states);
     const from = states.indexOf('reconnecting');
     expect(states.slice(from)).toEqual(['reconnecting', 'replaying', 'connected']);
+    await page.waitForFunction(() => document.getElementById('clients')?.textContent === '1', undefined, {
+      timeout: 5000,
+    });
     expect(await messages(page)).toEqual(['after reconnect', 'while the page was away', 'before restart']);
   });
 
@@ -194,14 +209,19 @@ describe('dashboard in real Chromium', () => {
   });
 
   it('charts events per second by type and connected clients, with axes and a legend', async () => {
-    const { server, page } = await open();
+    const { server, page, errors } = await open();
     await connected(page);
     // The page counts itself as soon as its stream is open, not at the next poll.
     await page.waitForFunction(() => document.getElementById('clients')?.textContent === '1', undefined, {
       timeout: 1500,
     });
-    for (const type of ['info', 'info', 'info', 'error']) await push(server.url, { message: `chart ${type}`, type });
-    // A second later (complete seconds only) the counts reach the chart.
+    let last = '';
+    for (const type of ['info', 'info', 'info', 'error'])
+      last = (await push(server.url, { message: `chart ${type}`, type })).timestamp;
+    // The chart shows complete seconds, redrawn each second: the last push's second is in once the
+    // one after it has ended (and a tick has run).
+    const drawn = (Math.floor(Date.parse(last) / 1000) + 2) * 1000 + 100;
+    await page.waitForFunction((t) => Date.now() > t, drawn, { timeout: 5000 });
     await page.waitForFunction(() => /max [1-9]/.test(document.getElementById('chart-rate-label')?.textContent ?? ''));
     for (const chart of ['#chart-rate', '#chart-clients']) {
       expect(await page.locator(`${chart} .u-axis`).count()).toBe(2);
@@ -263,6 +283,8 @@ describe('dashboard in real Chromium', () => {
     }
     expect([sum(1), sum(2), sum(3), sum(4), sum(5)]).toEqual([3, 0, 1, 0, 0]);
     expect([...seconds.keys()].every((time) => /^\d\d:\d\d:\d\d$/.test(time))).toBe(true);
+    expect(await cspViolations(page)).toEqual([]);
+    expect(errors).toEqual([]);
   });
 
   it('renders a pushed <img onerror> as text, never as HTML', async () => {
@@ -358,7 +380,7 @@ describe('dashboard in real Chromium', () => {
   });
 
   it('is usable at phone width in the dark theme', async () => {
-    const { page } = await open([], { width: 390, height: 844 });
+    const { page, errors } = await open([], { width: 390, height: 844 });
     await connected(page);
     await page.locator('#theme').click();
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
@@ -366,5 +388,10 @@ describe('dashboard in real Chromium', () => {
     expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
     const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
     expect(bg).toBe('rgb(11, 17, 32)');
+    // The charts were rebuilt in the dark palette without tripping the CSP.
+    await page.locator('#tab-activity').click();
+    expect(await page.locator('#chart-rate .u-axis').count()).toBe(2);
+    expect(await cspViolations(page)).toEqual([]);
+    expect(errors).toEqual([]);
   });
 });
