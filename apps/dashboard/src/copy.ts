@@ -14,12 +14,9 @@ let hideTimer = 0;
 
 function show(toast: HTMLElement, ms: number, ...content: (Node | string)[]): void {
   clearTimeout(hideTimer);
+  // The live region stays in the page (empty when idle) so screen readers announce each change.
   toast.replaceChildren(...content);
-  toast.hidden = false;
-  hideTimer = window.setTimeout(() => {
-    toast.hidden = true;
-    toast.replaceChildren();
-  }, ms);
+  hideTimer = window.setTimeout(() => toast.replaceChildren(), ms);
 }
 
 /** Copies `text` and reports it in `toast` (an `aria-live` region); `what` names it ("event id"). */

@@ -189,7 +189,7 @@ describe('dashboard in real Chromium', () => {
     const { id } = await push(server.url, { message: 'copy my id' });
     const idButton = page.locator(`#events li[data-id="${id}"] .event-id`);
     await idButton.click();
-    await page.waitForFunction(() => !document.getElementById('toast')?.hidden);
+    await page.waitForFunction(() => document.getElementById('toast')?.textContent !== '');
     expect(await page.locator('#toast').textContent()).toBe(`copied event id ${id}`);
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(id);
 
