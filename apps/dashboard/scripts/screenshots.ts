@@ -16,6 +16,12 @@ try {
       await page.goto(server.url);
       await page.waitForSelector('#status[data-state="connected"]');
       if (theme === 'light' && suffix === '') {
+        // A few seconds of mixed traffic, so the activity chart has something to show.
+        const types = ['info', 'info', 'success', 'info', 'warning', 'info', 'error', 'custom'];
+        for (let i = 0; i < 48; i++) {
+          await push(server.url, { message: `heartbeat ${i}`, type: types[i % types.length], channel: 'metrics' });
+          await page.waitForTimeout(120 + ((i * 37) % 5) * 40);
+        }
         await push(server.url, { message: 'Build #418 started', type: 'info', channel: 'ci' });
         await push(server.url, {
           message: 'Disk usage at 91% on db-2',
@@ -45,6 +51,11 @@ try {
         await page.waitForTimeout(2500);
       } else {
         await page.waitForTimeout(800);
+        // The dark phone shot shows the tabs at work: the activity panel.
+        if (theme === 'dark' && suffix === '-phone') {
+          await page.locator('#tab-activity').click();
+          await page.waitForTimeout(2200);
+        }
       }
       await page.evaluate(() => window.scrollTo(0, 0));
       await page.screenshot({ path: `${docs}dashboard-${theme}${suffix}.png`, fullPage: suffix === '' });

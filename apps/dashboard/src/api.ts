@@ -55,7 +55,8 @@ export const api = {
   },
   push: (input: { message?: string; data?: unknown; type: string; channel: string; priority: string }) =>
     call<{ id: string; clients: number }>('POST', '/api/push', input),
-  scripts: () => call<{ packageManager: string; scripts: Record<string, string> }>('GET', '/api/scripts'),
+  /** `cwd`, the supervised project's absolute folder, is used when the server sends it. */
+  scripts: () => call<{ packageManager: string; scripts: Record<string, string>; cwd?: string }>('GET', '/api/scripts'),
   processes: () => call<{ processes: ProcessInfo[] }>('GET', '/api/processes'),
   run: (name: string) => call<{ process: ProcessInfo }>('POST', `/api/scripts/${encodeURIComponent(name)}/run`, {}),
   stop: (id: string) => call<{ process: ProcessInfo }>('POST', `/api/processes/${encodeURIComponent(id)}/stop`, {}),

@@ -1,5 +1,6 @@
 // The live event list: a bounded store, filters, pause without loss, and rendering batched per frame.
 import type { StreamMessage } from '@ws/events';
+import { shortId } from './copy.js';
 import { el } from './dom.js';
 
 /** Events kept in memory. */
@@ -43,8 +44,9 @@ export class EventList {
     return this.#paused;
   }
 
-  add(message: StreamMessage): void {
-    if (this.#seen.has(message.id)) return; // a replay overlapping what we have
+  /** Adds a message; false if it was already there (a replay overlapping what we have). */
+  add(message: StreamMessage): boolean {
+    if (this.#seen.has(message.id)) return false;
     this.#seen.add(message.id);
     this.received++;
     if (!this.channels.has(message.channel)) {
@@ -56,9 +58,10 @@ export class EventList {
       this.#held.push(message);
       if (this.#held.length > MAX_EVENTS) this.#forget(this.#held.shift() as StreamMessage);
       this.onHeld?.(this.#held.length);
-      return;
+      return true;
     }
     this.#store(message);
+    return true;
   }
 
   /** A notice row (gaps, restarts) that is not an event. */
@@ -133,7 +136,14 @@ export class EventList {
           'div',
           { class: 'meta' },
           el('span', { class: 'channel', text: m.channel }),
-          ` · ${time} · #${m.id}${m.priority === 'high' ? ' · high' : ''}`,
+          ` · ${time} · `,
+          // The short form keeps the row readable; the full id is in the title and copied on click.
+          el('button', {
+            class: 'event-id',
+            text: `#${shortId(m.id)}`,
+            attrs: { type: 'button', title: m.id, 'data-copy': m.id },
+          }),
+          m.priority === 'high' ? ' · high' : '',
         ),
         el('div', { class: 'message', text: m.message ?? '' }),
       ),

@@ -1,11 +1,16 @@
 import type { StreamMessage } from '@ws/events';
+import { createActivityPanel } from './activityPanel.js';
 import { ApiError, api, type DetectedError, type LogLine } from './api.js';
-import { Sparkline } from './chart.js';
 import { type ConnectionState, connect } from './connection.js';
+import { copyWithFeedback } from './copy.js';
 import { byId, el } from './dom.js';
+import { createEditorSettings } from './editorSettings.js';
 import { EventList } from './eventList.js';
 import { ProcessesPanel } from './processes.js';
+import { createPushForm } from './pushForm.js';
+import { createTabs } from './tabs.js';
 import './style.css';
+import './controls.css';
 
 const STATE_TEXT: Record<ConnectionState, string> = {
   connecting: 'connecting…',
@@ -30,8 +35,18 @@ byId('theme').addEventListener('click', () => {
   localStorage.setItem('webstream-theme', document.documentElement.dataset.theme);
 });
 
+const tabs = createTabs(byId('tabs'));
 const events = new EventList(byId('events'));
-const processes = new ProcessesPanel(report);
+const editor = createEditorSettings((template) => processes.setEditorTemplate(template));
+const processes = new ProcessesPanel(report, editor.template);
+const activity = createActivityPanel(() => events.received);
+createPushForm();
+
+// Ids are shown short; the button copies the full one (also in its title).
+byId('events').addEventListener('click', (e) => {
+  const id = (e.target as HTMLElement).closest<HTMLElement>('button[data-copy]')?.dataset.copy;
+  if (id) void copyWithFeedback(byId('toast'), id, 'event id');
+});
 const channelSelect = byId<HTMLSelectElement>('filter-channel');
 events.onChannel = (channel) => channelSelect.append(el('option', { text: channel, attrs: { value: channel } }));
 events.onHeld = (n) => {
@@ -73,66 +88,13 @@ document.addEventListener('keydown', (e) => {
   if (typing || e.ctrlKey || e.metaKey || e.altKey) return;
   if (e.key === '/') {
     e.preventDefault();
+    tabs.show('panel-events');
     textFilter.focus();
   } else if (e.key === 'p') togglePause();
 });
 
-// The push form uses the same API as everyone else.
-byId<HTMLFormElement>('push').addEventListener('submit', async (e) => {
-  e.preventDefault();
-  const form = e.currentTarget as HTMLFormElement;
-  const value = (name: string) => (form.elements.namedItem(name) as HTMLInputElement).value;
-  const result = byId('push-result');
-  let data: unknown;
-  if (value('data').trim()) {
-    try {
-      data = JSON.parse(value('data'));
-    } catch (error) {
-      result.textContent = `data is not valid JSON: ${(error as Error).message}`;
-      return;
-    }
-  }
-  try {
-    const message = value('message');
-    const pushed = await api.push({
-      message: message || undefined,
-      data,
-      type: value('type'),
-      channel: value('channel') || 'default',
-      priority: value('priority'),
-    });
-    result.textContent = `pushed #${pushed.id} to ${pushed.clients} client(s)`;
-    (form.elements.namedItem('message') as HTMLTextAreaElement).value = '';
-  } catch (error) {
-    result.textContent = (error as Error).message;
-  }
-});
-
-// Counters and charts: events per second from the stream, clients from /api/stats.
-const rate = new Sparkline(byId<SVGSVGElement>('chart-rate'), byId('chart-rate-label'));
-const clientsChart = new Sparkline(byId<SVGSVGElement>('chart-clients'), byId('chart-clients-label'));
-let lastCount = 0;
-let clients = 0;
-setInterval(() => {
-  const perSecond = events.received - lastCount;
-  lastCount = events.received;
-  rate.push(perSecond);
-  clientsChart.push(clients);
-  byId('total').textContent = String(events.received);
-  byId('rate').textContent = String(perSecond);
-  byId('clients').textContent = String(clients);
-}, 1000);
-setInterval(() => {
-  api.stats().then(
-    (s) => {
-      clients = s.clients;
-    },
-    () => undefined,
-  );
-}, 2000);
-
 function onMessage(m: StreamMessage): void {
-  events.add(m);
+  if (events.add(m)) activity.activity.countEvent(m.type, Date.parse(m.timestamp));
   const dev = m.data as { method?: string; params?: Record<string, unknown> } | undefined;
   if (m.channel === 'logs' && dev?.method === 'notifications/logs/new') processes.log(dev.params as unknown as LogLine);
   else if (m.channel === 'errors' && dev?.method === 'notifications/error/detected') {
@@ -149,6 +111,8 @@ function start(): void {
     state(state) {
       status.dataset.state = state;
       status.textContent = STATE_TEXT[state];
+      // The server counts this page once its stream is open: read the figure now, not at the next poll.
+      if (state === 'replaying' || state === 'connected') activity.refreshClients();
     },
     message: onMessage,
     gap({ reason, missed }) {
@@ -167,10 +131,7 @@ function start(): void {
 
 // With auth on, the page needs the session cookie before it can stream.
 api.stats().then(
-  (s) => {
-    clients = s.clients;
-    start();
-  },
+  () => start(),
   (error) => {
     if (!(error instanceof ApiError) || error.status !== 401) {
       report(`cannot reach the server: ${(error as Error).message}`);

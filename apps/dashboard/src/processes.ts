@@ -1,7 +1,11 @@
 // Scripts with run buttons, processes with stop/restart, the selected process's logs and errors.
 import { api, type DetectedError, type LogLine, type ProcessInfo } from './api.js';
 import { byId, el } from './dom.js';
+import { editorHref, resolveErrorFile } from './editorLinks.js';
 import { LogView } from './logView.js';
+
+/** Detected errors kept for the selected process (the oldest dropped first). */
+export const MAX_ERRORS = 200;
 
 const uptime = (ms: number) =>
   ms < 60_000 ? `${Math.round(ms / 1000)} s` : `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
@@ -11,17 +15,23 @@ export class ProcessesPanel {
   #selected: string | undefined;
   #processes: ProcessInfo[] = [];
   #refreshing = false;
+  #errors: DetectedError[] = [];
+  #projectDir: string | undefined;
+  #editorTemplate: string;
   readonly #report: (text: string) => void;
 
-  constructor(report: (text: string) => void) {
+  /** `editorTemplate`: the URL template of error links ('' = none), see editorLinks.ts. */
+  constructor(report: (text: string) => void, editorTemplate: string) {
     this.#report = report;
+    this.#editorTemplate = editorTemplate;
     this.#logs = new LogView(byId('log-view'));
   }
 
   async load(): Promise<void> {
     try {
-      const { packageManager, scripts } = await api.scripts();
+      const { packageManager, scripts, cwd } = await api.scripts();
       byId('package-manager').textContent = packageManager;
+      this.#projectDir = cwd;
       const list = byId('scripts');
       list.replaceChildren(
         ...Object.entries(scripts).map(([name, command]) =>
@@ -121,7 +131,8 @@ export class ProcessesPanel {
       const [{ lines }, { errors }] = await Promise.all([api.logs(id), api.errors(id)]);
       if (this.#selected !== id) return;
       this.#logs.reset(lines);
-      byId('error-list').replaceChildren(...errors.map(errorItem));
+      this.#errors = errors.slice(-MAX_ERRORS);
+      this.#renderErrors();
     } catch (error) {
       this.#report((error as Error).message);
     }
@@ -135,16 +146,47 @@ export class ProcessesPanel {
 
   /** A detected error from the stream. */
   error(error: DetectedError): void {
-    if (error.processId === this.#selected) byId('error-list').append(errorItem(error));
+    if (error.processId !== this.#selected) return;
+    this.#errors.push(error);
+    if (this.#errors.length > MAX_ERRORS) {
+      this.#errors.shift();
+      byId('error-list').firstElementChild?.remove();
+    }
+    byId('error-list').append(this.#errorItem(error));
+  }
+
+  /** Changes the editor link template ('' = no links) and redraws the errors with it. */
+  setEditorTemplate(template: string): void {
+    this.#editorTemplate = template;
+    this.#renderErrors();
+  }
+
+  #renderErrors(): void {
+    byId('error-list').replaceChildren(...this.#errors.map((e) => this.#errorItem(e)));
+  }
+
+  #errorItem(e: DetectedError): HTMLElement {
+    const where = el('div', { class: 'where' });
+    if (!e.file) where.textContent = 'location unknown';
+    else {
+      const text = `${e.file}:${e.line ?? '?'}:${e.column ?? '?'}`;
+      const path = resolveErrorFile(e.file, { projectDir: this.#projectDir, stack: e.stack, line: e.line });
+      const href = path === undefined ? undefined : editorHref(this.#editorTemplate, path, e.line, e.column);
+      where.append(
+        href === undefined
+          ? text
+          : el('a', { class: 'editor-link', text, attrs: { href, title: `open ${path} in your editor` } }),
+      );
+    }
+    return errorItem(e, where);
   }
 }
 
-function errorItem(e: DetectedError): HTMLElement {
-  const where = e.file ? `${e.file}:${e.line ?? '?'}:${e.column ?? '?'}` : 'location unknown';
+function errorItem(e: DetectedError, where: HTMLElement): HTMLElement {
   return el(
     'li',
     { class: 'detected-error' },
-    el('div', { class: 'where', text: where }),
+    where,
     el('div', { class: 'what', text: e.message }),
     ...(e.stack ? [el('details', {}, el('summary', { text: 'stack' }), el('pre', { text: e.stack }))] : []),
   );
