@@ -185,6 +185,10 @@ export function latin1Header(s: string): string {
     .trim();
 }
 
+/** `arb` one time in `outOf`, else null (fc.option's `freq` is the other way round: the chance of null). */
+export const rarely = <T>(arb: fc.Arbitrary<T>, outOf: number): fc.Arbitrary<T | null> =>
+  fc.oneof({ arbitrary: fc.constant(null), weight: outOf - 1 }, { arbitrary: arb, weight: 1 });
+
 /** Splits a body into 1-4 chunks at generated positions. */
 export const chunking = fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { maxLength: 3 });
 

@@ -149,7 +149,7 @@ describe('fuzz: HTTP framing, Host and Origin (spawned binary, real sockets)', (
               : 'odd';
         const route = `${h.method} ${h.path}`;
         // One failure class per kind of Host, not per route: the Host is handled before routing.
-        const label = kind === 'loopback' ? route : `${h.method} any path, ${kind} Host`;
+        const label = kind === 'loopback' ? route : `any request with a ${kind} Host`;
         const { outcome, violations } = await probe(c, target, label, req, { allow503: /limit|too many/i });
         const out: Violation[] = [...violations];
         if (outcome.kind !== 'response') return out;

@@ -78,10 +78,14 @@ export function judge(
         detail: [outcome.response.body.slice(0, 300), ...logs.slice(-3)].join(' | '),
       });
     } else if (status >= 400 && status < 500 && message === '' && req.method !== 'HEAD') {
-      // (A HEAD answer has no body by definition.)
+      // (A HEAD answer has no body by definition.) Node's own parser rejection has no Date header: one
+      // class for every malformed request, since one `clientError` handler answers them all.
+      const bare = outcome.response.headers.date === undefined;
       out.push({
         kind: 'no-message',
-        what: `${route} → ${status} with body ${JSON.stringify(outcome.response.body.slice(0, 60))}`,
+        what: bare
+          ? `malformed request → Node's bare ${status} (no body, no Content-Type: the server has no clientError handler)`
+          : `${route} → ${status} with body ${JSON.stringify(outcome.response.body.slice(0, 60))}`,
         reproducer,
       });
     }

@@ -10,6 +10,7 @@ import {
   jsonWithBadUtf8,
   junkValue,
   nonJsonText,
+  rarely,
   rawBytes,
   specialString,
   splitAt,
@@ -57,9 +58,7 @@ const pushObject = fc
       },
       { requiredKeys: [] },
     ),
-    fc.option(fc.dictionary(fc.oneof(weirdString(10), specialString), junkValue, { minKeys: 1, maxKeys: 2 }), {
-      freq: 8,
-    }),
+    rarely(fc.dictionary(fc.oneof(weirdString(10), specialString), junkValue, { minKeys: 1, maxKeys: 2 }), 8),
   )
   .map(([fields, extra]) => ({ ...fields, ...(extra ?? {}) }));
 
@@ -83,7 +82,7 @@ const bodyCase = (objects: fc.Arbitrary<unknown>, field: string) =>
   fc.record({
     body: bodyBytes(objects, field),
     contentType,
-    chunks: fc.option(chunking, { freq: 4 }),
+    chunks: rarely(chunking, 5),
   });
 type BodyCase = { body: Buffer; contentType: string | undefined; chunks: number[] | null };
 
