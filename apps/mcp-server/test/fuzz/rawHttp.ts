@@ -175,10 +175,13 @@ function printfBytes(b: Buffer): string {
 /** A shell command that sends the same request with curl (ANSI-C quoting for header bytes). */
 export function toCurl(req: RawRequest, base = 'http://127.0.0.1:8000'): string {
   if (req.raw) {
+    // Raw bytes go through a socket as they are (node is at hand wherever this repo is).
     const bytes = Buffer.from(req.raw);
     const shown = bytes.length > 4096 ? bytes.subarray(0, 256) : bytes;
     const cut = bytes.length > 4096 ? `  # request cut: ${bytes.length} bytes in all` : '';
-    return `printf ${printfBytes(shown)} | nc -q 2 127.0.0.1 8000${cut}`;
+    const { hostname, port } = new URL(base);
+    const sock = `node -e "const s=require('net').connect(${port},'${hostname}');process.stdin.pipe(s);s.pipe(process.stdout)"`;
+    return `printf ${printfBytes(shown)} | ${sock}${cut}`;
   }
   const headerArg = ([k, v]: [string, string]) => {
     if (v === '') return `-H ${shellQuote(`${k};`)}`; // curl's spelling of an empty header

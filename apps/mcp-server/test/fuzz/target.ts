@@ -17,6 +17,8 @@ const UNLIMITED = ['--rate-limit', '1000000', '--rate-burst', '1000000'];
 export interface FuzzTarget extends AsyncDisposable {
   readonly url: string;
   readonly port: number;
+  /** The server's process id (undefined in process). */
+  readonly pid: number | undefined;
   /** Whether the process is alive (always true in process). */
   alive(): boolean;
   /** How the process ended, if it did. */
@@ -120,6 +122,9 @@ export async function spawnTarget(args: string[] = []): Promise<FuzzTarget> {
     get port() {
       return Number(new URL(url).port);
     },
+    get pid() {
+      return child.pid;
+    },
     alive,
     exitReason: () => exit,
     whenExited: (ms) =>
@@ -167,6 +172,7 @@ export async function inProcessTarget(overrides: ConfigInput = {}): Promise<Fuzz
   return {
     url: running.url,
     port: running.port,
+    pid: undefined,
     alive: () => true,
     exitReason: () => undefined,
     whenExited: async () => false,
