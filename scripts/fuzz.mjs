@@ -6,6 +6,7 @@
 //   pnpm fuzz                       # 20000 cases
 //   pnpm fuzz --cases 2000          # shorter
 //   pnpm fuzz --seed 42 push        # one seed for every property; only test files matching "push"
+//                                   # (a filter runs only those files' share of the cases)
 import { spawn } from 'node:child_process';
 import { createWriteStream, existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,7 +20,10 @@ const { values, positionals } = parseArgs({
   allowPositionals: true,
 });
 if (values.help) {
-  process.stdout.write('usage: pnpm fuzz [--cases N] [--seed S] [test file filter...]\n');
+  process.stdout.write(
+    'usage: pnpm fuzz [--cases N] [--seed S] [test file filter...]\n' +
+      "N (default 20000) is split across all properties by weight; a filter runs only its files' share.\n",
+  );
   process.exit(0);
 }
 const cases = Number(values.cases);
