@@ -69,6 +69,8 @@ export async function runFuzz<T>(
     }),
     { numRuns: numRuns(name), seed, path, plugins: [fc.interruptAfterTimeLimit(budgetMs(name))] },
   );
+  if (path && details.numRuns === 0 && !details.failed)
+    throw new Error(`${name}: FUZZ_PATH=${path} led to no case (another seed, or the generators changed since)`);
   const replay = `replay: FUZZ_SEED=${seed} FUZZ_PATH=${details.counterexamplePath ?? ''} vitest run <file> -t '${name}'`;
   if (details.failed) {
     const error =
