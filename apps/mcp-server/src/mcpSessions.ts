@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
 import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
+import { DEV_RESOURCES } from './devTools.js';
 import type { Logger } from './logger.js';
 import type { McpDeps } from './mcp.js';
-import { createMcpServer } from './mcp.js';
+import { connectMcpServer, createMcpServer } from './mcp.js';
 import { SessionEventStore } from './sessionEventStore.js';
-import { memorySessionLogs, type SessionLogs } from './sessionLogs.js';
+import { DEFAULT_SESSION_EVENTS, memorySessionLogs, type SessionLogs } from './sessionLogs.js';
 
 /** Options of {@link createMcpSessions}. */
 export interface McpSessionsOptions extends McpDeps {
@@ -22,6 +23,12 @@ export interface McpSessionsOptions extends McpDeps {
   maxBodyBytes?: number;
   /** Where session logs live. Default: in memory. Shared logs (Redis) let any instance take a session over. */
   logs?: SessionLogs;
+  /**
+   * Events each session keeps for `Last-Event-ID` resumption (`--mcp-session-events`), in memory
+   * and in Redis alike. A resume from further back gets a `notifications/webstream/gap` first.
+   * Default {@link DEFAULT_SESSION_EVENTS}.
+   */
+  sessionEvents?: number;
 }
 
 interface Session {
@@ -114,9 +121,13 @@ export function createMcpSessions(options: McpSessionsOptions): McpSessions {
   }
 
   const logs = options.logs ?? memorySessionLogs();
+  const sessionEvents = options.sessionEvents ?? DEFAULT_SESSION_EVENTS;
 
   async function open(sessionId: string = randomUUID()): Promise<Session> {
-    const eventStore = new SessionEventStore(logs.open(sessionId));
+    const eventStore = new SessionEventStore(logs.open(sessionId, { maxEvents: sessionEvents }), {
+      capacity: sessionEvents,
+      resources: options.dev ? DEV_RESOURCES : [],
+    });
     let session!: Session;
     const transport = new WebStandardStreamableHTTPServerTransport({
       sessionIdGenerator: () => sessionId,
@@ -153,7 +164,7 @@ export function createMcpSessions(options: McpSessionsOptions): McpSessions {
     transport.onclose = () => {
       if (session.id) sessions.delete(session.id);
     };
-    await server.connect(transport);
+    await connectMcpServer(server, transport);
     return session;
   }
 
@@ -181,6 +192,23 @@ export function createMcpSessions(options: McpSessionsOptions): McpSessions {
     await initialized.text();
     logger.info('MCP session taken over from another instance', { session: sessionId });
     return sessions.get(sessionId);
+  }
+
+  /** A clear answer for a Last-Event-ID this session cannot resume from (the SDK's would be terse). */
+  async function checkResume(session: Session, lastEventId: string): Promise<Response | undefined> {
+    let stream: string | undefined;
+    try {
+      stream = await session.eventStore.getStreamIdForEventId(lastEventId);
+    } catch (error) {
+      logger.warn('MCP session log unreachable', { session: session.id, error: String(error) });
+      return jsonRpcError(503, -32000, 'cannot resume now: the session log is unreachable; retry shortly');
+    }
+    if (stream !== undefined) return undefined;
+    return jsonRpcError(
+      400,
+      -32000,
+      `Bad Request: Last-Event-ID ${JSON.stringify(lastEventId.slice(0, 200))} was not issued by this session; reconnect without it (and re-read the resources)`,
+    );
   }
 
   return {
@@ -227,8 +255,13 @@ export function createMcpSessions(options: McpSessionsOptions): McpSessions {
         return jsonRpcError(400, -32000, 'Bad Request: missing Mcp-Session-Id header');
       }
       session.lastSeen = Date.now();
+      const lastEventId = request.headers.get('last-event-id');
+      if (request.method === 'GET' && lastEventId) {
+        const refused = await checkResume(session, lastEventId);
+        if (refused) return refused;
+      }
       let priming: string | undefined;
-      if (request.method === 'GET' && !request.headers.get('last-event-id')) {
+      if (request.method === 'GET' && !lastEventId) {
         // The SDK primes POST streams only; prime the GET stream too, so a client that has seen no
         // notification yet can still resume without loss (protocol 2025-11-25).
         // If the log is unreachable (Redis away) the stream still opens, just without a resume point.
