@@ -236,9 +236,10 @@ export function redisSessionLogs(
             .exec();
           if (!res) throw new Error('Redis transaction aborted');
           for (const [error] of res) if (error) throw error;
-          const [epoch, base, count] = res[0]?.[1] as (string | null)[];
+          const [hash, entries] = res.map(([, value]) => value) as [(string | null)[], Entry[]];
+          const [epoch, base, count] = hash;
           if (epoch !== position.epoch) return undefined;
-          const retained = (res[1]?.[1] as Entry[])
+          const retained = entries
             .filter(([, f]) => field(f, 's') === stream)
             .map(([, f]) => ({ seq: Number(field(f, 'n')), data: field(f, 'd') }))
             .reverse();

@@ -211,7 +211,9 @@ describe.each(BACKENDS)('MCP resumption past the session log (%s)', (_name, make
       .catch((error: unknown) => error);
     const ready = () =>
       a.notes.some(
-        (n) => n.method === 'notifications/message' && (n.params.data as { content: string }).content === 'burst ready',
+        (n) =>
+          n.method === 'notifications/message' &&
+          (n.params?.data as { content: string } | undefined)?.content === 'burst ready',
       );
     await until(ready, 10_000, 'the first line on the POST stream');
     const lastSeen = postIds.at(-1) as string;
@@ -236,7 +238,7 @@ describe.each(BACKENDS)('MCP resumption past the session log (%s)', (_name, make
       10_000,
       'the retained lines',
     );
-    expect(replayOf(b.notes, 'notifications/message')).toEqual(['gap', ...lines.slice(gap?.missed)]);
+    expect(replayOf(b.notes, 'notifications/message')).toEqual(['gap', ...lines.slice(gap?.missed ?? 0)]);
     expect(seqOf(gap?.firstMissedId as string)).toBe(seqOf(lastSeen) + 1);
 
     await burst(dev, cwd, 'exit');
@@ -276,7 +278,9 @@ describe.each(BACKENDS)('MCP resumption past the session log (%s)', (_name, make
     for (const id of never) {
       const res = await resume(id);
       expect(res.status, id).toBe(400);
-      expect((await res.json()).error.message).toMatch(/was not issued by this session/);
+      expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(
+        /was not issued by this session/,
+      );
     }
     const ok = await resume(primed);
     expect(ok.status).toBe(200);
