@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
@@ -32,6 +33,24 @@ async function spawnWebstream(args: string[] = []) {
   await until(() => /listening on (http:\/\/\S+)/.test(stderr), 5000, 'the listening line on stderr');
   const url = (/listening on (http:\/\/\S+)/.exec(stderr) as RegExpExecArray)[1] as string;
   return { client, url, stderr: () => stderr };
+}
+
+/** Live (not zombie) processes in a process group, from /proc. */
+function groupMembers(pgid: number): number[] {
+  const members: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+    } catch {
+      continue; // gone meanwhile
+    }
+    // "pid (comm) state ppid pgrp ...": comm may hold spaces and parentheses, so split after the last ')'.
+    const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (Number(pgrp) === pgid && state !== 'Z') members.push(Number(entry));
+  }
+  return members;
 }
 
 describe('webstream --stdio with the official MCP SDK client', () => {
@@ -179,6 +198,26 @@ describe('webstream --stdio with the official MCP SDK client', () => {
     child.stdin.end();
     await exited;
     await until(() => !alive(pid), 5000, 'the dev process to be gone');
+  });
+
+  it("the SDK client's own close() ends every dev process within its 2 s, even a child that ignores SIGTERM", async () => {
+    const { client } = await spawnWebstream(['--cwd', fileURLToPath(new URL('./fixtures/project', import.meta.url))]);
+    const lines: string[] = [];
+    client.fallbackNotificationHandler = async (n) => {
+      if (n.method === 'notifications/logs/new') lines.push((n.params as { content: string }).content);
+    };
+    const run = await client.callTool({ name: 'scripts_run', arguments: { name: 'orphan', waitMs: 100 } });
+    const pgid = (run.structuredContent as { process: { pid: number } }).process.pid; // the script's group leader
+    await until(() => lines.includes('child ready'), 10_000, 'the child to start');
+    const childPid = Number(/child pid (\d+)/.exec(lines.find((l) => l.includes('child pid')) ?? '')?.[1]);
+    expect(groupMembers(pgid)).toContain(childPid);
+
+    const started = Date.now();
+    await client.close(); // ends stdin, waits 2 s, then SIGTERM, then SIGKILL 2 s later
+    // The server went by itself on stdin's end, before the client had to signal it...
+    expect(Date.now() - started).toBeLessThan(2000);
+    // ...and took the whole group with it: the child that ignored SIGTERM got SIGKILL.
+    await until(() => groupMembers(pgid).length === 0, 2000, `process group ${pgid} to be empty`);
   });
 
   it('acknowledgements are visible through message_status', async () => {
