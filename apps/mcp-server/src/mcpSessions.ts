@@ -207,7 +207,7 @@ export function createMcpSessions(options: McpSessionsOptions): McpSessions {
     return jsonRpcError(
       400,
       -32000,
-      `Bad Request: Last-Event-ID ${JSON.stringify(lastEventId.slice(0, 200))} was not issued by this session; reconnect without it (and re-read the resources)`,
+      `Bad Request: Last-Event-ID ${JSON.stringify(lastEventId.slice(0, 200))} is unknown to this session (never issued by it, or from a stream it no longer knows); reconnect without it and re-read the resources`,
     );
   }
 

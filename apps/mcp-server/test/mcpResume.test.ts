@@ -15,7 +15,7 @@ import { DEV_RESOURCES } from '../src/devTools.js';
 import { createLogger } from '../src/logger.js';
 import { createMcpSessions, type McpSessions } from '../src/mcpSessions.js';
 import { GAP_NOTIFICATION_METHOD, type GapParams } from '../src/sessionEventStore.js';
-import { redisSessionLogs, type SessionLogs } from '../src/sessionLogs.js';
+import { memorySessionLogs, redisSessionLogs, type SessionLogs } from '../src/sessionLogs.js';
 import { createStreamService } from '../src/streamService.js';
 import { until } from './helpers.js';
 import { connectMcp } from './mcpClient.js';
@@ -246,6 +246,29 @@ describe.each(BACKENDS)('MCP resumption past the session log (%s)', (_name, make
     expect(result.structuredContent).toMatchObject({ running: false, alreadyRunning: false, process: { exitCode: 0 } });
   });
 
+  it('the log: exact counts per stream, ids that never repeat (even for a forgotten stream), forgotten positions refused', async () => {
+    const log = (makeBackend().logs ?? memorySessionLogs()).open(randomUUID(), { maxEvents: 3 });
+    const primed = await log.mark('a');
+    const a1 = await log.append('a', '"1"');
+    expect(a1).toEqual({ epoch: primed.epoch, seq: primed.seq + 1 });
+    expect(await log.after('a', primed)).toEqual({ events: [{ seq: a1.seq, data: '"1"' }], missed: 0 });
+    const a2 = await log.append('a', '"2"');
+    await log.append('b', '"b"');
+    await log.append('c', '"c"'); // evicts "1": 3 events kept
+    expect(await log.after('a', primed)).toEqual({ events: [{ seq: a2.seq, data: '"2"' }], missed: 1 });
+    expect(await log.after('a', { ...a2, seq: a2.seq + 1 })).toBeUndefined(); // not issued yet
+    expect(await log.after('a', { ...a2, epoch: a2.epoch === '00000000' ? '11111111' : '00000000' })).toBeUndefined();
+    await log.append('d', '"d"'); // 3 more recent streams than "a": its count is forgotten, its events evicted
+    expect(await log.after('a', a2)).toBeUndefined();
+    const a3 = await log.append('a', '"3"');
+    expect(a3.seq).toBeGreaterThan(a2.seq); // a fresh start above anything issued before
+    expect(await log.after('a', a2)).toBeUndefined();
+    expect(await log.after('a', { ...a3, seq: a3.seq - 1 })).toEqual({
+      events: [{ seq: a3.seq, data: '"3"' }],
+      missed: 0,
+    });
+  });
+
   it('refuses Last-Event-IDs this session never issued (400, saying so); resumes from one it did', async () => {
     const { url, mcp } = await startMcp(makeBackend(), 10);
     const ids: string[] = [];
@@ -279,7 +302,7 @@ describe.each(BACKENDS)('MCP resumption past the session log (%s)', (_name, make
       const res = await resume(id);
       expect(res.status, id).toBe(400);
       expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(
-        /was not issued by this session/,
+        /is unknown to this session \(never issued by it/,
       );
     }
     const ok = await resume(primed);
