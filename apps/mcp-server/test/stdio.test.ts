@@ -3,12 +3,16 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { CallToolResultSchema } from '@modelcontextprotocol/sdk/types.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { listen, post, until } from './helpers.js';
 import { ALL_TOOLS } from './mcpClient.js';
 
 // The built binary (the root test command builds first), exactly as a desktop client runs it.
 const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+
+/** Bound on a server process starting (node + the bundle take seconds on a busy 2-core machine). */
+const STARTUP_MS = 15_000;
 
 let cleanup: (() => Promise<unknown> | unknown)[] = [];
 afterEach(async () => {
@@ -30,7 +34,7 @@ async function spawnWebstream(args: string[] = []) {
   const client = new Client({ name: 'webstream-test', version: '1.0.0' });
   await client.connect(transport);
   cleanup.push(() => client.close());
-  await until(() => /listening on (http:\/\/\S+)/.test(stderr), 5000, 'the listening line on stderr');
+  await until(() => /listening on (http:\/\/\S+)/.test(stderr), STARTUP_MS, 'the listening line on stderr');
   const url = (/listening on (http:\/\/\S+)/.exec(stderr) as RegExpExecArray)[1] as string;
   return { client, url, stderr: () => stderr };
 }
@@ -114,6 +118,16 @@ describe('webstream --stdio with the official MCP SDK client', () => {
     }
     const unknown = await client.callTool({ name: 'message_status', arguments: { id: 'nope' } });
     expect(unknown.isError).toBe(true);
+    // Malformed params are a protocol error (-32602, one line), over stdio as over HTTP.
+    await expect(
+      client.request(
+        { method: 'tools/call', params: { name: 'push_stream', arguments: 5 as unknown as Record<string, unknown> } },
+        CallToolResultSchema,
+      ),
+    ).rejects.toMatchObject({
+      code: -32602,
+      message: 'MCP error -32602: Invalid params for tools/call: arguments must be an object (got number)',
+    });
     const ok = await client.callTool({ name: 'push_stream', arguments: { message: 'still here' } });
     expect(ok.isError).toBeFalsy();
   });
@@ -174,7 +188,7 @@ describe('webstream --stdio with the official MCP SDK client', () => {
       method: 'initialize',
       params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 't', version: '1' } },
     });
-    await until(() => out.includes('"id":1'), 5000, 'initialize');
+    await until(() => out.includes('"id":1'), STARTUP_MS, 'initialize');
     send({ jsonrpc: '2.0', method: 'notifications/initialized' });
     send({
       jsonrpc: '2.0',
@@ -242,7 +256,7 @@ describe('webstream --stdio with the official MCP SDK client', () => {
     child.stderr.on('data', (d: Buffer) => {
       stderr += d.toString();
     });
-    await until(() => stderr.includes('MCP on stdio ready'), 5000, 'startup');
+    await until(() => stderr.includes('MCP on stdio ready'), STARTUP_MS, 'startup');
     child.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'ping' })}\n`);
     await until(() => stdout.includes('\n'), 5000, 'the ping response');
     for (const line of stdout.trim().split('\n')) expect(JSON.parse(line)).toMatchObject({ jsonrpc: '2.0' });
@@ -255,7 +269,7 @@ describe('webstream --stdio with the official MCP SDK client', () => {
     first.stderr.on('data', (d: Buffer) => {
       err += d.toString();
     });
-    await until(() => /listening on http:\/\/127\.0\.0\.1:(\d+)/.test(err), 5000, 'the first server');
+    await until(() => /listening on http:\/\/127\.0\.0\.1:(\d+)/.test(err), STARTUP_MS, 'the first server');
     const port = (/listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(err) as RegExpExecArray)[1] as string;
     const second = spawn(process.execPath, [CLI, '--stdio', '--port', port], { stdio: ['pipe', 'pipe', 'pipe'] });
     let secondErr = '';
