@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
 import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
-import { DEV_RESOURCES } from './devTools.js';
+import { DEV_RESOURCES } from './devResources.js';
 import type { Logger } from './logger.js';
 import type { McpDeps } from './mcp.js';
 import { connectMcpServer, createMcpServer } from './mcp.js';
