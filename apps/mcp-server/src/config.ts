@@ -86,7 +86,7 @@ export const ConfigSchema = z
     mcpPingMs: count(100).default(30_000),
     /** Most concurrent MCP sessions over HTTP. Default 100. */
     maxMcpSessions: count(1).default(100),
-    /** Notifications each MCP session keeps for Last-Event-ID resumption. Default 1000. */
+    /** Events each MCP session keeps for Last-Event-ID resumption (memory and Redis); older ones are announced by a gap notification. Default 1000. */
     mcpSessionEvents: count(10).default(1000),
     /** Between SIGTERM and SIGKILL when stopping a dev process, in ms. Default 5000. */
     stopGraceMs: count(0).default(5000),
@@ -231,7 +231,7 @@ const OPTIONS: OptionSpec[] = [
     key: 'mcpSessionEvents',
     flag: '--mcp-session-events <n>',
     kind: 'number',
-    description: 'notifications kept per MCP session for resumption (default 1000)',
+    description: 'events kept per MCP session for resumption; older ones get a gap notification (default 1000)',
   },
   {
     key: 'stopGraceMs',

@@ -50,7 +50,9 @@ export function registerDevRoutes(api: Hono<AppEnv>, dev: DevService | undefined
     });
   api.get(
     '/scripts',
-    (c) => ready(c) ?? c.json({ packageManager: dev?.runner.packageManager, scripts: dev?.runner.scripts() }),
+    (c) =>
+      ready(c) ??
+      c.json({ packageManager: dev?.runner.packageManager, cwd: dev?.runner.cwd, scripts: dev?.runner.scripts() }),
   );
   api.get('/processes', (c) => ready(c) ?? c.json({ processes: dev?.runner.list() }));
   api.get('/processes/:id', (c) => {
@@ -72,7 +74,11 @@ export function registerDevRoutes(api: Hono<AppEnv>, dev: DevService | undefined
     const limit = Math.min(Math.max(Number(c.req.query('limit') ?? 50) || 50, 1), 500);
     return ready(c) ?? c.json({ errors: dev?.runner.errors({ processId: c.req.query('processId'), limit }) });
   });
-  post('/scripts/:name/run', (c, runner) => c.json({ process: runner.runScript(c.req.param('name') as string) }, 201));
+  post('/scripts/:name/run', (c, runner) => {
+    // A script that is already running is returned as it is (200), not started twice (201).
+    const run = runner.ensureRunning(c.req.param('name') as string);
+    return c.json(run, run.alreadyRunning ? 200 : 201);
+  });
   post('/processes/:id/stop', async (c, runner) => c.json({ process: await runner.stop(c.req.param('id') as string) }));
   post('/processes/:id/restart', async (c, runner) =>
     c.json({ process: await runner.restart(c.req.param('id') as string) }, 201),

@@ -2,21 +2,28 @@ import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import {
   type CallToolResult,
   ErrorCode,
-  McpError,
+  type LoggingLevel,
+  LoggingLevelSchema,
   type ServerNotification,
   SubscribeRequestSchema,
   UnsubscribeRequestSchema,
 } from '@modelcontextprotocol/sdk/types.js';
-import { RECENT_ERRORS_LIMIT, RECENT_LOGS_LIMIT, ResourceUri } from '@ws/events';
-import { type ProcessInfo, RunnerError, type RunnerEvents, type StoredLog } from '@ws/runner';
+import { type EnsureRunningResult, type ProcessInfo, RunnerError, type RunnerEvents } from '@ws/runner';
 import stripAnsi from 'strip-ansi';
 import { z } from 'zod';
+import { DEV_RESOURCES, publicLog, registerDevResources, rpcError } from './devResources.js';
 import type { DevService } from './devService.js';
 
 /** Longest a tool may keep its request stream open (scripts_run, logs_stream). */
 export const MAX_TOOL_WAIT_MS = 300_000;
 /** Window in which resource updates for one URI are merged into one notification. */
 export const RESOURCE_UPDATE_COALESCE_MS = 250;
+
+/** Options of {@link registerDevTools}. */
+export interface DevToolsOptions {
+  /** The session's `logging/setLevel` level: streamed log messages below it are not sent. Default: all sent. */
+  logLevel?: () => LoggingLevel | undefined;
+}
 
 const LevelSchema = z.enum(['error', 'warn', 'info']);
 const ok = (structured: Record<string, unknown>, text?: string): CallToolResult => ({
@@ -28,7 +35,17 @@ const failFrom = (error: unknown): CallToolResult => {
   if (error instanceof RunnerError) return fail(error.message);
   throw error;
 };
-const publicLog = ({ plain: _p, time: _t, ...entry }: StoredLog) => entry;
+
+/**
+ * The MCP log level of a process's line: error lines `error`, warning lines (runner level `warn`)
+ * `warning`, other stderr lines `notice`, other stdout lines `info`.
+ */
+export function mcpLevelOf(line: RunnerEvents['log']): LoggingLevel {
+  if (line.isError || line.priority >= 2) return 'error';
+  if (line.priority === 1) return 'warning';
+  return line.tags.includes('stderr') ? 'notice' : 'info';
+}
+const SEVERITY = new Map(LoggingLevelSchema.options.map((level, index) => [level, index]));
 
 type Extra = {
   sendNotification: (n: ServerNotification) => Promise<void>;
@@ -36,19 +53,22 @@ type Extra = {
   _meta?: { progressToken?: string | number };
 };
 
-/** Streams lines to the caller of a tool: progress notifications if it asked for progress, else log messages. */
-function streamer(extra: Extra) {
+/**
+ * Streams lines to the caller of a tool: progress notifications if it asked for progress, else log
+ * messages at the line's level ({@link mcpLevelOf}), skipping those below the session's level.
+ */
+function streamer(extra: Extra, minLevel: () => LoggingLevel | undefined) {
   let count = 0;
   return (line: RunnerEvents['log']) => {
     count++;
     const token = extra._meta?.progressToken;
+    const level = mcpLevelOf(line);
+    const min = minLevel();
+    if (token === undefined && min !== undefined && (SEVERITY.get(level) ?? 0) < (SEVERITY.get(min) ?? 0)) return;
     const notification: ServerNotification =
       token !== undefined
         ? { method: 'notifications/progress', params: { progressToken: token, progress: count, message: line.content } }
-        : {
-            method: 'notifications/message',
-            params: { level: line.isError ? 'error' : 'info', logger: line.processName, data: line },
-          };
+        : { method: 'notifications/message', params: { level, logger: line.processName, data: line } };
     // Fails only when the tool's request has ended: its caller is gone, nothing is left to tell.
     extra.sendNotification(notification).catch(() => undefined);
   };
@@ -64,8 +84,13 @@ function compileRegex(pattern: string): RegExp | string {
 }
 
 /** Registers the dev-process tools and resources (the same over stdio and Streamable HTTP). */
-export function registerDevTools(server: McpServer, dev: DevService): void {
+export function registerDevTools(server: McpServer, dev: DevService, options: DevToolsOptions = {}): void {
   const { runner } = dev;
+  const logLevel = options.logLevel ?? (() => undefined);
+  const errorsOf = (processId: string) =>
+    runner
+      .errors({ processId, limit: 20 })
+      .map(({ message, type, file, line, column }) => ({ message, type, file, line, column }));
   const readOnly = { readOnlyHint: true, openWorldHint: false };
 
   server.registerTool(
@@ -88,7 +113,7 @@ export function registerDevTools(server: McpServer, dev: DevService): void {
     {
       title: 'Run a package.json script',
       description:
-        'Starts a script and streams its output on this request (progress notifications if you pass a progressToken, else log messages). Returns when it exits, or after waitMs with a still-running handle.',
+        'Starts a script and streams its output on this request (progress notifications if you pass a progressToken, else log messages). Returns when it exits, or after waitMs with a still-running handle. If the script is already running, returns that process at once (alreadyRunning: true); scripts_restart starts a new one.',
       inputSchema: {
         name: z.string().min(1).describe('Script name from scripts_list'),
         waitMs: z
@@ -101,8 +126,8 @@ export function registerDevTools(server: McpServer, dev: DevService): void {
       },
     },
     async ({ name, waitMs = 15_000 }, extra) => {
-      let info: ProcessInfo;
-      const send = streamer(extra as Extra);
+      let run: EnsureRunningResult;
+      const send = streamer(extra as Extra, logLevel);
       const pending: RunnerEvents['log'][] = [];
       let id: string | undefined;
       // Subscribe before starting so no early line is missed; lines of other processes are skipped.
@@ -111,12 +136,18 @@ export function registerDevTools(server: McpServer, dev: DevService): void {
         else if (line.processId === id) send(line);
       });
       try {
-        info = runner.runScript(name);
+        run = runner.ensureRunning(name);
       } catch (error) {
         offLog();
         return failFrom(error);
       }
-      id = info.id;
+      id = run.process.id;
+      if (run.alreadyRunning) {
+        offLog();
+        const summary = { process: run.process, running: true, alreadyRunning: true, errors: errorsOf(id) };
+        const text = `${name} is already running as ${id} (pid ${run.process.pid}); returned that process instead of starting another. scripts_restart starts a new one, scripts_stop stops it.`;
+        return ok(summary, `${text}\n${JSON.stringify(summary)}`);
+      }
       for (const line of pending) if (line.processId === id) send(line);
       const exited = await new Promise<boolean>((resolve) => {
         const offExit = runner.on('exited', (e) => {
@@ -140,11 +171,9 @@ export function registerDevTools(server: McpServer, dev: DevService): void {
         };
       });
       offLog();
-      const now = runner.get(id) as ProcessInfo;
-      const errors = runner
-        .errors({ processId: id, limit: 20 })
-        .map(({ message, type, file, line, column }) => ({ message, type, file, line, column }));
-      const summary = { process: now, running: !exited, errors };
+      const now = runner.get(id) ?? run.process;
+      const errors = errorsOf(id);
+      const summary = { process: now, running: !exited, alreadyRunning: false, errors };
       const text = exited
         ? `${name} exited with ${now.signal ? `signal ${now.signal}` : `code ${now.exitCode}`} after ${now.duration} ms; ${errors.length} error(s) detected.`
         : `${name} is still running as ${id} (pid ${now.pid}); stop it with scripts_stop.`;
@@ -220,7 +249,7 @@ export function registerDevTools(server: McpServer, dev: DevService): void {
       if (typeof regex === 'string') return fail(regex);
       if (processId !== undefined && !runner.get(processId))
         return fail(`no process "${processId}" (scripts_status lists them)`);
-      const send = streamer(extra as Extra);
+      const send = streamer(extra as Extra, logLevel);
       const rank = { info: 0, warn: 1, error: 2 };
       const matched: RunnerEvents['log'][] = [];
       await new Promise<void>((resolve) => {
@@ -294,57 +323,8 @@ export function registerDevTools(server: McpServer, dev: DevService): void {
     async ({ processId, limit }) => ok({ errors: runner.errors({ processId, limit }) }),
   );
 
-  const json = (uri: string, value: unknown) => ({
-    contents: [{ uri, mimeType: 'application/json', text: JSON.stringify(value) }],
-  });
-  server.registerResource(
-    'recent-logs',
-    ResourceUri.logsRecent,
-    {
-      title: 'Recent log lines',
-      description: `The last ${RECENT_LOGS_LIMIT} lines of every process`,
-      mimeType: 'application/json',
-    },
-    async (uri) => json(uri.href, runner.logs.recent(RECENT_LOGS_LIMIT).map(publicLog)),
-  );
-  server.registerResource(
-    'error-logs',
-    ResourceUri.logsErrors,
-    {
-      title: 'Recent error lines',
-      description: `The last ${RECENT_ERRORS_LIMIT} error lines`,
-      mimeType: 'application/json',
-    },
-    async (uri) => json(uri.href, runner.logs.search({ level: 'error', limit: RECENT_ERRORS_LIMIT }).map(publicLog)),
-  );
-  server.registerResource(
-    'active-processes',
-    ResourceUri.processesActive,
-    {
-      title: 'Running processes',
-      description: 'Processes started by the server that are still running',
-      mimeType: 'application/json',
-    },
-    async (uri) => json(uri.href, runner.list({ active: true })),
-  );
-  server.registerResource(
-    'available-scripts',
-    ResourceUri.scriptsAvailable,
-    {
-      title: 'package.json scripts',
-      description: 'Scripts and package manager of the project',
-      mimeType: 'application/json',
-    },
-    async (uri) => json(uri.href, { packageManager: runner.packageManager, scripts: runner.scripts() }),
-  );
+  registerDevResources(server, runner);
 }
-
-const SUBSCRIBABLE = new Set<string>([
-  ResourceUri.logsRecent,
-  ResourceUri.logsErrors,
-  ResourceUri.processesActive,
-  ResourceUri.scriptsAvailable,
-]);
 
 /**
  * Wires one MCP session to the dev events: every notification once, and `resources/subscribe`
@@ -362,10 +342,10 @@ export function attachDevSession(
 
   low.setRequestHandler(SubscribeRequestSchema, async (request) => {
     const { uri } = request.params;
-    if (!SUBSCRIBABLE.has(uri))
-      throw new McpError(
+    if (!DEV_RESOURCES.includes(uri))
+      throw rpcError(
         ErrorCode.InvalidParams,
-        `cannot subscribe to ${uri}: subscribable resources are ${[...SUBSCRIBABLE].join(', ')}`,
+        `cannot subscribe to ${uri}: subscribable resources are ${DEV_RESOURCES.join(', ')}`,
       );
     subscribed.add(uri);
     return {};

@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
 import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
+import { DEV_RESOURCES } from './devResources.js';
 import type { Logger } from './logger.js';
 import type { McpDeps } from './mcp.js';
-import { createMcpServer } from './mcp.js';
+import { connectMcpServer, createMcpServer } from './mcp.js';
+import { mcpAuthInfo } from './mcpCaller.js';
 import { SessionEventStore } from './sessionEventStore.js';
-import { memorySessionLogs, type SessionLogs } from './sessionLogs.js';
+import { DEFAULT_SESSION_EVENTS, memorySessionLogs, type SessionLogs } from './sessionLogs.js';
 
 /** Options of {@link createMcpSessions}. */
 export interface McpSessionsOptions extends McpDeps {
@@ -22,6 +24,12 @@ export interface McpSessionsOptions extends McpDeps {
   maxBodyBytes?: number;
   /** Where session logs live. Default: in memory. Shared logs (Redis) let any instance take a session over. */
   logs?: SessionLogs;
+  /**
+   * Events each session keeps for `Last-Event-ID` resumption (`--mcp-session-events`), in memory
+   * and in Redis alike. A resume from further back gets a `notifications/webstream/gap` first.
+   * Default {@link DEFAULT_SESSION_EVENTS}.
+   */
+  sessionEvents?: number;
 }
 
 interface Session {
@@ -45,7 +53,8 @@ export interface McpSessions {
 const jsonRpcError = (status: number, code: number, message: string) =>
   new Response(JSON.stringify({ jsonrpc: '2.0', error: { code, message }, id: null }), {
     status,
-    headers: { 'Content-Type': 'application/json' },
+    // A 503 is a limit or an outage that passes: say when to try again.
+    headers: { 'Content-Type': 'application/json', ...(status === 503 ? { 'Retry-After': '5' } : {}) },
   });
 
 export function createMcpSessions(options: McpSessionsOptions): McpSessions {
@@ -114,9 +123,13 @@ export function createMcpSessions(options: McpSessionsOptions): McpSessions {
   }
 
   const logs = options.logs ?? memorySessionLogs();
+  const sessionEvents = options.sessionEvents ?? DEFAULT_SESSION_EVENTS;
 
   async function open(sessionId: string = randomUUID()): Promise<Session> {
-    const eventStore = new SessionEventStore(logs.open(sessionId));
+    const eventStore = new SessionEventStore(logs.open(sessionId, { maxEvents: sessionEvents }), {
+      capacity: sessionEvents,
+      resources: options.dev ? DEV_RESOURCES : [],
+    });
     let session!: Session;
     const transport = new WebStandardStreamableHTTPServerTransport({
       sessionIdGenerator: () => sessionId,
@@ -153,7 +166,7 @@ export function createMcpSessions(options: McpSessionsOptions): McpSessions {
     transport.onclose = () => {
       if (session.id) sessions.delete(session.id);
     };
-    await server.connect(transport);
+    await connectMcpServer(server, transport);
     return session;
   }
 
@@ -181,6 +194,23 @@ export function createMcpSessions(options: McpSessionsOptions): McpSessions {
     await initialized.text();
     logger.info('MCP session taken over from another instance', { session: sessionId });
     return sessions.get(sessionId);
+  }
+
+  /** A clear answer for a Last-Event-ID this session cannot resume from (the SDK's would be terse). */
+  async function checkResume(session: Session, lastEventId: string): Promise<Response | undefined> {
+    let stream: string | undefined;
+    try {
+      stream = await session.eventStore.getStreamIdForEventId(lastEventId);
+    } catch (error) {
+      logger.warn('MCP session log unreachable', { session: session.id, error: String(error) });
+      return jsonRpcError(503, -32000, 'cannot resume now: the session log is unreachable; retry shortly');
+    }
+    if (stream !== undefined) return undefined;
+    return jsonRpcError(
+      400,
+      -32000,
+      `Bad Request: Last-Event-ID ${JSON.stringify(lastEventId.slice(0, 200))} is unknown to this session (never issued by it, or from a stream it no longer knows); reconnect without it and re-read the resources`,
+    );
   }
 
   return {
@@ -227,15 +257,20 @@ export function createMcpSessions(options: McpSessionsOptions): McpSessions {
         return jsonRpcError(400, -32000, 'Bad Request: missing Mcp-Session-Id header');
       }
       session.lastSeen = Date.now();
+      const lastEventId = request.headers.get('last-event-id');
+      if (request.method === 'GET' && lastEventId) {
+        const refused = await checkResume(session, lastEventId);
+        if (refused) return refused;
+      }
       let priming: string | undefined;
-      if (request.method === 'GET' && !request.headers.get('last-event-id')) {
+      if (request.method === 'GET' && !lastEventId) {
         // The SDK primes POST streams only; prime the GET stream too, so a client that has seen no
         // notification yet can still resume without loss (protocol 2025-11-25).
         // If the log is unreachable (Redis away) the stream still opens, just without a resume point.
         const primingId = await session.eventStore.storeEvent('_GET_stream', {} as never).catch(() => undefined);
         if (primingId) priming = `id: ${primingId}\nretry: ${options.retryMs ?? 2000}\ndata: \n\n`;
       }
-      const response = await session.transport.handleRequest(request);
+      const response = await session.transport.handleRequest(request, { authInfo: mcpAuthInfo(request) });
       // An initialize that failed leaves a server nobody can reach: close it rather than leak it.
       if (!sessions.has(session.id)) await session.close();
       return request.method === 'GET' && response.ok ? decorate(response, session, priming) : response;

@@ -80,6 +80,7 @@ export async function startServer(config: Config, logger: Logger, version = '0.0
     version,
     maxBodyBytes: config.maxBodyBytes,
     maxSessions: config.maxMcpSessions,
+    sessionEvents: config.mcpSessionEvents,
     pingIntervalMs: config.mcpPingMs,
     logs: redis ? redisSessionLogs(redis.connection, { prefix: config.redisStream }) : undefined,
     retryMs: 2000,

@@ -1,27 +1,75 @@
 import type { EventStore } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
-import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
-import type { SessionLog } from './sessionLogs.js';
+import type { JSONRPCMessage, JSONRPCNotification } from '@modelcontextprotocol/sdk/types.js';
+import type { LogPosition, SessionLog } from './sessionLogs.js';
 
 /**
- * The MCP `EventStore` of one session, on its {@link SessionLog}. Each session has its own log, so
- * one session can never replay another's events: an id from elsewhere is unknown and refused (400).
- * Event ids are `<stream-id>|<log-id>`, so the stream of an id is known without a lookup table.
+ * The notification a resumed stream receives first when events it missed are no longer kept.
+ * A namespaced custom method: clients that do not know it ignore it (JSON-RPC notifications).
+ */
+export const GAP_NOTIFICATION_METHOD = 'notifications/webstream/gap';
+
+/** Params of {@link GAP_NOTIFICATION_METHOD}. */
+export interface GapParams {
+  /** Always `expired`: the events were dropped from the session's bounded log. */
+  reason: 'expired';
+  /** The id the client resumed after. */
+  lastEventId: string;
+  /** How many events of this stream were dropped; `null` when the log can no longer tell. */
+  missed: number | null;
+  /** Id of the first dropped event. */
+  firstMissedId: string;
+  /** Id of the last dropped event; `null` when unknown. */
+  lastMissedId: string | null;
+  /** How many retained events follow this notification. */
+  retained: number;
+  /** Events the session keeps (`--mcp-session-events`). */
+  capacity: number;
+  /** Resources to re-read for the current state. */
+  resources: string[];
+  /** The same, in a sentence. */
+  message: string;
+}
+
+/** Options of {@link SessionEventStore}. */
+export interface SessionEventStoreOptions {
+  /** Events the session's log keeps, for the gap message. Default 1000. */
+  capacity?: number;
+  /** Resources a client should re-read after a gap. Default none. */
+  resources?: readonly string[];
+}
+
+/**
+ * The MCP `EventStore` of one session, on its {@link SessionLog}. Each session has its own log
+ * (with its own random epoch in every id), so one session can never replay another's events: an id
+ * from elsewhere is unknown and refused (400). Ids are `<stream>|<epoch>.<seq>`, seq counting the
+ * events of that stream, so a resume knows its stream and exactly how many of its events were
+ * dropped; those are announced by a {@link GAP_NOTIFICATION_METHOD} notification (no id, so a
+ * client that drops again resumes from the same point) before the retained ones are replayed.
  */
 export class SessionEventStore implements EventStore {
   readonly #log: SessionLog;
+  readonly #capacity: number;
+  readonly #resources: string[];
 
-  constructor(log: SessionLog) {
+  constructor(log: SessionLog, options: SessionEventStoreOptions = {}) {
     this.#log = log;
+    this.#capacity = options.capacity ?? 1000;
+    this.#resources = [...(options.resources ?? [])];
   }
 
   async storeEvent(streamId: string, message: JSONRPCMessage): Promise<string> {
-    return `${encodeURIComponent(streamId)}|${await this.#log.append(streamId, JSON.stringify(message))}`;
+    // Priming events ({}) carry nothing: they name the stream's current position without an entry.
+    const position =
+      Object.keys(message).length === 0
+        ? await this.#log.mark(streamId)
+        : await this.#log.append(streamId, JSON.stringify(message));
+    return formatId(streamId, position);
   }
 
   /** The stream of an id this session's log issued; `undefined` (the SDK answers 400) for any other id. */
   async getStreamIdForEventId(eventId: string): Promise<string | undefined> {
-    const parsed = split(eventId);
-    if (!parsed || (await this.#log.after(parsed.id)) === undefined) return undefined;
+    const parsed = parseId(eventId);
+    if (!parsed || !(await this.#log.after(parsed.stream, parsed.position))) return undefined;
     return parsed.stream;
   }
 
@@ -29,20 +77,52 @@ export class SessionEventStore implements EventStore {
     lastEventId: string,
     { send }: { send: (eventId: string, message: JSONRPCMessage) => Promise<void> },
   ): Promise<string> {
-    const parsed = split(lastEventId);
-    const events = parsed && (await this.#log.after(parsed.id));
-    if (!parsed || !events) throw new Error(`unknown event id ${JSON.stringify(lastEventId)}`);
-    for (const event of events) {
-      // Priming events are stored as {} so their ids resolve; they carry nothing to replay.
-      if (event.streamId !== parsed.stream || event.data === '{}') continue;
-      await send(`${encodeURIComponent(event.streamId)}|${event.id}`, JSON.parse(event.data) as JSONRPCMessage);
-    }
-    return parsed.stream;
+    const parsed = parseId(lastEventId);
+    const replay = parsed && (await this.#log.after(parsed.stream, parsed.position));
+    if (!parsed || !replay) throw new Error(`unknown event id ${JSON.stringify(lastEventId)}`);
+    const { stream, position } = parsed;
+    if (replay.missed !== 0)
+      await send('', this.#gap(lastEventId, stream, position, replay.missed, replay.events.length));
+    for (const event of replay.events)
+      await send(formatId(stream, { epoch: position.epoch, seq: event.seq }), JSON.parse(event.data) as JSONRPCMessage);
+    return stream;
+  }
+
+  #gap(
+    lastEventId: string,
+    stream: string,
+    { epoch, seq }: LogPosition,
+    missed: number | undefined,
+    retained: number,
+  ): JSONRPCNotification {
+    const what = missed === undefined ? 'Some events' : `${missed} event${missed === 1 ? '' : 's'}`;
+    const reread = this.#resources.length > 0 ? ` Re-read ${this.#resources.join(', ')} for the current state.` : '';
+    const params: GapParams = {
+      reason: 'expired',
+      lastEventId,
+      missed: missed ?? null,
+      firstMissedId: formatId(stream, { epoch, seq: seq + 1 }),
+      lastMissedId: missed === undefined ? null : formatId(stream, { epoch, seq: seq + missed }),
+      retained,
+      capacity: this.#capacity,
+      resources: this.#resources,
+      message: `${what} after ${lastEventId} ${missed === 1 ? 'is' : 'are'} no longer kept (this session keeps its last ${this.#capacity}, --mcp-session-events); the ${retained} retained follow.${reread}`,
+    };
+    return { jsonrpc: '2.0', method: GAP_NOTIFICATION_METHOD, params: { ...params } };
   }
 }
 
-function split(eventId: string): { stream: string; id: string } | undefined {
-  const bar = eventId.lastIndexOf('|');
-  if (bar <= 0) return undefined;
-  return { stream: decodeURIComponent(eventId.slice(0, bar)), id: eventId.slice(bar + 1) };
+const formatId = (stream: string, { epoch, seq }: LogPosition) => `${encodeURIComponent(stream)}|${epoch}.${seq}`;
+
+function parseId(eventId: string): { stream: string; position: LogPosition } | undefined {
+  const match = /^([^|]+)\|([0-9a-f]{1,32})\.(\d{1,15})$/.exec(eventId);
+  if (!match) return undefined;
+  try {
+    return {
+      stream: decodeURIComponent(match[1] as string),
+      position: { epoch: match[2] as string, seq: Number(match[3]) },
+    };
+  } catch {
+    return undefined; // a malformed %-escape
+  }
 }

@@ -6,7 +6,7 @@ import type { Notification } from '@modelcontextprotocol/sdk/types.js';
 import { ErrorDetectedSchema, LogEntrySchema, ProcessExitedSchema, ProcessStartedSchema } from '@ws/events';
 import { afterEach, describe, expect, it } from 'vitest';
 import { json, post, startTestServer, TOKEN, until } from './helpers.js';
-import { ALL_TOOLS, connectMcp, DEV_METHODS } from './mcpClient.js';
+import { ALL_TOOLS, connectMcp } from './mcpClient.js';
 
 const fixture = fileURLToPath(new URL('./fixtures/project', import.meta.url));
 
@@ -163,7 +163,13 @@ describe('MCP over Streamable HTTP (official SDK client)', () => {
     const scripts = await client.readResource({ uri: 'scripts://available' });
     expect(JSON.parse((scripts.contents[0] as { text: string }).text)).toEqual({
       packageManager: 'npm',
-      scripts: { crash: 'node crash.js', long: 'node long.js' },
+      scripts: {
+        crash: 'node crash.js',
+        long: 'node long.js',
+        burst: 'node burst.js',
+        levels: 'node levels.js',
+        orphan: 'node orphan.js',
+      },
     });
     const listed = await client.callTool({ name: 'scripts_list', arguments: {} });
     expect(listed.structuredContent).toMatchObject({ packageManager: 'npm' });
@@ -228,7 +234,9 @@ describe('MCP over Streamable HTTP (official SDK client)', () => {
     const { client } = await connect(server.url);
     const unknownScript = await client.callTool({ name: 'scripts_run', arguments: { name: 'nope' } });
     expect(unknownScript.isError).toBe(true);
-    expect((unknownScript.content as { text: string }[])[0]?.text).toMatch(/no script "nope" .*available: crash, long/);
+    expect((unknownScript.content as { text: string }[])[0]?.text).toMatch(
+      /no script "nope" .*available: crash, long, burst, levels, orphan/,
+    );
     const unknownProcess = await client.callTool({ name: 'scripts_stop', arguments: { processId: 'ghost-1' } });
     expect(unknownProcess.isError).toBe(true);
     expect((unknownProcess.content as { text: string }[])[0]?.text).toMatch(/no process "ghost-1"/);

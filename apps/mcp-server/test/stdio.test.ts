@@ -1,13 +1,18 @@
 import { spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { CallToolResultSchema } from '@modelcontextprotocol/sdk/types.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { listen, post, until } from './helpers.js';
 import { ALL_TOOLS } from './mcpClient.js';
 
 // The built binary (the root test command builds first), exactly as a desktop client runs it.
 const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+
+/** Bound on a server process starting (node + the bundle take seconds on a busy 2-core machine). */
+const STARTUP_MS = 15_000;
 
 let cleanup: (() => Promise<unknown> | unknown)[] = [];
 afterEach(async () => {
@@ -29,9 +34,27 @@ async function spawnWebstream(args: string[] = []) {
   const client = new Client({ name: 'webstream-test', version: '1.0.0' });
   await client.connect(transport);
   cleanup.push(() => client.close());
-  await until(() => /listening on (http:\/\/\S+)/.test(stderr), 5000, 'the listening line on stderr');
+  await until(() => /listening on (http:\/\/\S+)/.test(stderr), STARTUP_MS, 'the listening line on stderr');
   const url = (/listening on (http:\/\/\S+)/.exec(stderr) as RegExpExecArray)[1] as string;
   return { client, url, stderr: () => stderr };
+}
+
+/** Live (not zombie) processes in a process group, from /proc. */
+function groupMembers(pgid: number): number[] {
+  const members: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+    } catch {
+      continue; // gone meanwhile
+    }
+    // "pid (comm) state ppid pgrp ...": comm may hold spaces and parentheses, so split after the last ')'.
+    const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (Number(pgrp) === pgid && state !== 'Z') members.push(Number(entry));
+  }
+  return members;
 }
 
 describe('webstream --stdio with the official MCP SDK client', () => {
@@ -95,6 +118,16 @@ describe('webstream --stdio with the official MCP SDK client', () => {
     }
     const unknown = await client.callTool({ name: 'message_status', arguments: { id: 'nope' } });
     expect(unknown.isError).toBe(true);
+    // Malformed params are a protocol error (-32602, one line), over stdio as over HTTP.
+    await expect(
+      client.request(
+        { method: 'tools/call', params: { name: 'push_stream', arguments: 5 as unknown as Record<string, unknown> } },
+        CallToolResultSchema,
+      ),
+    ).rejects.toMatchObject({
+      code: -32602,
+      message: 'MCP error -32602: Invalid params for tools/call: arguments must be an object (got number)',
+    });
     const ok = await client.callTool({ name: 'push_stream', arguments: { message: 'still here' } });
     expect(ok.isError).toBeFalsy();
   });
@@ -155,7 +188,7 @@ describe('webstream --stdio with the official MCP SDK client', () => {
       method: 'initialize',
       params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 't', version: '1' } },
     });
-    await until(() => out.includes('"id":1'), 5000, 'initialize');
+    await until(() => out.includes('"id":1'), STARTUP_MS, 'initialize');
     send({ jsonrpc: '2.0', method: 'notifications/initialized' });
     send({
       jsonrpc: '2.0',
@@ -181,6 +214,26 @@ describe('webstream --stdio with the official MCP SDK client', () => {
     await until(() => !alive(pid), 5000, 'the dev process to be gone');
   });
 
+  it("the SDK client's own close() ends every dev process within its 2 s, even a child that ignores SIGTERM", async () => {
+    const { client } = await spawnWebstream(['--cwd', fileURLToPath(new URL('./fixtures/project', import.meta.url))]);
+    const lines: string[] = [];
+    client.fallbackNotificationHandler = async (n) => {
+      if (n.method === 'notifications/logs/new') lines.push((n.params as { content: string }).content);
+    };
+    const run = await client.callTool({ name: 'scripts_run', arguments: { name: 'orphan', waitMs: 100 } });
+    const pgid = (run.structuredContent as { process: { pid: number } }).process.pid; // the script's group leader
+    await until(() => lines.includes('child ready'), 10_000, 'the child to start');
+    const childPid = Number(/child pid (\d+)/.exec(lines.find((l) => l.includes('child pid')) ?? '')?.[1]);
+    expect(groupMembers(pgid)).toContain(childPid);
+
+    const started = Date.now();
+    await client.close(); // ends stdin, waits 2 s, then SIGTERM, then SIGKILL 2 s later
+    // The server went by itself on stdin's end, before the client had to signal it...
+    expect(Date.now() - started).toBeLessThan(2000);
+    // ...and took the whole group with it: the child that ignored SIGTERM got SIGKILL.
+    await until(() => groupMembers(pgid).length === 0, 2000, `process group ${pgid} to be empty`);
+  });
+
   it('acknowledgements are visible through message_status', async () => {
     const { client, url } = await spawnWebstream();
     using browser = listen(`${url}/stream`);
@@ -203,7 +256,7 @@ describe('webstream --stdio with the official MCP SDK client', () => {
     child.stderr.on('data', (d: Buffer) => {
       stderr += d.toString();
     });
-    await until(() => stderr.includes('MCP on stdio ready'), 5000, 'startup');
+    await until(() => stderr.includes('MCP on stdio ready'), STARTUP_MS, 'startup');
     child.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'ping' })}\n`);
     await until(() => stdout.includes('\n'), 5000, 'the ping response');
     for (const line of stdout.trim().split('\n')) expect(JSON.parse(line)).toMatchObject({ jsonrpc: '2.0' });
@@ -216,7 +269,7 @@ describe('webstream --stdio with the official MCP SDK client', () => {
     first.stderr.on('data', (d: Buffer) => {
       err += d.toString();
     });
-    await until(() => /listening on http:\/\/127\.0\.0\.1:(\d+)/.test(err), 5000, 'the first server');
+    await until(() => /listening on http:\/\/127\.0\.0\.1:(\d+)/.test(err), STARTUP_MS, 'the first server');
     const port = (/listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(err) as RegExpExecArray)[1] as string;
     const second = spawn(process.execPath, [CLI, '--stdio', '--port', port], { stdio: ['pipe', 'pipe', 'pipe'] });
     let secondErr = '';

@@ -8,11 +8,13 @@ export { DEFAULT_LOG_CAPACITY, LogStore } from './logStore.js';
 export type { PackageManager, PackageManagerInfo } from './packageManager.js';
 export { detectPackageManager, runScriptArgs } from './packageManager.js';
 export type {
+  EnsureRunningResult,
   ProcessError,
   ProcessInfo,
   ProcessManager,
   ProcessManagerOptions,
   RunnerEvents,
+  StopOptions,
 } from './processManager.js';
 export { createProcessManager, DEFAULT_STOP_GRACE_MS } from './processManager.js';
 export type { ScriptCatalog, Scripts } from './scripts.js';

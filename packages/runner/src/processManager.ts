@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { resolve } from 'node:path';
 import type { ErrorDetected, LogEntry, ProcessError, ProcessExited, ProcessInfo, ProcessStarted } from '@ws/events';
 import stripAnsi from 'strip-ansi';
 import { ErrorDetector, type StructuredError } from './errorDetector.js';
@@ -57,19 +58,45 @@ interface Managed {
   idle: ReturnType<typeof setTimeout> | undefined;
   exited: Promise<ProcessInfo>;
   killTimer: ReturnType<typeof setTimeout> | undefined;
+  /** When the pending SIGKILL fires (epoch ms); `Infinity` when none is pending. */
+  killAt: number;
+}
+
+/** Options of {@link ProcessManager.stop} and {@link ProcessManager.stopAll}. */
+export interface StopOptions {
+  /**
+   * Between SIGTERM and SIGKILL, in ms. Default: the manager's `stopGraceMs`. A process already
+   * stopping gets its SIGKILL sooner when this deadline is earlier than the pending one.
+   */
+  graceMs?: number;
+}
+
+/** What {@link ProcessManager.ensureRunning} did. */
+export interface EnsureRunningResult {
+  /** The script's running process: the one found, or the one just started. */
+  process: ProcessInfo;
+  /** `true` when a process of the script was already running and nothing was started. */
+  alreadyRunning: boolean;
 }
 
 /** The dev-process supervisor. */
 export interface ProcessManager {
   readonly logs: LogStore;
+  /** The project directory (absolute): its scripts, and the working directory of processes. */
+  readonly cwd: string;
   readonly packageManager: PackageManager;
   scripts(): Record<string, string>;
-  /** Runs a package.json script. Throws `unknown_script` naming the known ones. */
+  /** Runs a package.json script (always a new process). Throws `unknown_script` naming the known ones. */
   runScript(name: string): ProcessInfo;
+  /**
+   * Runs a package.json script unless a process of it is already running (status `running`; the
+   * newest such one is returned). `restart` is the way to get a fresh process. Throws like `runScript`.
+   */
+  ensureRunning(name: string): EnsureRunningResult;
   /** Runs a shell command. */
   runCommand(command: string, name?: string): ProcessInfo;
   /** SIGTERM to the process group, SIGKILL after the grace period; resolves when it has exited. */
-  stop(id: string): Promise<ProcessInfo>;
+  stop(id: string, options?: StopOptions): Promise<ProcessInfo>;
   /** Stops (if running) and starts the same script or command again, as a new process. */
   restart(id: string): Promise<ProcessInfo>;
   get(id: string): ProcessInfo | undefined;
@@ -77,8 +104,8 @@ export interface ProcessManager {
   /** Errors detected, oldest first (bounded). */
   errors(options?: { processId?: string; limit?: number }): ProcessError[];
   on<K extends keyof RunnerEvents>(event: K, listener: Listener<K>): () => void;
-  /** Stops every running process (graceful, then forced). */
-  stopAll(): Promise<void>;
+  /** Stops every running process (graceful, then forced after `graceMs`); resolves when all have exited. */
+  stopAll(options?: StopOptions): Promise<void>;
   /** SIGKILLs every process group still running; synchronous, for `process.on('exit')`. */
   killAllSync(): void;
   close(): Promise<void>;
@@ -155,6 +182,7 @@ export function createProcessManager(options: ProcessManagerOptions): ProcessMan
         resolveExit = r;
       }),
       killTimer: undefined,
+      killAt: Number.POSITIVE_INFINITY,
     };
     procs.set(id, managed);
     forgetOldExited();
@@ -269,6 +297,7 @@ export function createProcessManager(options: ProcessManagerOptions): ProcessMan
 
   const manager: ProcessManager = {
     logs,
+    cwd: resolve(cwd),
     packageManager: pm,
     scripts: () => catalog.current(),
     runScript(name) {
@@ -282,6 +311,12 @@ export function createProcessManager(options: ProcessManagerOptions): ProcessMan
       const argv = runScriptArgs(pm, name);
       return start({ name, command: argv.join(' '), script: name, argv });
     },
+    ensureRunning(name) {
+      const running = [...procs.values()].filter((m) => m.info.script === name && m.info.status === 'running').at(-1);
+      return running
+        ? { process: snapshot(running), alreadyRunning: true }
+        : { process: manager.runScript(name), alreadyRunning: false };
+    },
     runCommand(command, name) {
       if (command.trim() === '') throw new RunnerError('invalid_argument', 'command must not be empty');
       return start({
@@ -291,13 +326,19 @@ export function createProcessManager(options: ProcessManagerOptions): ProcessMan
         argv: ['/bin/sh', '-c', command],
       });
     },
-    async stop(id) {
+    async stop(id, { graceMs = grace } = {}) {
       const m = find(id);
-      if (m.info.status !== 'running') return snapshot(m);
-      m.info.status = 'stopping';
-      if (m.child.pid) {
-        killGroup(m.child.pid, 'SIGTERM');
-        m.killTimer = setTimeout(() => m.child.pid && killGroup(m.child.pid, 'SIGKILL'), grace);
+      if (m.info.status !== 'running' && m.info.status !== 'stopping') return snapshot(m);
+      const pid = m.child.pid;
+      if (m.info.status === 'running') {
+        m.info.status = 'stopping';
+        if (pid) killGroup(pid, 'SIGTERM');
+      }
+      const killAt = Date.now() + graceMs;
+      if (pid && killAt < m.killAt) {
+        if (m.killTimer) clearTimeout(m.killTimer);
+        m.killAt = killAt;
+        m.killTimer = setTimeout(() => killGroup(pid, 'SIGKILL'), graceMs);
         m.killTimer.unref();
       }
       return m.exited;
@@ -330,11 +371,11 @@ export function createProcessManager(options: ProcessManagerOptions): ProcessMan
       set.add(listener);
       return () => set.delete(listener);
     },
-    async stopAll() {
+    async stopAll(options) {
       await Promise.all(
         [...procs.values()]
           .filter((m) => m.info.status === 'running' || m.info.status === 'stopping')
-          .map((m) => manager.stop(m.info.id)),
+          .map((m) => manager.stop(m.info.id, options)),
       );
     },
     killAllSync() {

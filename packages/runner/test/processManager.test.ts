@@ -117,6 +117,42 @@ describe('ProcessManager', () => {
     await until(() => !alive(pid), 2000, 'the stubborn process to be gone');
   });
 
+  it('stopAll({ graceMs }) SIGKILLs what ignores SIGTERM after that grace, sooner than a pending stop', async () => {
+    const { manager } = setup({ stopGraceMs: 30_000 });
+    const info = manager.runScript('stubborn');
+    await until(() => manager.logs.search({ query: 'stubborn started' }).length === 1, 10_000, 'start');
+    const pid = Number(/pid (\d+)/.exec(manager.logs.search({ query: 'stubborn started' })[0]?.plain ?? '')?.[1]);
+    const slow = manager.stop(info.id); // 30 s grace pending
+    await until(
+      () => manager.logs.search({ processId: info.id, query: 'ignoring SIGTERM' }).length === 1,
+      5000,
+      'the SIGTERM to be ignored',
+    );
+    const started = Date.now();
+    await manager.stopAll({ graceMs: 300 });
+    const took = Date.now() - started;
+    expect(took).toBeGreaterThanOrEqual(250);
+    expect(took).toBeLessThan(5000);
+    expect((await slow).status).toBe('exited');
+    await until(() => !alive(pid), 2000, 'the stubborn process to be gone');
+    expect(manager.list({ active: true })).toEqual([]);
+  });
+
+  it('ensureRunning() returns the running process of a script instead of starting a duplicate', async () => {
+    const { manager } = setup();
+    const first = manager.ensureRunning('serve');
+    expect(first).toMatchObject({ alreadyRunning: false, process: { script: 'serve', status: 'running' } });
+    const again = manager.ensureRunning('serve');
+    expect(again).toEqual({ alreadyRunning: true, process: expect.objectContaining({ id: first.process.id }) });
+    expect(manager.list().filter((p) => p.script === 'serve')).toHaveLength(1);
+    expect(() => manager.ensureRunning('nope')).toThrowError(/no script "nope"/);
+    await manager.stop(first.process.id);
+    const fresh = manager.ensureRunning('serve');
+    expect(fresh.alreadyRunning).toBe(false);
+    expect(fresh.process.id).not.toBe(first.process.id);
+    await manager.stop(fresh.process.id);
+  });
+
   it('restart() starts the same script as a new process', async () => {
     const { manager } = setup();
     const first = manager.runScript('serve');
