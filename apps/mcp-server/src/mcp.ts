@@ -4,12 +4,14 @@ import {
   CallToolRequestSchema,
   type CallToolResult,
   ErrorCode,
+  InitializeRequestSchema,
   isJSONRPCRequest,
   type JSONRPCRequest,
   ListResourcesRequestSchema,
   ListResourceTemplatesRequestSchema,
   ListToolsRequestSchema,
   type LoggingLevel,
+  PingRequestSchema,
   ReadResourceRequestSchema,
   SetLevelRequestSchema,
   SubscribeRequestSchema,
@@ -223,6 +225,8 @@ export function createMcpServer(deps: McpDeps): McpServer {
 /** Requests whose params are checked before the SDK sees them (it would answer -32603 with a zod dump). */
 const CHECKED_REQUESTS = new Map(
   [
+    InitializeRequestSchema,
+    PingRequestSchema,
     CallToolRequestSchema,
     ReadResourceRequestSchema,
     SubscribeRequestSchema,

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   DevNotificationSchema,
   ErrorDetectedSchema,
+  JsonValueSchema,
   LogEntrySchema,
   NotificationMethod,
   notification,
@@ -160,5 +161,38 @@ describe('StreamMessageSchema', () => {
         message: 'hi',
       }),
     ).toBeTruthy();
+  });
+});
+
+describe('JsonValueSchema', () => {
+  it('passes JSON through unchanged: an own __proto__ key survives, deep nesting does not overflow', () => {
+    const parsed = JSON.parse('{"__proto__":{"x":1},"a":[1,"b",null,true]}');
+    const result = JsonValueSchema.parse(parsed);
+    expect(result).toBe(parsed);
+    expect(JSON.stringify(result)).toBe('{"__proto__":{"x":1},"a":[1,"b",null,true]}');
+    const deep = JSON.parse(`${'['.repeat(100_000)}${']'.repeat(100_000)}`);
+    expect(JsonValueSchema.safeParse(deep).success).toBe(true);
+  });
+
+  it('accepts an object shared by two branches (not a cycle)', () => {
+    const shared = { a: 1 };
+    expect(JsonValueSchema.safeParse({ x: shared, y: [shared, shared] }).success).toBe(true);
+  });
+
+  it('refuses what JSON cannot carry: undefined, NaN, functions, class instances, cycles', () => {
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    for (const bad of [
+      undefined,
+      Number.NaN,
+      Number.POSITIVE_INFINITY,
+      () => 1,
+      new Date(),
+      new Map(),
+      [1, undefined],
+      cyclic,
+    ]) {
+      expect(JsonValueSchema.safeParse(bad).success, String(bad)).toBe(false);
+    }
   });
 });

@@ -1,5 +1,5 @@
 export type { JsonValue, Timestamp } from './common.js';
-export { JsonValueSchema, TimestampSchema } from './common.js';
+export { isJsonValue, JsonValueSchema, TimestampSchema } from './common.js';
 export type {
   DetectedError,
   ErrorDetected,
