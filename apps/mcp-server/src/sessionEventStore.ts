@@ -50,6 +50,7 @@ export class SessionEventStore implements EventStore {
   readonly #log: SessionLog;
   readonly #capacity: number;
   readonly #resources: string[];
+  readonly #resuming = new Map<string, Resume>();
 
   constructor(log: SessionLog, options: SessionEventStoreOptions = {}) {
     this.#log = log;
@@ -59,11 +60,11 @@ export class SessionEventStore implements EventStore {
 
   async storeEvent(streamId: string, message: JSONRPCMessage): Promise<string> {
     // Priming events ({}) carry nothing: they name the stream's current position without an entry.
-    const position =
-      Object.keys(message).length === 0
-        ? await this.#log.mark(streamId)
-        : await this.#log.append(streamId, JSON.stringify(message));
-    return formatId(streamId, position);
+    if (Object.keys(message).length === 0) return formatId(streamId, await this.#log.mark(streamId));
+    const position = await this.#log.append(streamId, JSON.stringify(message));
+    const id = formatId(streamId, position);
+    this.#resuming.get(streamId)?.stored(position.seq, id, message);
+    return id;
   }
 
   /** The stream of an id this session's log issued; `undefined` (the SDK answers 400) for any other id. */
@@ -78,13 +79,31 @@ export class SessionEventStore implements EventStore {
     { send }: { send: (eventId: string, message: JSONRPCMessage) => Promise<void> },
   ): Promise<string> {
     const parsed = parseId(lastEventId);
-    const replay = parsed && (await this.#log.after(parsed.stream, parsed.position));
-    if (!parsed || !replay) throw new Error(`unknown event id ${JSON.stringify(lastEventId)}`);
+    if (!parsed) throw new Error(`unknown event id ${JSON.stringify(lastEventId)}`);
     const { stream, position } = parsed;
-    if (replay.missed !== 0)
-      await send('', this.#gap(lastEventId, stream, position, replay.missed, replay.events.length));
-    for (const event of replay.events)
-      await send(formatId(stream, { epoch: position.epoch, seq: event.seq }), JSON.parse(event.data) as JSONRPCMessage);
+    // Registered before the log is read: an event stored while the replay runs, before the SDK
+    // connects this stream for live writes, would otherwise reach neither (see Resume).
+    const resume = new Resume(send, position.seq, this.#capacity);
+    this.#resuming.set(stream, resume);
+    try {
+      const replay = await this.#log.after(stream, position);
+      if (!replay) throw new Error(`unknown event id ${JSON.stringify(lastEventId)}`);
+      if (replay.missed !== 0)
+        await send('', this.#gap(lastEventId, stream, position, replay.missed, replay.events.length));
+      for (const event of replay.events)
+        await resume.replayed(
+          event.seq,
+          formatId(stream, { epoch: position.epoch, seq: event.seq }),
+          JSON.parse(event.data) as JSONRPCMessage,
+        );
+      await resume.caughtUp((dropped) => send('', this.#duringGap(lastEventId, stream, position.epoch, dropped)));
+    } finally {
+      // The SDK registers the stream right after this returns (microtasks); from the next macrotask
+      // on, its own live writes reach the client, and this forwarding stops.
+      setImmediate(() => {
+        if (this.#resuming.get(stream) === resume) this.#resuming.delete(stream);
+      });
+    }
     return stream;
   }
 
@@ -109,6 +128,84 @@ export class SessionEventStore implements EventStore {
       message: `${what} after ${lastEventId} ${missed === 1 ? 'is' : 'are'} no longer kept (this session keeps its last ${this.#capacity}, --mcp-session-events); the ${retained} retained follow.${reread}`,
     };
     return { jsonrpc: '2.0', method: GAP_NOTIFICATION_METHOD, params: { ...params } };
+  }
+
+  /** The gap of events that arrived faster during one resume than {@link Resume} holds. */
+  #duringGap(
+    lastEventId: string,
+    stream: string,
+    epoch: string,
+    { missed, firstSeq, lastSeq }: Dropped,
+  ): JSONRPCNotification {
+    const params: GapParams = {
+      reason: 'expired',
+      lastEventId,
+      missed,
+      firstMissedId: formatId(stream, { epoch, seq: firstSeq }),
+      lastMissedId: formatId(stream, { epoch, seq: lastSeq }),
+      retained: 0,
+      capacity: this.#capacity,
+      resources: this.#resources,
+      message: `${missed} event(s) arrived while this stream was resuming, more than it holds (${this.#capacity}); resume after ${lastEventId} again, or re-read ${this.#resources.join(', ') || 'the resources'}.`,
+    };
+    return { jsonrpc: '2.0', method: GAP_NOTIFICATION_METHOD, params: { ...params } };
+  }
+}
+
+type Send = (eventId: string, message: JSONRPCMessage) => Promise<void>;
+/** Events held during a resume that had to be dropped (their seq range). */
+type Dropped = { missed: number; firstSeq: number; lastSeq: number };
+
+/**
+ * One resume of one stream. Events stored while its replay is written are held (at most
+ * `capacity`, oldest dropped and announced) and written after it, in order, once; from then until
+ * the SDK connects the stream they are written as they are stored. Written ids reach the SDK's
+ * `replayedEventIds` through `send`, so its own live write of the same event is skipped.
+ */
+class Resume {
+  readonly #send: Send;
+  readonly #capacity: number;
+  #lastSeq: number;
+  #held: { seq: number; id: string; message: JSONRPCMessage }[] | undefined = [];
+  #dropped: Dropped | undefined;
+
+  constructor(send: Send, afterSeq: number, capacity: number) {
+    this.#send = send;
+    this.#lastSeq = afterSeq;
+    this.#capacity = capacity;
+  }
+
+  async replayed(seq: number, id: string, message: JSONRPCMessage): Promise<void> {
+    if (seq <= this.#lastSeq) return;
+    this.#lastSeq = seq;
+    await this.#send(id, message);
+  }
+
+  stored(seq: number, id: string, message: JSONRPCMessage): void {
+    if (this.#held === undefined) {
+      if (seq > this.#lastSeq) {
+        this.#lastSeq = seq;
+        this.#send(id, message).catch(() => undefined); // a failed write closes the stream itself
+      }
+      return;
+    }
+    this.#held.push({ seq, id, message });
+    if (this.#held.length > this.#capacity) {
+      const oldest = this.#held.shift() as { seq: number };
+      this.#dropped = {
+        missed: (this.#dropped?.missed ?? 0) + 1,
+        firstSeq: this.#dropped?.firstSeq ?? oldest.seq,
+        lastSeq: oldest.seq,
+      };
+    }
+  }
+
+  /** Announces what had to be dropped meanwhile (it came before what is held), then writes what was held. */
+  async caughtUp(announce: (dropped: Dropped) => Promise<void>): Promise<void> {
+    const held = this.#held ?? [];
+    this.#held = undefined;
+    if (this.#dropped) await announce(this.#dropped);
+    for (const { seq, id, message } of held) await this.replayed(seq, id, message);
   }
 }
 
