@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { RecordingSink, tick } from '../test/helpers.js';
+import { checkDelivery, RecordingSink, tick } from '../test/helpers.js';
 import type { Bus, BusListener } from './bus.js';
 import type { HubEvent } from './event.js';
 import { createHub, type Hub, type HubOptions } from './hub.js';
@@ -173,23 +173,62 @@ describe('replay', () => {
 });
 
 describe('slow subscribers', () => {
-  it('drop-oldest: drops normal frames, keeps high ones first, and announces the gap', async () => {
+  it('drop-oldest: keeps id order, never drops high frames, and puts each gap where its events were', async () => {
     const hub = makeHub({ maxQueueBytes: 2000, flushThresholdBytes: 2000 });
     const sink = new RecordingSink(1); // saturated after the preamble
     const sub = hub.subscribe(sink);
-    await burst(hub, 40, (i) => ({ data: `n${i}`.padEnd(80, '.'), priority: i === 5 || i === 30 ? 'high' : 'normal' }));
+    const sent = await burst(hub, 40, (i) => ({
+      data: `n${i}`.padEnd(80, '.'),
+      priority: i === 5 || i === 30 ? 'high' : 'normal',
+    }));
     await tick();
     expect(hub.stats().queuedBytes).toBeLessThanOrEqual(2000);
     sink.consume(sub);
     const events = sink.events();
-    expect(events[0]?.event).toBe('gap');
-    const { reason, missed } = JSON.parse(events[0]?.data ?? '');
-    expect(reason).toBe('overflow');
-    expect(events.slice(1, 3).map((e) => e.data.slice(0, 3))).toEqual(['n5.', 'n30']);
-    const normal = events.slice(3).map((e) => Number(e.data.slice(1, 3).replace('.', '')));
-    expect(normal.at(-1)).toBe(39);
-    expect(missed + normal.length + 2).toBe(40);
-    expect(hub.stats()).toMatchObject({ dropped: missed, evicted: 0, queuedBytes: 0, clients: 1 });
+    const report = checkDelivery(
+      sent.map((e) => e.id),
+      events,
+    );
+    // The high events arrive at their place in the stream, each preceded by the gap of what was dropped before it.
+    const labels = events.map((e) => (e.event === 'gap' ? 'gap' : e.data.replace(/\.+$/, '')));
+    expect(labels.slice(0, 3)).toEqual(['gap', 'n5', 'gap']);
+    const kept = Number(labels[3]?.slice(1));
+    expect(labels.slice(3)).toEqual(Array.from({ length: 40 - kept }, (_, i) => `n${kept + i}`)); // n30 among them
+    expect(kept).toBeLessThan(30);
+    expect(JSON.parse(events[0]?.data ?? '')).toEqual({
+      reason: 'overflow',
+      missed: 5,
+      firstId: sent[0]?.id,
+      lastId: sent[4]?.id,
+    });
+    expect(report.gaps).toBe(2);
+    expect(hub.stats()).toMatchObject({ dropped: report.missed, evicted: 0, queuedBytes: 0, clients: 1 });
+    expect(report.received.length + report.missed).toBe(40);
+  });
+
+  it('a resume from the id before an overflow gap replays the dropped events from history', async () => {
+    const hub = makeHub({ maxQueueBytes: 2000, flushThresholdBytes: 2000 });
+    const sink = new RecordingSink(1);
+    const sub = hub.subscribe(sink);
+    sink.consume(sub);
+    const first = await hub.publish({ data: 'first' });
+    await tick(); // 'first' is written (and then the transport refuses more)
+    const sent = await burst(hub, 40, (i) => ({ data: `n${i}`.padEnd(80, '.') }));
+    await tick();
+    sink.consume(sub);
+    const [, gap] = sink.events();
+    expect(gap?.event).toBe('gap');
+    const { firstId, lastId, missed } = JSON.parse(gap?.data ?? '');
+    expect(firstId).toBe(sent[0]?.id);
+    // The client read the gap, then dropped: it resumes from the last id it received, before the gap.
+    sub.close('client');
+    const again = new RecordingSink();
+    hub.subscribe(again, { lastEventId: first.id });
+    await tick();
+    await tick();
+    const replayed = again.events().filter((e) => e.event === undefined);
+    expect(replayed.map((e) => e.id)).toEqual(sent.map((e) => e.id));
+    expect(replayed[missed - 1]?.id).toBe(lastId);
   });
 
   it('disconnect policy closes the subscriber at the budget and frees its queue', async () => {
@@ -246,21 +285,65 @@ describe('limits, timers and stats', () => {
     expect(() => makeHub().subscribe(new RecordingSink(), { format: 'nope' })).toThrowError(/unknown format "nope"/);
   });
 
-  it('runs one shared heartbeat timer, writes only to idle connections, and stops with the last one', async () => {
+  it('runs one shared heartbeat timer, writes only after a full interval of silence, and stops with the last one', async () => {
     vi.useFakeTimers();
     const hub = makeHub({ heartbeatIntervalMs: 15_000, retryMs: null });
     const sinks = Array.from({ length: 50 }, () => new RecordingSink());
     const subs = sinks.map((s, i) => hub.subscribe(s, { channels: [i === 0 ? 'busy' : 'quiet'] }));
     await vi.advanceTimersByTimeAsync(0);
     expect(vi.getTimerCount()).toBe(1);
-    await vi.advanceTimersByTimeAsync(15_000); // everyone wrote the preamble during this interval
+    await vi.advanceTimersByTimeAsync(7_500);
     await hub.publish({ data: 'busy', channel: 'busy' });
-    expect(sinks[0]?.text).toBe(': ok\n\n');
-    await vi.advanceTimersByTimeAsync(15_000);
-    expect(sinks[0]?.text).toMatch(/data: busy\n\n$/);
+    await vi.advanceTimersByTimeAsync(7_499);
+    expect(sinks[1]?.text).toBe(': ok\n\n');
+    await vi.advanceTimersByTimeAsync(1); // 15 s after connecting
     expect(sinks[1]?.text).toBe(': ok\n\n:\n\n');
+    expect(sinks[0]?.text).toMatch(/data: busy\n\n$/); // written to 7.5 s ago
+    await vi.advanceTimersByTimeAsync(7_499);
+    expect(sinks[0]?.text).toMatch(/data: busy\n\n$/);
+    await vi.advanceTimersByTimeAsync(1); // 15 s after its last write
+    expect(sinks[0]?.text).toMatch(/data: busy\n\n:\n\n$/);
+    await vi.advanceTimersByTimeAsync(7_500);
+    expect(sinks[1]?.text).toBe(': ok\n\n:\n\n:\n\n');
     for (const sub of subs) sub.close();
     expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('no connection stays silent longer than the interval, whenever it connects or was last written', async () => {
+    vi.useFakeTimers();
+    const interval = 1000;
+    const hub = makeHub({ heartbeatIntervalMs: interval });
+    const start = Date.now();
+    const log: { connectedAt: number; writes: number[] }[] = [];
+    const connect = () => {
+      const entry = { connectedAt: Date.now(), writes: [] as number[] };
+      log.push(entry);
+      const sink = new RecordingSink();
+      const write = sink.write.bind(sink);
+      sink.write = (chunk) => {
+        entry.writes.push(Date.now());
+        return write(chunk);
+      };
+      hub.subscribe(sink, { channels: [`c${log.length % 3}`] });
+    };
+    // Connections arrive at every phase of the shared timer; events go out now and then.
+    for (let t = 0; t < 6000; t += 1) {
+      if (t % 37 === 0) connect();
+      if (t % 290 === 0) await hub.publish({ data: String(t), channel: `c${t % 3}` });
+      await vi.advanceTimersByTimeAsync(1);
+    }
+    const end = Date.now();
+    let longest = 0;
+    for (const { connectedAt, writes } of log) {
+      const times = [...writes, end];
+      expect(times[0]).toBe(connectedAt); // the preamble
+      for (let i = 1; i < times.length; i++)
+        longest = Math.max(longest, (times[i] as number) - (times[i - 1] as number));
+    }
+    expect(end - start).toBe(6000);
+    expect(longest).toBeLessThanOrEqual(interval);
+    expect(longest).toBeGreaterThanOrEqual(interval * 0.75); // and no keep-alive sooner than needed
+    expect(vi.getTimerCount()).toBe(1);
   });
 
   it('sends a named ping event with a timestamp when asked', async () => {
