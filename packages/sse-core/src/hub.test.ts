@@ -285,6 +285,29 @@ describe('limits, timers and stats', () => {
     expect(() => makeHub().subscribe(new RecordingSink(), { format: 'nope' })).toThrowError(/unknown format "nope"/);
   });
 
+  it('refuses subscribe options that cannot be honoured, saying what to fix', () => {
+    const hub = makeHub();
+    const sub = (o: Parameters<Hub['subscribe']>[1]) => () => hub.subscribe(new RecordingSink(), o);
+    expect(sub({ channels: ['ok', 'a\nb'] })).toThrowError(/^channel must be 1-256 characters without CR, LF or NUL/);
+    expect(sub({ types: [''] })).toThrowError(/^type must be 1-256 characters/);
+    for (const replay of [-1, 1.5, Number.NaN, Number.POSITIVE_INFINITY]) {
+      expect(sub({ replay })).toThrowError(`replay must be a non-negative integer (got ${replay})`);
+    }
+    expect(sub({ lastEventId: 'x'.repeat(257) })).toThrowError(/^lastEventId must be an event id the stream sent/);
+    expect(sub({ lastEventId: 'a\0' })).toThrowError(/lastEventId/);
+    let caught: unknown;
+    try {
+      sub({ format: 'nope' })();
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toMatchObject({ name: 'SseError', code: 'invalid_option' });
+    expect(hub.stats().clients).toBe(0);
+    const sink = new RecordingSink();
+    hub.subscribe(sink, { lastEventId: '', replay: 0 }); // empty id: none, as EventSource means it
+    expect(sink.text).toBe(PREAMBLE);
+  });
+
   it('runs one shared heartbeat timer, writes only after a full interval of silence, and stops with the last one', async () => {
     vi.useFakeTimers();
     const hub = makeHub({ heartbeatIntervalMs: 15_000, retryMs: null });
@@ -312,27 +335,30 @@ describe('limits, timers and stats', () => {
   it('no connection stays silent longer than the interval, whenever it connects or was last written', async () => {
     vi.useFakeTimers();
     const interval = 1000;
-    const hub = makeHub({ heartbeatIntervalMs: interval });
+    const hub = makeHub({ heartbeatIntervalMs: interval, retryMs: null });
     const start = Date.now();
-    const log: { connectedAt: number; writes: number[] }[] = [];
+    const log: { channel: string; connectedAt: number; writes: number[]; sink: RecordingSink }[] = [];
     const connect = () => {
-      const entry = { connectedAt: Date.now(), writes: [] as number[] };
+      // busy: an event every 290 ms; sometimes: every 1450 ms; idle: never.
+      const channel = ['busy', 'sometimes', 'idle'][log.length % 3] as string;
+      const entry = { channel, connectedAt: Date.now(), writes: [] as number[], sink: new RecordingSink() };
       log.push(entry);
-      const sink = new RecordingSink();
-      const write = sink.write.bind(sink);
-      sink.write = (chunk) => {
+      const write = entry.sink.write.bind(entry.sink);
+      entry.sink.write = (chunk) => {
         entry.writes.push(Date.now());
         return write(chunk);
       };
-      hub.subscribe(sink, { channels: [`c${log.length % 3}`] });
+      hub.subscribe(entry.sink, { channels: [channel] });
     };
-    // Connections arrive at every phase of the shared timer; events go out now and then.
+    // Connections arrive at every phase of the shared timer (every 37 ms for 6 s).
     for (let t = 0; t < 6000; t += 1) {
       if (t % 37 === 0) connect();
-      if (t % 290 === 0) await hub.publish({ data: String(t), channel: `c${t % 3}` });
+      if (t % 290 === 0) await hub.publish({ data: String(t), channel: 'busy' });
+      if (t % 1450 === 0) await hub.publish({ data: String(t), channel: 'sometimes' });
       await vi.advanceTimersByTimeAsync(1);
     }
     const end = Date.now();
+    expect(end - start).toBe(6000);
     let longest = 0;
     for (const { connectedAt, writes } of log) {
       const times = [...writes, end];
@@ -340,9 +366,12 @@ describe('limits, timers and stats', () => {
       for (let i = 1; i < times.length; i++)
         longest = Math.max(longest, (times[i] as number) - (times[i - 1] as number));
     }
-    expect(end - start).toBe(6000);
-    expect(longest).toBeLessThanOrEqual(interval);
-    expect(longest).toBeGreaterThanOrEqual(interval * 0.75); // and no keep-alive sooner than needed
+    expect(longest).toBe(interval);
+    const keepAlives = (channel: string) =>
+      log.filter((e) => e.channel === channel).reduce((n, e) => n + e.sink.text.split(':\n\n').length - 1, 0);
+    expect(keepAlives('busy')).toBe(0); // written to often enough: no keep-alive needed
+    expect(keepAlives('sometimes')).toBeGreaterThan(0);
+    expect(keepAlives('idle')).toBeGreaterThan(0);
     expect(vi.getTimerCount()).toBe(1);
   });
 
