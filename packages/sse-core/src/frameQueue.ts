@@ -54,7 +54,8 @@ export class FrameQueue<T = Uint8Array> {
 
   /** Removes every item. */
   clear(): void {
-    this.#items = [];
+    // A fresh array: cheaper than truncating (`length = 0`), and nothing to do when already empty.
+    if (this.#items.length !== 0) this.#items = [];
     this.#head = 0;
   }
 }

@@ -61,6 +61,16 @@ describe('fan-out', () => {
     expect(sinks[1]?.events().map((e) => e.data)).toEqual(['{"d":"x"}']);
   });
 
+  it('frames carry the bus id, whatever a formatter returns', async () => {
+    const sneaky = (e: HubEvent) => ({ data: e.data, id: 'forged', retry: 1 }) as unknown as { data: string };
+    const hub = makeHub({ formats: { sneaky } });
+    const sink = new RecordingSink();
+    hub.subscribe(sink, { format: 'sneaky' });
+    const e = await hub.publish({ data: 'x' });
+    await tick();
+    expect(sink.text).toBe(`${PREAMBLE}id: ${e.id}\ndata: x\n\n`);
+  });
+
   it('reports how many subscribers each event was queued to', async () => {
     const reached: number[] = [];
     const hub = makeHub({ onFanout: (_e, n) => reached.push(n) });

@@ -112,6 +112,13 @@ const defaultFormatter: EventFormatter = (e) => ({
   data: e.data,
 });
 
+/** The frames of one event being fanned out, each rendered on first use; `null` when its formatter threw. */
+interface Rendering {
+  readonly event: HubEvent;
+  defaultFrame: Uint8Array | null | undefined;
+  frames: Map<string, Uint8Array | null> | undefined;
+}
+
 /** Creates a hub. See {@link HubOptions} for every default. */
 export function createHub(options: HubOptions = {}): Hub {
   const bus = options.bus ?? createMemoryBus();
@@ -146,9 +153,8 @@ export function createHub(options: HubOptions = {}): Hub {
   const unfiltered = new Set<Subscriber>();
   const byChannel = new Map<string, Set<Subscriber>>();
   const counters = { published: 0, delivered: 0, dropped: 0, evicted: 0, queuedBytes: 0 };
-  // Heartbeat clock: the timer ticks `ticks` times per interval; a connection whose last write was
-  // `ticks` ticks ago or more gets the keep-alive, so none stays silent longer than the interval.
-  let epoch = 0;
+  // Heartbeat clock (`host.epoch`): the timer ticks `ticks` times per interval; a connection whose
+  // last write was `ticks` ticks ago or more gets the keep-alive, so none stays silent longer than the interval.
   const ticks = heartbeatMs === null ? 1 : heartbeatTicks(heartbeatMs);
   let nextSubscriberId = 1;
   let closed = false;
@@ -162,10 +168,12 @@ export function createHub(options: HubOptions = {}): Hub {
     for (const sub of batch) sub.flush();
   };
 
+  // The `id:` is always the bus's and comes first, whatever a formatter returns: ordering, resuming
+  // and the queue's drop bookkeeping (which reads it back) rely on it.
   const encodeWith =
     (formatter: EventFormatter) =>
     (event: HubEvent): Uint8Array =>
-      encodeFrame(formatEvent({ id: event.id, ...formatter(event) }));
+      encodeFrame(formatEvent({ ...formatter(event), id: event.id, retry: undefined }));
   const encoders = new Map([...formatters].map(([name, f]) => [name, encodeWith(f)] as const));
 
   const preamble = encodeFrame(`: ok\n${retryMs === null ? '' : formatRetry(retryMs).slice(0, -1)}\n`);
@@ -174,7 +182,7 @@ export function createHub(options: HubOptions = {}): Hub {
     heartbeatMs === null
       ? undefined
       : createSharedTimer(Math.max(1, Math.floor(heartbeatMs / ticks)), () => {
-          epoch++;
+          const epoch = ++host.epoch;
           const frame = options.ping
             ? encodeFrame(
                 formatEvent({ event: PING_EVENT, data: JSON.stringify({ timestamp: new Date().toISOString() }) }),
@@ -215,11 +223,44 @@ export function createHub(options: HubOptions = {}): Hub {
     },
     compareIds: (a, b) => bus.compareIds(a, b),
     counters,
-    get epoch() {
-      return epoch;
-    },
+    epoch: 0,
   };
 
+  // Each event is serialized once per format in use, lazily (most events meet one format only).
+  // The fan-out path creates no closures: one small record per event carries the frames.
+  const defaultEncode = encoders.get(DEFAULT_FORMAT) as (e: HubEvent) => Uint8Array;
+  function render(event: HubEvent, format: string): Uint8Array | null {
+    try {
+      return format === DEFAULT_FORMAT ? defaultEncode(event) : (encoders.get(format) as typeof defaultEncode)(event);
+    } catch (error) {
+      onError(error);
+      return null;
+    }
+  }
+  function frameFor(r: Rendering, format: string): Uint8Array | null {
+    if (format === DEFAULT_FORMAT) {
+      if (r.defaultFrame === undefined) r.defaultFrame = render(r.event, format);
+      return r.defaultFrame;
+    }
+    r.frames ??= new Map();
+    let frame = r.frames.get(format);
+    if (frame === undefined) {
+      frame = render(r.event, format);
+      r.frames.set(format, frame);
+    }
+    return frame;
+  }
+  function visit(set: Set<Subscriber>, r: Rendering, type: string): number {
+    let reached = 0;
+    for (const sub of set) {
+      if (sub.types !== null && !sub.types.has(type)) continue;
+      const frame = frameFor(r, sub.format);
+      if (frame === null) continue;
+      sub.push(r.event, frame);
+      reached++;
+    }
+    return reached;
+  }
   function deliver(event: HubEvent): void {
     counters.published++;
     const scoped = byChannel.get(event.channel);
@@ -228,39 +269,9 @@ export function createHub(options: HubOptions = {}): Hub {
       return;
     }
     const type = event.type ?? DEFAULT_TYPE;
-    // Serialize once per format, lazily: most events meet one format only.
-    let defaultFrame: Uint8Array | undefined;
-    let frames: Map<string, Uint8Array | null> | undefined;
-    const frameFor = (format: string): Uint8Array | null => {
-      if (format === DEFAULT_FORMAT) {
-        defaultFrame ??= (encoders.get(DEFAULT_FORMAT) as (e: HubEvent) => Uint8Array)(event);
-        return defaultFrame;
-      }
-      frames ??= new Map();
-      let frame = frames.get(format);
-      if (frame === undefined) {
-        try {
-          frame = (encoders.get(format) as (e: HubEvent) => Uint8Array)(event);
-        } catch (error) {
-          onError(error);
-          frame = null;
-        }
-        frames.set(format, frame);
-      }
-      return frame;
-    };
-    let reached = 0;
-    const visit = (set: Set<Subscriber>): void => {
-      for (const sub of set) {
-        if (sub.types !== null && !sub.types.has(type)) continue;
-        const frame = frameFor(sub.format);
-        if (frame === null) continue;
-        sub.push(event, frame);
-        reached++;
-      }
-    };
-    visit(unfiltered);
-    if (scoped !== undefined) visit(scoped);
+    const r: Rendering = { event, defaultFrame: undefined, frames: undefined };
+    let reached = visit(unfiltered, r, type);
+    if (scoped !== undefined) reached += visit(scoped, r, type);
     options.onFanout?.(event, reached);
   }
   const unlisten = bus.listen(deliver);

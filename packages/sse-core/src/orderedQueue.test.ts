@@ -15,7 +15,7 @@ const event = (priority: 'normal' | 'high' = 'normal'): HubEvent => ({
 });
 const push = (q: OrderedQueue, priority: 'normal' | 'high' = 'normal') => {
   const e = event(priority);
-  q.push(e, encodeFrame(`id: ${e.id}\ndata: ${priority}\n\n`));
+  q.push(encodeFrame(`id: ${e.id}\ndata: ${priority}\n\n`), priority === 'high');
   return e;
 };
 const read = (q: OrderedQueue) =>
@@ -53,7 +53,7 @@ describe('OrderedQueue', () => {
     expect(q.dropOldestNormal()).toBeGreaterThan(0);
     expect(q.dropOldestNormal()).toBe(0);
     const late = event();
-    q.dropIncoming(late);
+    q.dropIncoming(late.id);
     expect(read(q)).toEqual([h.id, { reason: 'overflow', missed: 2, firstId: n.id, lastId: late.id }]);
   });
 

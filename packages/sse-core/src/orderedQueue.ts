@@ -1,24 +1,30 @@
-import type { HubEvent } from './event.js';
-import { concatFrames } from './frame.js';
+import { concatFrames, frameId } from './frame.js';
 import { FrameQueue } from './frameQueue.js';
 import { DroppedRun } from './gap.js';
 
 /**
- * One subscriber's pending frames, strictly in id order, with dropped runs kept as markers in place.
+ * One subscriber's pending event frames, strictly in id order, with dropped runs kept as markers in place.
  *
  * Dropping removes the oldest normal-priority frame and leaves a {@link DroppedRun} where it was (merged
  * with the run just before it), so the client later reads a `gap` event exactly where the missing ids
  * would have been. High-priority frames are never dropped here. Markers are bounded: two runs are
  * always separated by a kept high frame, so there are at most (high frames + 1) of them.
  *
+ * Every frame must start with its `id:` line (the hub's frames do): a dropped frame's id is read back
+ * from it, so the hot path stores nothing but the frame.
+ *
  * Layout: `#settled` holds only high frames and markers (everything before the oldest normal frame);
- * the tail (`#frames`/`#events`, in step) starts with a normal frame. A drop takes the tail's first
- * frame and moves the high frames right behind it to `#settled`, so each entry moves at most once.
+ * `#tail` starts with a normal frame, and `#highs` holds the positions of the high frames in it
+ * (positions count pushes to the tail). A drop takes the tail's first frame and moves the high
+ * frames right behind it to `#settled`, so each frame moves at most once.
  */
 export class OrderedQueue {
   readonly #settled = new FrameQueue<Uint8Array | DroppedRun>();
-  readonly #frames = new FrameQueue<Uint8Array>();
-  readonly #events = new FrameQueue<HubEvent>();
+  readonly #tail = new FrameQueue<Uint8Array>();
+  readonly #highs = new FrameQueue<number>();
+  /** Position of the tail's first frame, and of the next frame pushed to it. */
+  #front = 0;
+  #next = 0;
   #bytes = 0;
   #count = 0;
   #runs = 0;
@@ -38,12 +44,13 @@ export class OrderedQueue {
     return this.#runs;
   }
 
-  /** Appends `event`'s frame; its id must be greater than every id queued or dropped so far. */
-  push(event: HubEvent, frame: Uint8Array): void {
-    if (this.#frames.length === 0 && event.priority === 'high') this.#settled.push(frame);
+  /** Appends an event frame; its id must be greater than every id queued or dropped so far. */
+  push(frame: Uint8Array, high: boolean): void {
+    if (high && this.#tail.length === 0) this.#settled.push(frame);
     else {
-      this.#frames.push(frame);
-      this.#events.push(event);
+      if (high) this.#highs.push(this.#next);
+      this.#tail.push(frame);
+      this.#next++;
     }
     this.#bytes += frame.byteLength;
     this.#count++;
@@ -51,12 +58,14 @@ export class OrderedQueue {
 
   /** Drops the oldest normal-priority frame; returns its size, or 0 when none is queued. */
   dropOldestNormal(): number {
-    const frame = this.#frames.shift();
+    const frame = this.#tail.shift();
     if (frame === undefined) return 0;
-    this.#markDropped((this.#events.shift() as HubEvent).id);
-    while (this.#events.peek()?.priority === 'high') {
-      this.#events.shift();
-      this.#settled.push(this.#frames.shift() as Uint8Array);
+    this.#front++;
+    this.#markDropped(frameId(frame) as string);
+    while (this.#highs.peek() === this.#front) {
+      this.#highs.shift();
+      this.#settled.push(this.#tail.shift() as Uint8Array);
+      this.#front++;
     }
     this.#bytes -= frame.byteLength;
     this.#count--;
@@ -67,8 +76,8 @@ export class OrderedQueue {
    * Records an event that never got in (no room even with every normal frame dropped): it joins
    * the run at the end of the queue. Only valid when no normal frame is queued.
    */
-  dropIncoming(event: HubEvent): void {
-    this.#markDropped(event.id);
+  dropIncoming(id: string): void {
+    this.#markDropped(id);
   }
 
   #markDropped(id: string): void {
@@ -86,7 +95,7 @@ export class OrderedQueue {
     let parts: Uint8Array[];
     let total = this.#bytes;
     if (this.#settled.length === 0) {
-      parts = this.#frames.take();
+      parts = this.#tail.take();
     } else {
       parts = [];
       for (const item of this.#settled.take()) {
@@ -96,7 +105,7 @@ export class OrderedQueue {
           parts.push(gap);
         } else parts.push(item);
       }
-      for (const frame of this.#frames.take()) parts.push(frame);
+      for (const frame of this.#tail.take()) parts.push(frame);
     }
     this.clear();
     return parts.length === 1 ? parts[0] : concatFrames(parts, total);
@@ -105,8 +114,10 @@ export class OrderedQueue {
   /** Forgets everything queued. */
   clear(): void {
     this.#settled.clear();
-    this.#frames.clear();
-    this.#events.clear();
+    this.#tail.clear();
+    this.#highs.clear();
+    this.#front = 0;
+    this.#next = 0;
     this.#bytes = 0;
     this.#count = 0;
     this.#runs = 0;

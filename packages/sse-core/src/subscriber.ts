@@ -23,7 +23,7 @@ export interface SubscriberHost {
   compareIds(a: string, b: string): number;
   counters: { delivered: number; dropped: number; evicted: number; queuedBytes: number };
   /** Heartbeat ticks so far; a write remembers the tick it happened in. */
-  readonly epoch: number;
+  epoch: number;
 }
 
 /** Settings a subscriber is built with. Internal; see {@link SubscribeOptions} for the public face. */
@@ -133,7 +133,7 @@ export class Subscriber {
     const high = event.priority === 'high';
     const size = frame.byteLength;
     if (this.#over(size) && !this.#makeRoom(event, size, high)) return;
-    this.#queue.push(event, frame);
+    this.#queue.push(frame, high);
     this.#host.counters.queuedBytes += size;
     // A high event is not held back by coalescing; a large backlog is not held back either.
     if ((high || this.#queue.bytes >= this.#init.flushThresholdBytes) && !this.#blocked) this.flush();
@@ -162,7 +162,7 @@ export class Subscriber {
       this.#evict();
       return false;
     }
-    this.#queue.dropIncoming(event);
+    this.#queue.dropIncoming(event.id);
     counters.dropped++;
     this.#scheduleFlush();
     return false;
