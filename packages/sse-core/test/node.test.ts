@@ -218,7 +218,9 @@ describe('node:http adapter', () => {
       const res = await fetch(`${server.url}/stream${query}`, { headers });
       expect(res.status, query).toBe(400);
       expect(res.headers.get('content-type')).toBe('text/plain; charset=utf-8');
-      expect(await res.text()).toMatch(message);
+      const text = await res.text();
+      expect(text).toMatch(message);
+      expect(res.headers.get('content-length')).toBe(String(Buffer.byteLength(text)));
     }
     expect(hub.stats().clients).toBe(0);
     // The process is still up and the next good request streams.

@@ -67,7 +67,8 @@ export function handleSseRequest(
     if (response.headersSent) response.destroy();
     else {
       for (const name of Object.keys(headers)) response.removeHeader(name);
-      response.writeHead(answer.status, answer.headers).end(answer.body);
+      const length = String(Buffer.byteLength(answer.body));
+      response.writeHead(answer.status, { ...answer.headers, 'Content-Length': length }).end(answer.body);
     }
     return undefined;
   }
