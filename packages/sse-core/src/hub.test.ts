@@ -71,6 +71,27 @@ describe('fan-out', () => {
     expect(sink.text).toBe(`${PREAMBLE}id: ${e.id}\ndata: x\n\n`);
   });
 
+  it('a formatter that throws is reported, live and in replays, and never takes the process down', async () => {
+    const errors: unknown[] = [];
+    const picky = (e: HubEvent) => {
+      if (e.data === 'bad') throw new Error('cannot render');
+      return { data: e.data };
+    };
+    const hub = makeHub({ formats: { picky }, onError: (error) => errors.push(error) });
+    const live = new RecordingSink();
+    hub.subscribe(live, { format: 'picky' });
+    const sent = await burst(hub, 3, (i) => ({ data: ['a', 'bad', 'c'][i] as string }));
+    await tick();
+    expect(live.data()).toEqual(['a', 'c']);
+    const resumed = new RecordingSink();
+    hub.subscribe(resumed, { format: 'picky', lastEventId: sent[0]?.id });
+    await tick();
+    await tick();
+    expect(resumed.data()).toEqual(['c']);
+    expect(errors).toHaveLength(2);
+    expect(hub.stats().clients).toBe(2);
+  });
+
   it('reports how many subscribers each event was queued to', async () => {
     const reached: number[] = [];
     const hub = makeHub({ onFanout: (_e, n) => reached.push(n) });

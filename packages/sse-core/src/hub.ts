@@ -43,7 +43,7 @@ export interface HubOptions {
    * after connecting. One shared timer. Default {@link DEFAULT_HEARTBEAT_INTERVAL_MS}; `null` disables.
    */
   heartbeatIntervalMs?: number | null;
-  /** Also send a named `ping` event `{"timestamp":"<ISO>"}` on each heartbeat. Default `false`. */
+  /** Send a named `ping` event `{"timestamp":"<ISO>"}` instead of the keep-alive comment. Default `false`. */
   ping?: boolean;
   /** `retry:` hint sent on connect. Default {@link DEFAULT_RETRY_MS}; `null` sends none. */
   retryMs?: number | null;
@@ -308,7 +308,7 @@ export function createHub(options: HubOptions = {}): Hub {
         channels,
         types,
         format,
-        encode,
+        encode: (event) => render(event, format),
         maxQueueBytes,
         overflow: options.overflow ?? 'drop-oldest',
         flushThresholdBytes: flushThreshold,

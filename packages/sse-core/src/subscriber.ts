@@ -32,7 +32,8 @@ export interface SubscriberInit {
   channels: ReadonlySet<string> | null;
   types: ReadonlySet<string> | null;
   format: string;
-  encode: (event: HubEvent) => Uint8Array;
+  /** Renders an event in this subscriber's format; `null` when the formatter failed (already reported). */
+  encode: (event: HubEvent) => Uint8Array | null;
   maxQueueBytes: number;
   overflow: OverflowPolicy;
   flushThresholdBytes: number;
@@ -209,7 +210,10 @@ export class Subscriber {
     this.#replayPos = 0;
     // Always 'writing', even with nothing to replay: the replay ends with the `replayed` marker.
     this.#replayState = 'writing';
-    for (const event of early) this.push(event, this.#init.encode(event));
+    for (const event of early) {
+      const frame = this.#init.encode(event);
+      if (frame !== null) this.push(event, frame);
+    }
     this.#scheduleFlush();
   }
 
@@ -247,9 +251,11 @@ export class Subscriber {
       let total = 0;
       while (this.#replayPos < this.#replay.length && total < REPLAY_SLICE_BYTES) {
         const frame = this.#init.encode(this.#replay[this.#replayPos++] as HubEvent);
+        if (frame === null) continue;
         parts.push(frame);
         total += frame.byteLength;
       }
+      if (parts.length === 0) continue;
       this.#host.counters.delivered += parts.length;
       this.#write(parts.length === 1 ? (parts[0] as Uint8Array) : concatFrames(parts, total));
       if (this.#closed || this.#blocked) return false;
