@@ -1,6 +1,6 @@
 // A real SSE endpoint on plain node:http: `pnpm start` from the repository root runs it.
 //   curl -N http://127.0.0.1:8000/stream
-//   curl -X POST -H 'content-type: application/json' -d '{"message":"hi"}' http://127.0.0.1:8000/api/push
+//   curl -X POST -H 'content-type: application/json' -d '{"message":"hi","priority":"high"}' http://127.0.0.1:8000/api/push
 import { createServer } from 'node:http';
 import { createHub } from '@ws/sse-core';
 import { handleSseRequest } from '@ws/sse-core/node';
@@ -12,7 +12,12 @@ const port = Number(process.env.PORT ?? 8000);
 const server = createServer((req, res) => {
   const url = new URL(req.url ?? '/', `http://${req.headers.host}`);
   if (req.method === 'GET' && url.pathname === '/stream') {
-    handleSseRequest(hub, req, res, { channels: url.searchParams.getAll('channel') });
+    // Straight from the query string: a bad value (say ?replay=-1) is answered 400 with what to fix.
+    const replay = url.searchParams.get('replay');
+    handleSseRequest(hub, req, res, {
+      channels: url.searchParams.getAll('channel'),
+      replay: replay === null ? undefined : Number(replay),
+    });
     return;
   }
   if (req.method === 'POST' && url.pathname === '/api/push') {
@@ -24,9 +29,16 @@ const server = createServer((req, res) => {
     });
     req.on('end', async () => {
       try {
-        const { message, channel } = JSON.parse(body) as { message?: unknown; channel?: string };
+        const { message, channel, priority } = JSON.parse(body) as {
+          message?: unknown;
+          channel?: string;
+          priority?: unknown;
+        };
         if (typeof message !== 'string' || message === '') throw new Error('"message" must be a non-empty string');
-        const event = await hub.publish({ data: message, channel });
+        if (priority !== undefined && priority !== 'normal' && priority !== 'high') {
+          throw new Error('"priority" must be "normal" or "high"');
+        }
+        const event = await hub.publish({ data: message, channel, priority });
         res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ id: event.id }));
       } catch (error) {
         res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ error: String(error) }));

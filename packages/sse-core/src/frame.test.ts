@@ -2,7 +2,7 @@ import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { SseError } from './errors.js';
-import { formatComment, formatEvent, formatRetry } from './frame.js';
+import { encodeFrame, formatComment, formatEvent, formatRetry, frameId } from './frame.js';
 
 function parse(text: string | string[]): EventSourceMessage[] {
   const out: EventSourceMessage[] = [];
@@ -94,5 +94,22 @@ describe('round trip through a spec-compliant parser (eventsource-parser)', () =
       ),
       { numRuns: 500 },
     );
+  });
+});
+
+describe('frameId', () => {
+  it('reads back the id of any event frame that has one, and nothing else', () => {
+    fc.assert(
+      fc.property(
+        fc.string({ unit: 'grapheme', minLength: 1 }).filter((id) => !/[\r\n\0]/.test(id)),
+        fc.string(),
+        (id, data) => {
+          expect(frameId(encodeFrame(formatEvent({ id, event: 'x', data })))).toBe(id);
+        },
+      ),
+    );
+    expect(frameId(encodeFrame(formatEvent({ data: 'id: 1\n' })))).toBeUndefined();
+    expect(frameId(encodeFrame(formatComment()))).toBeUndefined();
+    expect(frameId(encodeFrame('id: unterminated'))).toBeUndefined();
   });
 });

@@ -94,3 +94,13 @@ export function concatFrames(parts: readonly Uint8Array[], total: number): Uint8
   }
   return out;
 }
+
+const ID_PREFIX = [0x69, 0x64, 0x3a, 0x20]; // "id: "
+const utf8 = new TextDecoder();
+
+/** The `id` of an encoded event frame that starts with its `id:` line (as the hub's frames do); `undefined` otherwise. */
+export function frameId(frame: Uint8Array): string | undefined {
+  for (let i = 0; i < ID_PREFIX.length; i++) if (frame[i] !== ID_PREFIX[i]) return undefined;
+  const end = frame.indexOf(0x0a, ID_PREFIX.length);
+  return end < 0 ? undefined : utf8.decode(frame.subarray(ID_PREFIX.length, end));
+}

@@ -24,4 +24,19 @@ describe('FrameQueue', () => {
     expect(q.length).toBe(50);
     expect(q.slots).toBeLessThanOrEqual(2 * 50 + 1024);
   });
+
+  it('holds any item type; last() and clear()', () => {
+    const q = new FrameQueue<string>();
+    expect(q.last()).toBeUndefined();
+    q.push('a');
+    q.push('b');
+    q.shift();
+    expect(q.last()).toBe('b');
+    q.shift();
+    expect(q.last()).toBeUndefined();
+    q.push('c');
+    q.clear();
+    expect(q.length).toBe(0);
+    expect(q.peek()).toBeUndefined();
+  });
 });

@@ -2,14 +2,14 @@
 const COMPACT_AFTER = 1024;
 
 /**
- * A FIFO of frames with amortized O(1) `shift`. Shifted slots are released by compaction, so a
- * queue that drops from its head forever (a stalled client) never accumulates them.
+ * A FIFO with amortized O(1) `shift`. Shifted slots are released by compaction, so a queue that
+ * drops from its head forever (a stalled client) never accumulates them.
  */
-export class FrameQueue {
-  #items: (Uint8Array | undefined)[] = [];
+export class FrameQueue<T = Uint8Array> {
+  #items: (T | undefined)[] = [];
   #head = 0;
 
-  /** Frames queued. */
+  /** Items queued. */
   get length(): number {
     return this.#items.length - this.#head;
   }
@@ -19,31 +19,43 @@ export class FrameQueue {
     return this.#items.length;
   }
 
-  push(frame: Uint8Array): void {
-    this.#items.push(frame);
+  push(item: T): void {
+    this.#items.push(item);
   }
 
-  /** The oldest frame, or `undefined` when empty. */
-  peek(): Uint8Array | undefined {
+  /** The oldest item, or `undefined` when empty. */
+  peek(): T | undefined {
     return this.#items[this.#head];
   }
 
-  shift(): Uint8Array | undefined {
+  /** The newest item, or `undefined` when empty. */
+  last(): T | undefined {
+    return this.#items.length > this.#head ? this.#items[this.#items.length - 1] : undefined;
+  }
+
+  shift(): T | undefined {
     if (this.#head >= this.#items.length) return undefined;
-    const frame = this.#items[this.#head];
+    const item = this.#items[this.#head];
     this.#items[this.#head++] = undefined;
     if (this.#head >= COMPACT_AFTER && this.#head * 2 >= this.#items.length) {
       this.#items = this.#items.slice(this.#head);
       this.#head = 0;
     }
-    return frame;
+    return item;
   }
 
-  /** Removes and returns every frame, oldest first. */
-  take(): Uint8Array[] {
-    const out = (this.#head === 0 ? this.#items : this.#items.slice(this.#head)) as Uint8Array[];
+  /** Removes and returns every item, oldest first. */
+  take(): T[] {
+    const out = (this.#head === 0 ? this.#items : this.#items.slice(this.#head)) as T[];
     this.#items = [];
     this.#head = 0;
     return out;
+  }
+
+  /** Removes every item. */
+  clear(): void {
+    // A fresh array: cheaper than truncating (`length = 0`), and nothing to do when already empty.
+    if (this.#items.length !== 0) this.#items = [];
+    this.#head = 0;
   }
 }

@@ -11,19 +11,18 @@ export const SSE_HEADERS: Readonly<Record<string, string>> = Object.freeze({
 /** Query parameter that carries the last event id on a first `EventSource` request (which cannot set headers). */
 export const LAST_EVENT_ID_PARAM = 'lastEventId';
 
-/** Longest `Last-Event-ID` accepted; longer values are ignored as garbage. */
-const MAX_LAST_EVENT_ID_LENGTH = 256;
-
 /**
  * The id to resume after: the `Last-Event-ID` header wins (the browser sets it on reconnect), then the
- * `lastEventId` query parameter. Empty or oversized values count as absent.
+ * `lastEventId` query parameter. Empty values count as absent. The value is not checked here:
+ * {@link Hub.subscribe} refuses a malformed one (`invalid_option`, answered with `400`) rather than
+ * ignore it, because ignoring it would skip events without a word.
  */
 export function resolveLastEventId(
   header: string | null | undefined,
   query: string | null | undefined,
 ): string | undefined {
   for (const value of [header, query]) {
-    if (value && value.length <= MAX_LAST_EVENT_ID_LENGTH) return value;
+    if (value) return value;
   }
   return undefined;
 }

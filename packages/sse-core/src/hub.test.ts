@@ -61,6 +61,37 @@ describe('fan-out', () => {
     expect(sinks[1]?.events().map((e) => e.data)).toEqual(['{"d":"x"}']);
   });
 
+  it('frames carry the bus id, whatever a formatter returns', async () => {
+    const sneaky = (e: HubEvent) => ({ data: e.data, id: 'forged', retry: 1 }) as unknown as { data: string };
+    const hub = makeHub({ formats: { sneaky } });
+    const sink = new RecordingSink();
+    hub.subscribe(sink, { format: 'sneaky' });
+    const e = await hub.publish({ data: 'x' });
+    await tick();
+    expect(sink.text).toBe(`${PREAMBLE}id: ${e.id}\ndata: x\n\n`);
+  });
+
+  it('a formatter that throws is reported, live and in replays, and never takes the process down', async () => {
+    const errors: unknown[] = [];
+    const picky = (e: HubEvent) => {
+      if (e.data === 'bad') throw new Error('cannot render');
+      return { data: e.data };
+    };
+    const hub = makeHub({ formats: { picky }, onError: (error) => errors.push(error) });
+    const live = new RecordingSink();
+    hub.subscribe(live, { format: 'picky' });
+    const sent = await burst(hub, 3, (i) => ({ data: ['a', 'bad', 'c'][i] as string }));
+    await tick();
+    expect(live.data()).toEqual(['a', 'c']);
+    const resumed = new RecordingSink();
+    hub.subscribe(resumed, { format: 'picky', lastEventId: sent[0]?.id });
+    await tick();
+    await tick();
+    expect(resumed.data()).toEqual(['c']);
+    expect(errors).toHaveLength(2);
+    expect(hub.stats().clients).toBe(2);
+  });
+
   it('reports how many subscribers each event was queued to', async () => {
     const reached: number[] = [];
     const hub = makeHub({ onFanout: (_e, n) => reached.push(n) });
@@ -172,61 +203,6 @@ describe('replay', () => {
   });
 });
 
-describe('slow subscribers', () => {
-  it('drop-oldest: drops normal frames, keeps high ones first, and announces the gap', async () => {
-    const hub = makeHub({ maxQueueBytes: 2000, flushThresholdBytes: 2000 });
-    const sink = new RecordingSink(1); // saturated after the preamble
-    const sub = hub.subscribe(sink);
-    await burst(hub, 40, (i) => ({ data: `n${i}`.padEnd(80, '.'), priority: i === 5 || i === 30 ? 'high' : 'normal' }));
-    await tick();
-    expect(hub.stats().queuedBytes).toBeLessThanOrEqual(2000);
-    sink.consume(sub);
-    const events = sink.events();
-    expect(events[0]?.event).toBe('gap');
-    const { reason, missed } = JSON.parse(events[0]?.data ?? '');
-    expect(reason).toBe('overflow');
-    expect(events.slice(1, 3).map((e) => e.data.slice(0, 3))).toEqual(['n5.', 'n30']);
-    const normal = events.slice(3).map((e) => Number(e.data.slice(1, 3).replace('.', '')));
-    expect(normal.at(-1)).toBe(39);
-    expect(missed + normal.length + 2).toBe(40);
-    expect(hub.stats()).toMatchObject({ dropped: missed, evicted: 0, queuedBytes: 0, clients: 1 });
-  });
-
-  it('disconnect policy closes the subscriber at the budget and frees its queue', async () => {
-    const hub = makeHub({ maxQueueBytes: 2000, flushThresholdBytes: 2000, overflow: 'disconnect' });
-    const sink = new RecordingSink(1);
-    const sub = hub.subscribe(sink);
-    const reasons: string[] = [];
-    sub.onClose((r) => reasons.push(r));
-    await burst(hub, 40, (i) => ({ data: `${i}`.padEnd(80, '.') }));
-    expect(sub.closed).toBe(true);
-    expect(sink.closed).toBe(true);
-    expect(reasons).toEqual(['overflow']);
-    expect(hub.stats()).toMatchObject({ clients: 0, evicted: 1, queuedBytes: 0 });
-  });
-
-  it('closes a subscriber whose high-priority backlog alone exceeds the budget', async () => {
-    const hub = makeHub({ maxQueueBytes: 1000, flushThresholdBytes: 1000 });
-    const sink = new RecordingSink(1);
-    const sub = hub.subscribe(sink);
-    await burst(hub, 20, (i) => ({ data: `${i}`.padEnd(80, '.'), priority: 'high' }));
-    expect(sub.closed).toBe(true);
-    expect(hub.stats().dropped).toBe(0);
-  });
-
-  it('one saturated subscriber does not hold back the others', async () => {
-    const hub = makeHub({ maxQueueBytes: 4096, flushThresholdBytes: 1024 });
-    const stuck = new RecordingSink(1);
-    const fast = new RecordingSink();
-    hub.subscribe(stuck);
-    hub.subscribe(fast);
-    await burst(hub, 500, (i) => ({ data: String(i).padEnd(100, '.') }));
-    await tick();
-    expect(fast.events()).toHaveLength(500);
-    expect(hub.stats().queuedBytes).toBeLessThanOrEqual(4096);
-  });
-});
-
 describe('limits, timers and stats', () => {
   it('refuses subscribers past maxConnections', () => {
     const hub = makeHub({ maxConnections: 2 });
@@ -246,21 +222,94 @@ describe('limits, timers and stats', () => {
     expect(() => makeHub().subscribe(new RecordingSink(), { format: 'nope' })).toThrowError(/unknown format "nope"/);
   });
 
-  it('runs one shared heartbeat timer, writes only to idle connections, and stops with the last one', async () => {
+  it('refuses subscribe options that cannot be honoured, saying what to fix', () => {
+    const hub = makeHub();
+    const sub = (o: Parameters<Hub['subscribe']>[1]) => () => hub.subscribe(new RecordingSink(), o);
+    expect(sub({ channels: ['ok', 'a\nb'] })).toThrowError(/^channel must be 1-256 characters without CR, LF or NUL/);
+    expect(sub({ types: [''] })).toThrowError(/^type must be 1-256 characters/);
+    for (const replay of [-1, 1.5, Number.NaN, Number.POSITIVE_INFINITY]) {
+      expect(sub({ replay })).toThrowError(`replay must be a non-negative integer (got ${replay})`);
+    }
+    expect(sub({ lastEventId: 'x'.repeat(257) })).toThrowError(/^lastEventId must be an event id the stream sent/);
+    expect(sub({ lastEventId: 'a\0' })).toThrowError(/lastEventId/);
+    let caught: unknown;
+    try {
+      sub({ format: 'nope' })();
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toMatchObject({ name: 'SseError', code: 'invalid_option' });
+    expect(hub.stats().clients).toBe(0);
+    const sink = new RecordingSink();
+    hub.subscribe(sink, { lastEventId: '', replay: 0 }); // empty id: none, as EventSource means it
+    expect(sink.text).toBe(PREAMBLE);
+  });
+
+  it('runs one shared heartbeat timer, writes only after a full interval of silence, and stops with the last one', async () => {
     vi.useFakeTimers();
     const hub = makeHub({ heartbeatIntervalMs: 15_000, retryMs: null });
     const sinks = Array.from({ length: 50 }, () => new RecordingSink());
     const subs = sinks.map((s, i) => hub.subscribe(s, { channels: [i === 0 ? 'busy' : 'quiet'] }));
     await vi.advanceTimersByTimeAsync(0);
     expect(vi.getTimerCount()).toBe(1);
-    await vi.advanceTimersByTimeAsync(15_000); // everyone wrote the preamble during this interval
+    await vi.advanceTimersByTimeAsync(7_500);
     await hub.publish({ data: 'busy', channel: 'busy' });
-    expect(sinks[0]?.text).toBe(': ok\n\n');
-    await vi.advanceTimersByTimeAsync(15_000);
-    expect(sinks[0]?.text).toMatch(/data: busy\n\n$/);
+    await vi.advanceTimersByTimeAsync(7_499);
+    expect(sinks[1]?.text).toBe(': ok\n\n');
+    await vi.advanceTimersByTimeAsync(1); // 15 s after connecting
     expect(sinks[1]?.text).toBe(': ok\n\n:\n\n');
+    expect(sinks[0]?.text).toMatch(/data: busy\n\n$/); // written to 7.5 s ago
+    await vi.advanceTimersByTimeAsync(7_499);
+    expect(sinks[0]?.text).toMatch(/data: busy\n\n$/);
+    await vi.advanceTimersByTimeAsync(1); // 15 s after its last write
+    expect(sinks[0]?.text).toMatch(/data: busy\n\n:\n\n$/);
+    await vi.advanceTimersByTimeAsync(7_500);
+    expect(sinks[1]?.text).toBe(': ok\n\n:\n\n:\n\n');
     for (const sub of subs) sub.close();
     expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('no connection stays silent longer than the interval, whenever it connects or was last written', async () => {
+    vi.useFakeTimers();
+    const interval = 1000;
+    const hub = makeHub({ heartbeatIntervalMs: interval, retryMs: null });
+    const start = Date.now();
+    const log: { channel: string; connectedAt: number; writes: number[]; sink: RecordingSink }[] = [];
+    const connect = () => {
+      // busy: an event every 290 ms; sometimes: every 1450 ms; idle: never.
+      const channel = ['busy', 'sometimes', 'idle'][log.length % 3] as string;
+      const entry = { channel, connectedAt: Date.now(), writes: [] as number[], sink: new RecordingSink() };
+      log.push(entry);
+      const write = entry.sink.write.bind(entry.sink);
+      entry.sink.write = (chunk) => {
+        entry.writes.push(Date.now());
+        return write(chunk);
+      };
+      hub.subscribe(entry.sink, { channels: [channel] });
+    };
+    // Connections arrive at every phase of the shared timer (every 37 ms for 6 s).
+    for (let t = 0; t < 6000; t += 1) {
+      if (t % 37 === 0) connect();
+      if (t % 290 === 0) await hub.publish({ data: String(t), channel: 'busy' });
+      if (t % 1450 === 0) await hub.publish({ data: String(t), channel: 'sometimes' });
+      await vi.advanceTimersByTimeAsync(1);
+    }
+    const end = Date.now();
+    expect(end - start).toBe(6000);
+    let longest = 0;
+    for (const { connectedAt, writes } of log) {
+      const times = [...writes, end];
+      expect(times[0]).toBe(connectedAt); // the preamble
+      for (let i = 1; i < times.length; i++)
+        longest = Math.max(longest, (times[i] as number) - (times[i - 1] as number));
+    }
+    expect(longest).toBe(interval);
+    const keepAlives = (channel: string) =>
+      log.filter((e) => e.channel === channel).reduce((n, e) => n + e.sink.text.split(':\n\n').length - 1, 0);
+    expect(keepAlives('busy')).toBe(0); // written to often enough: no keep-alive needed
+    expect(keepAlives('sometimes')).toBeGreaterThan(0);
+    expect(keepAlives('idle')).toBeGreaterThan(0);
+    expect(vi.getTimerCount()).toBe(1);
   });
 
   it('sends a named ping event with a timestamp when asked', async () => {

@@ -2,10 +2,14 @@ import type { Bus } from './bus.js';
 import { SseError } from './errors.js';
 import { DEFAULT_TYPE, type HubEvent, PING_EVENT, type PublishInput } from './event.js';
 import { encodeFrame, formatComment, formatEvent, formatRetry, type SseEventFields } from './frame.js';
-import { createSharedTimer, DEFAULT_HEARTBEAT_INTERVAL_MS } from './heartbeat.js';
+import { gapFrame } from './gap.js';
+import { createSharedTimer, DEFAULT_HEARTBEAT_INTERVAL_MS, heartbeatTicks } from './heartbeat.js';
 import { createMemoryBus } from './memoryBus.js';
 import type { SseSink } from './sink.js';
-import { type CloseReason, gapFrame, type OverflowPolicy, Subscriber, type SubscriberHost } from './subscriber.js';
+import { checkName, checkSubscribeOptions, type SubscribeOptions } from './subscribeOptions.js';
+import { type CloseReason, type OverflowPolicy, Subscriber, type SubscriberHost } from './subscriber.js';
+
+export type { SubscribeOptions } from './subscribeOptions.js';
 
 /** Default byte budget of one subscriber's queue (its own queue plus what the transport buffers). */
 export const DEFAULT_MAX_QUEUE_BYTES = 512 * 1024;
@@ -33,9 +37,13 @@ export interface HubOptions {
   maxQueueBytes?: number;
   /** Policy when a subscriber exceeds its budget. Default `drop-oldest`. */
   overflow?: OverflowPolicy;
-  /** Keep-alive comment interval, shared timer. Default {@link DEFAULT_HEARTBEAT_INTERVAL_MS}; `null` disables. */
+  /**
+   * Longest silence on a connection: a keep-alive comment is written to every connection that has
+   * had no write (including its connect) for this long, so the first one comes at most this long
+   * after connecting. One shared timer. Default {@link DEFAULT_HEARTBEAT_INTERVAL_MS}; `null` disables.
+   */
   heartbeatIntervalMs?: number | null;
-  /** Also send a named `ping` event `{"timestamp":"<ISO>"}` on each heartbeat. Default `false`. */
+  /** Send a named `ping` event `{"timestamp":"<ISO>"}` instead of the keep-alive comment. Default `false`. */
   ping?: boolean;
   /** `retry:` hint sent on connect. Default {@link DEFAULT_RETRY_MS}; `null` sends none. */
   retryMs?: number | null;
@@ -53,20 +61,6 @@ export interface HubOptions {
   onError?: (error: unknown) => void;
 }
 
-/** What a subscriber wants. */
-export interface SubscribeOptions {
-  /** Only these channels. Default: every channel. */
-  channels?: readonly string[] | undefined;
-  /** Only these event types (`message` matches untyped events). Default: every type. */
-  types?: readonly string[] | undefined;
-  /** Resume after this id (the `Last-Event-ID`). Wins over `replay`. */
-  lastEventId?: string | undefined;
-  /** Replay the most recent N events (after filtering, out of the N most recent) on connect. */
-  replay?: number | undefined;
-  /** Format name. Default {@link DEFAULT_FORMAT}. */
-  format?: string | undefined;
-}
-
 /** Counters of a hub. */
 export interface HubStats {
   /** Connected subscribers. */
@@ -77,7 +71,7 @@ export interface HubStats {
   published: number;
   /** Event frames handed to transports (live and replayed). */
   delivered: number;
-  /** Event frames dropped from overflowing queues (each announced by a gap event). */
+  /** Event frames dropped from overflowing queues (each covered by a gap event at its place). */
   dropped: number;
   /** Subscribers disconnected for exceeding their budget. */
   evicted: number;
@@ -89,7 +83,11 @@ export interface HubStats {
 export interface Hub {
   /** Validates, hands to the bus (which assigns the id and retains it), and fans out. */
   publish(input: PublishInput): Promise<HubEvent>;
-  /** Attaches a connection. Throws `SseError` `too_many_connections` at the cap, `closed` after {@link Hub.close}. */
+  /**
+   * Attaches a connection. Throws `SseError` `invalid_option` for a bad option (unknown format, bad
+   * channel or type name, bad replay count or lastEventId), `too_many_connections` at the cap,
+   * `closed` after {@link Hub.close}. The adapters answer these with `400`, `503` and `503`.
+   */
   subscribe(sink: SseSink, options?: SubscribeOptions): Subscriber;
   /** Current counters. */
   stats(): HubStats;
@@ -97,17 +95,6 @@ export interface Hub {
   readonly bus: Bus;
   /** Closes every subscriber (flushing what is queued), stops the timers and closes the bus. */
   close(): Promise<void>;
-}
-
-const FORBIDDEN = /[\r\n\0]/;
-
-function checkName(kind: string, value: string): void {
-  if (value.length === 0 || value.length > 256 || FORBIDDEN.test(value)) {
-    throw new SseError(
-      'invalid_field',
-      `${kind} must be 1-256 characters without CR, LF or NUL (got ${JSON.stringify(value)})`,
-    );
-  }
 }
 
 function positive(name: string, value: number | null | undefined, allowZero = false): void {
@@ -124,6 +111,13 @@ const defaultFormatter: EventFormatter = (e) => ({
   event: e.type === undefined || e.type === DEFAULT_TYPE ? undefined : e.type,
   data: e.data,
 });
+
+/** The frames of one event being fanned out, each rendered on first use; `null` when its formatter threw. */
+interface Rendering {
+  readonly event: HubEvent;
+  defaultFrame: Uint8Array | null | undefined;
+  frames: Map<string, Uint8Array | null> | undefined;
+}
 
 /** Creates a hub. See {@link HubOptions} for every default. */
 export function createHub(options: HubOptions = {}): Hub {
@@ -159,6 +153,9 @@ export function createHub(options: HubOptions = {}): Hub {
   const unfiltered = new Set<Subscriber>();
   const byChannel = new Map<string, Set<Subscriber>>();
   const counters = { published: 0, delivered: 0, dropped: 0, evicted: 0, queuedBytes: 0 };
+  // Heartbeat clock (`host.epoch`): the timer ticks `ticks` times per interval; a connection whose
+  // last write was `ticks` ticks ago or more gets the keep-alive, so none stays silent longer than the interval.
+  const ticks = heartbeatMs === null ? 1 : heartbeatTicks(heartbeatMs);
   let nextSubscriberId = 1;
   let closed = false;
 
@@ -171,10 +168,12 @@ export function createHub(options: HubOptions = {}): Hub {
     for (const sub of batch) sub.flush();
   };
 
+  // The `id:` is always the bus's and comes first, whatever a formatter returns: ordering, resuming
+  // and the queue's drop bookkeeping (which reads it back) rely on it.
   const encodeWith =
     (formatter: EventFormatter) =>
     (event: HubEvent): Uint8Array =>
-      encodeFrame(formatEvent({ id: event.id, ...formatter(event) }));
+      encodeFrame(formatEvent({ ...formatter(event), id: event.id, retry: undefined }));
   const encoders = new Map([...formatters].map(([name, f]) => [name, encodeWith(f)] as const));
 
   const preamble = encodeFrame(`: ok\n${retryMs === null ? '' : formatRetry(retryMs).slice(0, -1)}\n`);
@@ -182,13 +181,15 @@ export function createHub(options: HubOptions = {}): Hub {
   const heartbeat =
     heartbeatMs === null
       ? undefined
-      : createSharedTimer(heartbeatMs, () => {
+      : createSharedTimer(Math.max(1, Math.floor(heartbeatMs / ticks)), () => {
+          const epoch = ++host.epoch;
           const frame = options.ping
             ? encodeFrame(
                 formatEvent({ event: PING_EVENT, data: JSON.stringify({ timestamp: new Date().toISOString() }) }),
               )
             : keepAlive;
-          for (const sub of all) sub.heartbeat(frame);
+          const staleAfter = epoch - ticks;
+          for (const sub of all) sub.heartbeat(frame, staleAfter);
         });
   const lifetimeTimer =
     lifetimeMs === null
@@ -222,8 +223,44 @@ export function createHub(options: HubOptions = {}): Hub {
     },
     compareIds: (a, b) => bus.compareIds(a, b),
     counters,
+    epoch: 0,
   };
 
+  // Each event is serialized once per format in use, lazily (most events meet one format only).
+  // The fan-out path creates no closures: one small record per event carries the frames.
+  const defaultEncode = encoders.get(DEFAULT_FORMAT) as (e: HubEvent) => Uint8Array;
+  function render(event: HubEvent, format: string): Uint8Array | null {
+    try {
+      return format === DEFAULT_FORMAT ? defaultEncode(event) : (encoders.get(format) as typeof defaultEncode)(event);
+    } catch (error) {
+      onError(error);
+      return null;
+    }
+  }
+  function frameFor(r: Rendering, format: string): Uint8Array | null {
+    if (format === DEFAULT_FORMAT) {
+      if (r.defaultFrame === undefined) r.defaultFrame = render(r.event, format);
+      return r.defaultFrame;
+    }
+    r.frames ??= new Map();
+    let frame = r.frames.get(format);
+    if (frame === undefined) {
+      frame = render(r.event, format);
+      r.frames.set(format, frame);
+    }
+    return frame;
+  }
+  function visit(set: Set<Subscriber>, r: Rendering, type: string): number {
+    let reached = 0;
+    for (const sub of set) {
+      if (sub.types !== null && !sub.types.has(type)) continue;
+      const frame = frameFor(r, sub.format);
+      if (frame === null) continue;
+      sub.push(r.event, frame);
+      reached++;
+    }
+    return reached;
+  }
   function deliver(event: HubEvent): void {
     counters.published++;
     const scoped = byChannel.get(event.channel);
@@ -232,39 +269,9 @@ export function createHub(options: HubOptions = {}): Hub {
       return;
     }
     const type = event.type ?? DEFAULT_TYPE;
-    // Serialize once per format, lazily: most events meet one format only.
-    let defaultFrame: Uint8Array | undefined;
-    let frames: Map<string, Uint8Array | null> | undefined;
-    const frameFor = (format: string): Uint8Array | null => {
-      if (format === DEFAULT_FORMAT) {
-        defaultFrame ??= (encoders.get(DEFAULT_FORMAT) as (e: HubEvent) => Uint8Array)(event);
-        return defaultFrame;
-      }
-      frames ??= new Map();
-      let frame = frames.get(format);
-      if (frame === undefined) {
-        try {
-          frame = (encoders.get(format) as (e: HubEvent) => Uint8Array)(event);
-        } catch (error) {
-          onError(error);
-          frame = null;
-        }
-        frames.set(format, frame);
-      }
-      return frame;
-    };
-    let reached = 0;
-    const visit = (set: Set<Subscriber>): void => {
-      for (const sub of set) {
-        if (sub.types !== null && !sub.types.has(type)) continue;
-        const frame = frameFor(sub.format);
-        if (frame === null) continue;
-        sub.push(event, frame);
-        reached++;
-      }
-    };
-    visit(unfiltered);
-    if (scoped !== undefined) visit(scoped);
+    const r: Rendering = { event, defaultFrame: undefined, frames: undefined };
+    let reached = visit(unfiltered, r, type);
+    if (scoped !== undefined) reached += visit(scoped, r, type);
     options.onFanout?.(event, reached);
   }
   const unlisten = bus.listen(deliver);
@@ -274,8 +281,8 @@ export function createHub(options: HubOptions = {}): Hub {
     publish(input) {
       if (closed) return Promise.reject(new SseError('closed', 'hub is closed'));
       try {
-        if (input.channel !== undefined) checkName('channel', input.channel);
-        if (input.type !== undefined) checkName('type', input.type);
+        if (input.channel !== undefined) checkName('channel', input.channel, 'invalid_field');
+        if (input.type !== undefined) checkName('type', input.type, 'invalid_field');
         if (typeof input.data !== 'string') throw new SseError('invalid_field', 'data must be a string');
       } catch (error) {
         return Promise.reject(error);
@@ -283,8 +290,9 @@ export function createHub(options: HubOptions = {}): Hub {
       return bus.publish(input);
     },
 
-    subscribe(sink, opts = {}) {
+    subscribe(sink, requested = {}) {
       if (closed) throw new SseError('closed', 'hub is closed');
+      const opts = checkSubscribeOptions(requested);
       if (maxConnections !== null && all.size >= maxConnections) {
         throw new SseError('too_many_connections', `connection limit reached (${maxConnections}); retry later`);
       }
@@ -300,7 +308,7 @@ export function createHub(options: HubOptions = {}): Hub {
         channels,
         types,
         format,
-        encode,
+        encode: (event) => render(event, format),
         maxQueueBytes,
         overflow: options.overflow ?? 'drop-oldest',
         flushThresholdBytes: flushThreshold,
@@ -331,7 +339,11 @@ export function createHub(options: HubOptions = {}): Hub {
             ? bus.after(lastEventId)
             : bus.latest(replay as number).then((events) => ({ events, gap: undefined }));
         pending.then(
-          ({ events, gap }) => sub.finishReplay(events, gap === undefined ? undefined : gapFrame(gap, { lastEventId })),
+          ({ events, gap }) =>
+            sub.finishReplay(
+              events,
+              gap === undefined ? undefined : gapFrame({ reason: gap, lastEventId: lastEventId as string }),
+            ),
           (error: unknown) => {
             onError(error);
             sub.close('error');

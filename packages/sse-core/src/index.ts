@@ -7,9 +7,10 @@ export type { HubEvent, Priority, PublishInput } from './event.js';
 export { DEFAULT_CHANNEL, DEFAULT_TYPE, GAP_EVENT, PING_EVENT, REPLAYED_EVENT } from './event.js';
 export type { SseEventFields } from './frame.js';
 export { encodeFrame, formatComment, formatEvent, formatRetry } from './frame.js';
+export type { GapDetail } from './gap.js';
 export { LAST_EVENT_ID_PARAM, resolveLastEventId, SSE_HEADERS } from './headers.js';
 export { DEFAULT_HEARTBEAT_INTERVAL_MS } from './heartbeat.js';
-export type { EventFormatter, Hub, HubOptions, HubStats, SubscribeOptions } from './hub.js';
+export type { EventFormatter, Hub, HubOptions, HubStats } from './hub.js';
 export {
   createHub,
   DEFAULT_FLUSH_THRESHOLD_BYTES,
@@ -23,5 +24,6 @@ export type { MemoryBusOptions, MemoryBusStats } from './memoryBus.js';
 export { createMemoryBus, DEFAULT_HISTORY_MAX_BYTES, DEFAULT_HISTORY_MAX_EVENTS } from './memoryBus.js';
 export type { SseSink } from './sink.js';
 export { compareStreamIds, createStreamIdGenerator, parseStreamId } from './streamId.js';
+export type { SubscribeOptions } from './subscribeOptions.js';
 export type { CloseReason, OverflowPolicy } from './subscriber.js';
 export { Subscriber } from './subscriber.js';

@@ -1,12 +1,14 @@
-import type { GapReason } from './bus.js';
-import { DEFAULT_TYPE, GAP_EVENT, type HubEvent, REPLAYED_EVENT } from './event.js';
+import { DEFAULT_TYPE, type HubEvent, REPLAYED_EVENT } from './event.js';
 import { concatFrames, encodeFrame, formatEvent } from './frame.js';
-import { FrameQueue } from './frameQueue.js';
+import { OrderedQueue } from './orderedQueue.js';
 import type { SseSink } from './sink.js';
 
 /** What happens when a subscriber's queue exceeds its byte budget. */
 export type OverflowPolicy =
-  /** Drop the oldest normal-priority frames and send a `gap` event (`reason: "overflow"`) before the rest. */
+  /**
+   * Drop the oldest normal-priority frames; each dropped run becomes one `gap` event
+   * (`{"reason":"overflow","missed":N,"firstId":"…","lastId":"…"}`) at the place those events had.
+   */
   | 'drop-oldest'
   /** Close the connection; the client reconnects with `Last-Event-ID` and replays from history. */
   | 'disconnect';
@@ -14,12 +16,14 @@ export type OverflowPolicy =
 /** Why a subscriber was closed. */
 export type CloseReason = 'client' | 'overflow' | 'lifetime' | 'hub-closed' | 'error' | 'server';
 
-/** The hub side of a subscriber: scheduling and shared counters. Internal. */
+/** The hub side of a subscriber: scheduling, shared counters and the heartbeat clock. Internal. */
 export interface SubscriberHost {
   schedule(subscriber: Subscriber): void;
   detach(subscriber: Subscriber, reason: CloseReason): void;
   compareIds(a: string, b: string): number;
   counters: { delivered: number; dropped: number; evicted: number; queuedBytes: number };
+  /** Heartbeat ticks so far; a write remembers the tick it happened in. */
+  epoch: number;
 }
 
 /** Settings a subscriber is built with. Internal; see {@link SubscribeOptions} for the public face. */
@@ -28,7 +32,8 @@ export interface SubscriberInit {
   channels: ReadonlySet<string> | null;
   types: ReadonlySet<string> | null;
   format: string;
-  encode: (event: HubEvent) => Uint8Array;
+  /** Renders an event in this subscriber's format; `null` when the formatter failed (already reported). */
+  encode: (event: HubEvent) => Uint8Array | null;
   maxQueueBytes: number;
   overflow: OverflowPolicy;
   flushThresholdBytes: number;
@@ -37,14 +42,10 @@ export interface SubscriberInit {
 /** Bytes of replay written per slice, so a long replay honours backpressure too. */
 const REPLAY_SLICE_BYTES = 64 * 1024;
 
-/** Frame of the gap signal. Not given an `id`, so the client's last event id is unchanged. */
-export function gapFrame(reason: GapReason | 'overflow', detail: Record<string, unknown>): Uint8Array {
-  return encodeFrame(formatEvent({ event: GAP_EVENT, data: JSON.stringify({ reason, ...detail }) }));
-}
-
 /**
  * One SSE connection: its filters and a bounded queue of serialized frames, written to the sink
- * with backpressure. High-priority frames are written before normal ones and are never dropped.
+ * with backpressure, always in id order. High-priority frames are never dropped and are flushed
+ * at once instead of at the end of the tick.
  */
 export class Subscriber {
   /** Unique within the hub. */
@@ -61,14 +62,11 @@ export class Subscriber {
   readonly #host: SubscriberHost;
   readonly #sink: SseSink;
   readonly #init: SubscriberInit;
-  #high: Uint8Array[] = [];
-  readonly #normal = new FrameQueue();
-  #queuedBytes = 0;
-  #missed = 0;
+  readonly #queue = new OrderedQueue();
   #blocked = false;
   #scheduled = false;
   #closed = false;
-  #wrote = false;
+  #lastWriteEpoch: number;
   // Replay: live events that arrive before the replay result are held in #early; replayed
   // events are written from #replay in slices; live events with ids <= #floor are duplicates.
   #replayState: 'none' | 'waiting' | 'writing' = 'none';
@@ -89,6 +87,7 @@ export class Subscriber {
     this.channels = init.channels;
     this.types = init.types;
     this.format = init.format;
+    this.#lastWriteEpoch = host.epoch;
   }
 
   /** True once closed, by either side. */
@@ -98,7 +97,7 @@ export class Subscriber {
 
   /** Bytes waiting in this subscriber's own queue (not yet handed to the transport). */
   get queuedBytes(): number {
-    return this.#queuedBytes + this.#earlyBytes;
+    return this.#queue.bytes + this.#earlyBytes;
   }
 
   /** Registers a callback for when the connection closes (called once, with the reason). */
@@ -132,39 +131,42 @@ export class Subscriber {
       if (this.#host.compareIds(event.id, this.#floor) <= 0) return;
       this.#floor = undefined;
     }
-    this.enqueue(frame, event.priority === 'high', true);
+    const high = event.priority === 'high';
+    const size = frame.byteLength;
+    if (this.#over(size) && !this.#makeRoom(event, size, high)) return;
+    this.#queue.push(frame, high);
+    this.#host.counters.queuedBytes += size;
+    // A high event is not held back by coalescing; a large backlog is not held back either.
+    if ((high || this.#queue.bytes >= this.#init.flushThresholdBytes) && !this.#blocked) this.flush();
+    else this.#scheduleFlush();
   }
 
-  /** @internal Queues a frame, applying the byte budget. `counted` frames are events (stats), not control frames. */
-  enqueue(frame: Uint8Array, high: boolean, counted: boolean): void {
-    if (this.#closed) return;
-    const size = frame.byteLength;
-    if (this.#over(size)) {
-      if (this.#init.overflow === 'disconnect') {
-        this.#evict();
-        return;
-      }
-      while (this.#normal.length > 0 && this.#over(size)) this.#dropOldest();
-      if (this.#over(size)) {
-        if (high) {
-          // Only high-priority frames are left and they may not be dropped: keep the bound by closing.
-          this.#evict();
-          return;
-        }
-        if (counted) {
-          this.#missed++;
-          this.#host.counters.dropped++;
-        }
-        this.#scheduleFlush();
-        return;
-      }
+  /**
+   * Applies the overflow policy before queuing `size` more bytes. True when there is room now;
+   * false when the event was dropped (and recorded as missed in place) or the subscriber closed.
+   */
+  #makeRoom(event: HubEvent, size: number, high: boolean): boolean {
+    if (this.#init.overflow === 'disconnect') {
+      this.#evict();
+      return false;
     }
-    if (high) this.#high.push(frame);
-    else this.#normal.push(frame);
-    this.#queuedBytes += size;
-    this.#host.counters.queuedBytes += size;
-    if (this.#queuedBytes >= this.#init.flushThresholdBytes && !this.#blocked) this.flush();
-    else this.#scheduleFlush();
+    const counters = this.#host.counters;
+    while (this.#over(size)) {
+      const freed = this.#queue.dropOldestNormal();
+      if (freed === 0) break;
+      counters.queuedBytes -= freed;
+      counters.dropped++;
+    }
+    if (!this.#over(size)) return true;
+    if (high) {
+      // Only high-priority frames are left and they may not be dropped: keep the bound by closing.
+      this.#evict();
+      return false;
+    }
+    this.#queue.dropIncoming(event.id);
+    counters.dropped++;
+    this.#scheduleFlush();
+    return false;
   }
 
   /**
@@ -173,15 +175,7 @@ export class Subscriber {
    */
   #over(size: number): boolean {
     const stuck = this.#blocked ? this.#sink.bufferedBytes() : 0;
-    return this.#queuedBytes + stuck + size > this.#init.maxQueueBytes;
-  }
-
-  #dropOldest(): void {
-    const frame = this.#normal.shift() as Uint8Array;
-    this.#queuedBytes -= frame.byteLength;
-    this.#host.counters.queuedBytes -= frame.byteLength;
-    this.#missed++;
-    this.#host.counters.dropped++;
+    return this.#queue.bytes + stuck + size > this.#init.maxQueueBytes;
   }
 
   #evict(): void {
@@ -216,7 +210,10 @@ export class Subscriber {
     this.#replayPos = 0;
     // Always 'writing', even with nothing to replay: the replay ends with the `replayed` marker.
     this.#replayState = 'writing';
-    for (const event of early) this.push(event, this.#init.encode(event));
+    for (const event of early) {
+      const frame = this.#init.encode(event);
+      if (frame !== null) this.push(event, frame);
+    }
     this.#scheduleFlush();
   }
 
@@ -227,38 +224,18 @@ export class Subscriber {
     this.flush();
   }
 
-  /** @internal Writes everything queued as one chunk (or replay slices first). */
+  /** @internal Writes everything queued as one chunk (after the replay slices, if any are left). */
   flush(): void {
     this.#scheduled = false;
     if (this.#closed || this.#blocked) return;
     if (this.#replayState === 'writing' && !this.#writeReplay()) return;
-    const frames = this.#high.length + this.#normal.length;
-    if (frames === 0 && this.#missed === 0) return;
-    if (frames === 1 && this.#missed === 0) {
-      // Steady state at low rates: one frame, shared by every subscriber, written as is.
-      const only = (this.#high.length === 1 ? this.#high[0] : this.#normal.take()[0]) as Uint8Array;
-      this.#host.counters.queuedBytes -= this.#queuedBytes;
-      this.#host.counters.delivered++;
-      this.#high = [];
-      this.#queuedBytes = 0;
-      this.#write(only);
-      return;
-    }
-    const parts: Uint8Array[] = [];
-    let total = this.#queuedBytes;
-    if (this.#missed > 0) {
-      const gap = gapFrame('overflow', { missed: this.#missed });
-      parts.push(gap);
-      total += gap.byteLength;
-      this.#missed = 0;
-    }
-    for (const f of this.#high) parts.push(f);
-    for (const f of this.#normal.take()) parts.push(f);
-    this.#host.counters.queuedBytes -= this.#queuedBytes;
+    const frames = this.#queue.frames;
+    const bytes = this.#queue.bytes;
+    const chunk = this.#queue.take();
+    if (chunk === undefined) return;
+    this.#host.counters.queuedBytes -= bytes;
     this.#host.counters.delivered += frames;
-    this.#high = [];
-    this.#queuedBytes = 0;
-    this.#write(parts.length === 1 ? (parts[0] as Uint8Array) : concatFrames(parts, total));
+    this.#write(chunk);
   }
 
   /** Writes replay slices while the sink accepts them; true when the replay is fully written. */
@@ -274,9 +251,11 @@ export class Subscriber {
       let total = 0;
       while (this.#replayPos < this.#replay.length && total < REPLAY_SLICE_BYTES) {
         const frame = this.#init.encode(this.#replay[this.#replayPos++] as HubEvent);
+        if (frame === null) continue;
         parts.push(frame);
         total += frame.byteLength;
       }
+      if (parts.length === 0) continue;
       this.#host.counters.delivered += parts.length;
       this.#write(parts.length === 1 ? (parts[0] as Uint8Array) : concatFrames(parts, total));
       if (this.#closed || this.#blocked) return false;
@@ -289,7 +268,7 @@ export class Subscriber {
   }
 
   #write(chunk: Uint8Array): void {
-    this.#wrote = true;
+    this.#lastWriteEpoch = this.#host.epoch;
     let ok: boolean;
     try {
       ok = this.#sink.write(chunk);
@@ -300,16 +279,13 @@ export class Subscriber {
     if (!ok && !this.#closed) this.#blocked = true;
   }
 
-  /** @internal Heartbeat tick: writes `frame` only if nothing was written since the previous tick. */
-  heartbeat(frame: Uint8Array): void {
-    if (this.#closed) return;
-    if (this.#wrote) {
-      this.#wrote = false;
-      return;
-    }
-    if (this.#blocked || this.#replayState !== 'none') return;
+  /**
+   * @internal Heartbeat tick: writes `frame` (a comment or a `ping` event, never an id) if nothing
+   * was written to this connection since heartbeat tick `staleAfter`, and the transport takes bytes.
+   */
+  heartbeat(frame: Uint8Array, staleAfter: number): void {
+    if (this.#closed || this.#blocked || this.#lastWriteEpoch > staleAfter) return;
     this.#write(frame);
-    this.#wrote = false;
   }
 
   /** Closes the connection and frees its queue. Idempotent. */
@@ -320,12 +296,10 @@ export class Subscriber {
       if (this.#closed) return;
     }
     this.#closed = true;
-    this.#host.counters.queuedBytes -= this.#queuedBytes + this.#earlyBytes;
-    this.#high = [];
-    this.#normal.take();
+    this.#host.counters.queuedBytes -= this.#queue.bytes + this.#earlyBytes;
+    this.#queue.clear();
     this.#early = [];
     this.#replay = [];
-    this.#queuedBytes = 0;
     this.#earlyBytes = 0;
     this.#host.detach(this, reason);
     try {

@@ -88,4 +88,29 @@ describe('Fetch adapter (Hono on @hono/node-server)', () => {
     await res.body?.cancel();
     expect(hub.stats().clients).toBe(0);
   });
+
+  it('answers 400 with a message for options the hub rejects, instead of throwing', async () => {
+    const hub = createHub({ heartbeatIntervalMs: null });
+    cleanup.push(() => hub.close());
+    const app = new Hono();
+    app.get('/stream', (c) =>
+      createSseResponse(hub, c.req.raw, { format: c.req.query('format'), channels: c.req.queries('channel') }),
+    );
+    const res = await app.request('/stream?format=bogus');
+    expect(res.status).toBe(400);
+    expect(res.headers.get('content-type')).toBe('text/plain; charset=utf-8');
+    expect(await res.text()).toBe('unknown format "bogus" (known: default)\n');
+    const badId = await app.request('/stream', { headers: { 'Last-Event-ID': 'x'.repeat(257) } });
+    expect(badId.status).toBe(400);
+    expect(await badId.text()).toMatch(/lastEventId must be an event id the stream sent/);
+    expect(hub.stats().clients).toBe(0);
+    const good = await app.request('/stream?channel=a');
+    expect(good.status).toBe(200);
+    const reader = good.body?.getReader() as ReadableStreamDefaultReader<Uint8Array>;
+    try {
+      expect(new TextDecoder().decode((await reader.read()).value)).toBe(': ok\nretry: 2000\n\n');
+    } finally {
+      await reader.cancel();
+    }
+  });
 });

@@ -192,4 +192,80 @@ describe('node:http adapter', () => {
     req.close();
     await until(() => hub.stats().clients === 0, 2000, 'the h2 stream to deregister');
   });
+
+  it('answers 400 for options the hub rejects, from a plain node:http app that keeps serving', async () => {
+    const hub = createHub({ heartbeatIntervalMs: null });
+    cleanup.push(() => hub.close());
+    const server = await listen((req, res) => {
+      // An app that passes the query string straight through, as users do.
+      const q = new URL(req.url ?? '/', 'http://x').searchParams;
+      handleSseRequest(hub, req, res, {
+        format: q.get('format') ?? undefined,
+        channels: q.getAll('channel'),
+        replay: q.has('replay') ? Number(q.get('replay')) : undefined,
+      });
+    });
+    cleanup.push(() => server[Symbol.asyncDispose]());
+    const bad: [string, Record<string, string>, RegExp][] = [
+      ['?format=bogus', {}, /^unknown format "bogus" \(known: default\)\n$/],
+      ['?channel=a%0Ab', {}, /channel must be 1-256 characters without CR, LF or NUL/],
+      ['?channel=', {}, /channel must be 1-256 characters/],
+      ['?replay=-1', {}, /replay must be a non-negative integer \(got -1\)/],
+      ['?replay=ten', {}, /replay must be a non-negative integer \(got NaN\)/],
+      ['', { 'Last-Event-ID': 'x'.repeat(300) }, /lastEventId must be an event id the stream sent: at most 256/],
+    ];
+    for (const [query, headers, message] of bad) {
+      const res = await fetch(`${server.url}/stream${query}`, { headers });
+      expect(res.status, query).toBe(400);
+      expect(res.headers.get('content-type')).toBe('text/plain; charset=utf-8');
+      const text = await res.text();
+      expect(text).toMatch(message);
+      expect(res.headers.get('content-length')).toBe(String(Buffer.byteLength(text)));
+    }
+    expect(hub.stats().clients).toBe(0);
+    // The process is still up and the next good request streams.
+    const client = open(`${server.url}/stream?channel=ok`);
+    await client.opened;
+    await hub.publish({ data: 'still serving', channel: 'ok' });
+    await until(() => client.messages.length === 1, 2000, 'the event');
+    expect(client.messages[0]?.data).toBe('still serving');
+    expect(hub.stats().clients).toBe(1);
+  });
+
+  it('answers 503 once the hub is closed, instead of throwing', async () => {
+    const hub = createHub({ heartbeatIntervalMs: null });
+    await hub.close();
+    await using server = await listen((req, res) => handleSseRequest(hub, req, res));
+    const res = await fetch(server.url);
+    expect(res.status).toBe(503);
+    expect(res.headers.get('retry-after')).toBe('5');
+    expect(await res.text()).toBe('the stream is shutting down; retry\n');
+  });
+
+  it('sends the first keep-alive within one interval of connecting, whenever in the timer cycle that is', async () => {
+    const interval = 400;
+    const { url } = await serve({ heartbeatIntervalMs: interval });
+    const { port } = new URL(url);
+    /** Arrival times of each read on a raw connection, and its text. */
+    const stream = () => {
+      const arrivals: { at: number; text: string }[] = [];
+      const socket = connect(Number(port), '127.0.0.1');
+      cleanup.push(() => socket.destroy());
+      socket.setEncoding('utf8');
+      socket.on('data', (text: string) => arrivals.push({ at: performance.now(), text }));
+      socket.write('GET /stream HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n');
+      const keepAlives = () => arrivals.filter((a) => a.text.endsWith(':\n\n'));
+      return { arrivals, keepAlives };
+    };
+    // A first connection starts the shared timer; the second connects right after one of its ticks,
+    // the worst moment for a timer that skips connections written to during the last interval.
+    const a = stream();
+    await until(() => a.keepAlives().length === 1, 2 * interval + 1000, "the first connection's keep-alive");
+    const b = stream();
+    await until(() => b.keepAlives().length === 3, 3 * interval + 2000, 'three keep-alives on the second');
+    const times = [b.arrivals[0]?.at as number, ...b.keepAlives().map((k) => k.at)];
+    const silences = times.slice(1).map((t, i) => t - (times[i] as number));
+    for (const silence of silences) expect(silence).toBeLessThan(interval + interval / 4);
+    expect(silences[0]).toBeGreaterThan(interval / 2);
+  });
 });

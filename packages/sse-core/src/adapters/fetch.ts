@@ -1,8 +1,9 @@
-import { SseError } from '../errors.js';
 import { LAST_EVENT_ID_PARAM, resolveLastEventId, SSE_HEADERS } from '../headers.js';
-import type { Hub, SubscribeOptions } from '../hub.js';
+import type { Hub } from '../hub.js';
 import type { SseSink } from '../sink.js';
+import type { SubscribeOptions } from '../subscribeOptions.js';
 import type { Subscriber } from '../subscriber.js';
+import { logAdapterError, refusal } from './refusal.js';
 
 /** Bytes the response stream buffers before it reports backpressure. */
 export const DEFAULT_STREAM_HIGH_WATER_MARK = 64 * 1024;
@@ -15,12 +16,16 @@ export interface SseResponseOptions extends SubscribeOptions {
   highWaterMark?: number;
   /** Called with the subscriber once attached. */
   onSubscribe?: (subscriber: Subscriber) => void;
+  /** Receives unexpected errors (answered with `500`); rejected options are not errors. Default: stderr. */
+  onError?: (error: unknown) => void;
 }
 
 /**
  * Answers a Fetch `Request` with an SSE `Response` fed by `hub` (usable from Hono, Deno, Bun, workers).
  * Resumes after the `Last-Event-ID` header or the `lastEventId` query parameter unless `options.lastEventId` is given.
- * At the connection cap it answers `503` with a `Retry-After` header and a message.
+ * Never throws: an option the hub rejects (such as an unknown `format` from a query string) is answered
+ * with `400` and a message saying what to fix; the connection cap or a closed hub with `503` and
+ * `Retry-After`; anything unexpected with `500` (given to `onError`).
  */
 export function createSseResponse(hub: Hub, request: Request, options: SseResponseOptions = {}): Response {
   const hwm = options.highWaterMark ?? DEFAULT_STREAM_HIGH_WATER_MARK;
@@ -55,24 +60,21 @@ export function createSseResponse(hub: Hub, request: Request, options: SseRespon
       controller.close();
     },
   };
-  const lastEventId =
-    options.lastEventId ??
-    resolveLastEventId(
-      request.headers.get('last-event-id'),
-      new URL(request.url).searchParams.get(LAST_EVENT_ID_PARAM),
-    );
   try {
+    const lastEventId =
+      options.lastEventId ??
+      resolveLastEventId(
+        request.headers.get('last-event-id'),
+        new URL(request.url).searchParams.get(LAST_EVENT_ID_PARAM),
+      );
     subscriber = hub.subscribe(sink, { ...options, lastEventId });
   } catch (error) {
-    if (error instanceof SseError && error.code === 'too_many_connections') {
-      return new Response(`${error.message}\n`, {
-        status: 503,
-        headers: { 'Content-Type': 'text/plain; charset=utf-8', 'Retry-After': '5' },
-      });
-    }
-    throw error;
+    const answer = refusal(error, options.onError ?? logAdapterError);
+    return new Response(answer.body, { status: answer.status, headers: answer.headers });
   }
-  request.signal?.addEventListener('abort', () => subscriber?.close('client'), { once: true });
-  options.onSubscribe?.(subscriber);
+  const attached = subscriber;
+  if (request.signal?.aborted) attached.close('client');
+  else request.signal?.addEventListener('abort', () => attached.close('client'), { once: true });
+  options.onSubscribe?.(attached);
   return new Response(stream, { status: 200, headers: { ...SSE_HEADERS, ...options.headers } });
 }

@@ -1,10 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2';
-import { SseError } from '../errors.js';
 import { LAST_EVENT_ID_PARAM, resolveLastEventId, SSE_HEADERS } from '../headers.js';
-import type { Hub, SubscribeOptions } from '../hub.js';
+import type { Hub } from '../hub.js';
 import type { SseSink } from '../sink.js';
+import type { SubscribeOptions } from '../subscribeOptions.js';
 import type { Subscriber } from '../subscriber.js';
+import { logAdapterError, refusal } from './refusal.js';
 
 /** Options of {@link handleSseRequest}. */
 export interface NodeSseOptions extends SubscribeOptions {
@@ -17,6 +18,8 @@ export interface NodeSseOptions extends SubscribeOptions {
    * Set `true` if something in front of the server insists on chunked responses. Ignored for HTTP/2.
    */
   chunked?: boolean;
+  /** Receives unexpected errors (answered with `500`); rejected options are not errors. Default: stderr. */
+  onError?: (error: unknown) => void;
 }
 
 type AnyRequest = IncomingMessage | Http2ServerRequest;
@@ -25,7 +28,9 @@ type AnyResponse = ServerResponse | Http2ServerResponse;
 /**
  * Serves an SSE stream from `hub` on a `node:http` (or `node:http2` compatibility) response.
  * Resumes after the `Last-Event-ID` header or the `lastEventId` query parameter unless `options.lastEventId`
- * is given. Returns the subscriber, or `undefined` after answering `503` at the connection cap.
+ * is given. Never throws: it returns the subscriber, or `undefined` after answering `400` (an option
+ * the hub rejects, such as an unknown `format` from a query string; the body says what to fix), `503`
+ * (connection cap, closed hub; with `Retry-After`) or `500` (anything unexpected, given to `onError`).
  * The subscriber is closed, and its queue freed, when the client disconnects.
  */
 export function handleSseRequest(
@@ -35,40 +40,41 @@ export function handleSseRequest(
   options: NodeSseOptions = {},
 ): Subscriber | undefined {
   const response = res as ServerResponse;
-  const sink: SseSink = {
-    write: (chunk) => response.write(chunk),
-    bufferedBytes: () => response.writableLength,
-    close: () => {
-      if (!response.writableEnded) response.end();
-    },
-  };
-  const header = req.headers['last-event-id'];
-  const lastEventId =
-    options.lastEventId ??
-    resolveLastEventId(
-      Array.isArray(header) ? header[0] : header,
-      new URL(req.url ?? '/', 'http://localhost').searchParams.get(LAST_EVENT_ID_PARAM),
-    );
   const headers = { ...SSE_HEADERS, ...options.headers };
-  // setHeader, not writeHead: nothing is sent until the subscriber's first write, so a refusal can still answer 503.
-  if (req.httpVersionMajor === 1 && options.chunked !== true) response.useChunkedEncodingByDefault = false;
-  response.statusCode = 200;
-  for (const [name, value] of Object.entries(headers)) response.setHeader(name, value);
   let subscriber: Subscriber;
   try {
+    const sink: SseSink = {
+      write: (chunk) => response.write(chunk),
+      bufferedBytes: () => response.writableLength,
+      close: () => {
+        if (!response.writableEnded) response.end();
+      },
+    };
+    const header = req.headers['last-event-id'];
+    const lastEventId =
+      options.lastEventId ??
+      resolveLastEventId(
+        Array.isArray(header) ? header[0] : header,
+        new URL(req.url ?? '/', 'http://localhost').searchParams.get(LAST_EVENT_ID_PARAM),
+      );
+    // setHeader, not writeHead: nothing is sent until the subscriber's first write, so a refusal can still answer.
+    if (req.httpVersionMajor === 1 && options.chunked !== true) response.useChunkedEncodingByDefault = false;
+    response.statusCode = 200;
+    for (const [name, value] of Object.entries(headers)) response.setHeader(name, value);
     subscriber = hub.subscribe(sink, { ...options, lastEventId });
   } catch (error) {
-    if (error instanceof SseError && error.code === 'too_many_connections') {
-      response.statusCode = 503;
+    const answer = refusal(error, options.onError ?? logAdapterError);
+    if (response.headersSent) response.destroy();
+    else {
       for (const name of Object.keys(headers)) response.removeHeader(name);
-      response.setHeader('Content-Type', 'text/plain; charset=utf-8');
-      response.setHeader('Retry-After', '5');
-      response.end(`${error.message}\n`);
-      return undefined;
+      const length = String(Buffer.byteLength(answer.body));
+      response.writeHead(answer.status, { ...answer.headers, 'Content-Length': length }).end(answer.body);
     }
-    throw error;
+    return undefined;
   }
   response.on('drain', () => subscriber.drain());
   response.on('close', () => subscriber.close('client'));
+  // The peer may be gone already, in which case 'close' has fired before we listened.
+  if (response.destroyed || req.socket?.destroyed) subscriber.close('client');
   return subscriber;
 }
