@@ -71,7 +71,7 @@ describe('fan-out', () => {
     expect(sink.text).toBe(`${PREAMBLE}id: ${e.id}\ndata: x\n\n`);
   });
 
-  it('a formatter that throws is reported, live and in replays, and never takes the process down', async () => {
+  it('a formatter that throws is reported, and its event announced in place by a gap, live and in replays', async () => {
     const errors: unknown[] = [];
     const picky = (e: HubEvent) => {
       if (e.data === 'bad') throw new Error('cannot render');
@@ -82,12 +82,21 @@ describe('fan-out', () => {
     hub.subscribe(live, { format: 'picky' });
     const sent = await burst(hub, 3, (i) => ({ data: ['a', 'bad', 'c'][i] as string }));
     await tick();
-    expect(live.data()).toEqual(['a', 'c']);
+    const seen = (sink: RecordingSink) =>
+      sink
+        .events()
+        .filter((e) => e.event !== 'replayed')
+        .map((e) => (e.event === 'gap' ? { gap: JSON.parse(e.data), id: e.id } : e.data));
+    const gap = {
+      gap: { reason: 'unrenderable', missed: 1, firstId: sent[1]?.id, lastId: sent[1]?.id, message: 'cannot render' },
+      id: sent[1]?.id,
+    };
+    expect(seen(live)).toEqual(['a', gap, 'c']);
     const resumed = new RecordingSink();
     hub.subscribe(resumed, { format: 'picky', lastEventId: sent[0]?.id });
     await tick();
     await tick();
-    expect(resumed.data()).toEqual(['c']);
+    expect(seen(resumed)).toEqual([gap, 'c']);
     expect(errors).toHaveLength(2);
     expect(hub.stats().clients).toBe(2);
   });

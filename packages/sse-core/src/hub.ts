@@ -2,7 +2,7 @@ import type { Bus } from './bus.js';
 import { SseError } from './errors.js';
 import { DEFAULT_TYPE, type HubEvent, PING_EVENT, type PublishInput } from './event.js';
 import { encodeFrame, formatComment, formatEvent, formatRetry, type SseEventFields } from './frame.js';
-import { gapFrame } from './gap.js';
+import { gapFrame, unrenderableFrame } from './gap.js';
 import { createSharedTimer, DEFAULT_HEARTBEAT_INTERVAL_MS, heartbeatTicks } from './heartbeat.js';
 import { createMemoryBus } from './memoryBus.js';
 import type { SseSink } from './sink.js';
@@ -112,11 +112,11 @@ const defaultFormatter: EventFormatter = (e) => ({
   data: e.data,
 });
 
-/** The frames of one event being fanned out, each rendered on first use; `null` when its formatter threw. */
+/** The frames of one event being fanned out, each rendered on first use (a gap frame when its formatter threw). */
 interface Rendering {
   readonly event: HubEvent;
-  defaultFrame: Uint8Array | null | undefined;
-  frames: Map<string, Uint8Array | null> | undefined;
+  defaultFrame: Uint8Array | undefined;
+  frames: Map<string, Uint8Array> | undefined;
 }
 
 /** Creates a hub. See {@link HubOptions} for every default. */
@@ -229,15 +229,15 @@ export function createHub(options: HubOptions = {}): Hub {
   // Each event is serialized once per format in use, lazily (most events meet one format only).
   // The fan-out path creates no closures: one small record per event carries the frames.
   const defaultEncode = encoders.get(DEFAULT_FORMAT) as (e: HubEvent) => Uint8Array;
-  function render(event: HubEvent, format: string): Uint8Array | null {
+  function render(event: HubEvent, format: string): Uint8Array {
     try {
       return format === DEFAULT_FORMAT ? defaultEncode(event) : (encoders.get(format) as typeof defaultEncode)(event);
     } catch (error) {
       onError(error);
-      return null;
+      return unrenderableFrame(event.id, error);
     }
   }
-  function frameFor(r: Rendering, format: string): Uint8Array | null {
+  function frameFor(r: Rendering, format: string): Uint8Array {
     if (format === DEFAULT_FORMAT) {
       if (r.defaultFrame === undefined) r.defaultFrame = render(r.event, format);
       return r.defaultFrame;
@@ -254,9 +254,7 @@ export function createHub(options: HubOptions = {}): Hub {
     let reached = 0;
     for (const sub of set) {
       if (sub.types !== null && !sub.types.has(type)) continue;
-      const frame = frameFor(r, sub.format);
-      if (frame === null) continue;
-      sub.push(r.event, frame);
+      sub.push(r.event, frameFor(r, sub.format));
       reached++;
     }
     return reached;

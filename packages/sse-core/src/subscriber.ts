@@ -33,7 +33,7 @@ export interface SubscriberInit {
   types: ReadonlySet<string> | null;
   format: string;
   /** Renders an event in this subscriber's format; `null` when the formatter failed (already reported). */
-  encode: (event: HubEvent) => Uint8Array | null;
+  encode: (event: HubEvent) => Uint8Array;
   maxQueueBytes: number;
   overflow: OverflowPolicy;
   flushThresholdBytes: number;
@@ -211,8 +211,7 @@ export class Subscriber {
     // Always 'writing', even with nothing to replay: the replay ends with the `replayed` marker.
     this.#replayState = 'writing';
     for (const event of early) {
-      const frame = this.#init.encode(event);
-      if (frame !== null) this.push(event, frame);
+      this.push(event, this.#init.encode(event));
     }
     this.#scheduleFlush();
   }
@@ -251,7 +250,6 @@ export class Subscriber {
       let total = 0;
       while (this.#replayPos < this.#replay.length && total < REPLAY_SLICE_BYTES) {
         const frame = this.#init.encode(this.#replay[this.#replayPos++] as HubEvent);
-        if (frame === null) continue;
         parts.push(frame);
         total += frame.byteLength;
       }
