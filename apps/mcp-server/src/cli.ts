@@ -2,11 +2,11 @@
 // The `webstream` command: parses config, starts the HTTP server, and with --stdio speaks MCP on stdin/stdout.
 // Nothing but MCP messages goes to stdout in stdio mode; logs go to stderr.
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
-import { describeConfig, parseConfig } from './config.js';
-import { WebstreamError } from './errors.js';
-import { createLogger } from './logger.js';
-import { connectMcpServer, createMcpServer } from './mcp.js';
-import { startServer } from './server.js';
+import { describeConfig, parseConfig } from './config/config.js';
+import { connectMcpServer, createMcpServer } from './mcp/createMcpServer.js';
+import { WebstreamError } from './server/errors.js';
+import { createLogger } from './server/logger.js';
+import { startServer } from './server/startServer.js';
 import { VERSION } from './version.js';
 
 /**

@@ -1,7 +1,7 @@
 import { EventSource } from 'eventsource';
-import { type ConfigInput, ConfigSchema } from '../src/config.js';
-import { createLogger } from '../src/logger.js';
-import { type RunningServer, startServer } from '../src/server.js';
+import { type ConfigInput, ConfigSchema } from '../src/config/config.js';
+import { createLogger } from '../src/server/logger.js';
+import { type RunningServer, startServer } from '../src/server/startServer.js';
 
 export const TOKEN = 'test-token-0123456789abcdef';
 

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { MAX_JSON_DEPTH } from '../src/jsonDepth.js';
+import { MAX_JSON_DEPTH } from '../src/http/body/jsonDepth.js';
 import { json, post, startTestServer } from './helpers.js';
 import { connectMcp } from './mcpClient.js';
 

@@ -1,8 +1,8 @@
 import { connect } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { ConfigSchema } from '../src/config.js';
-import { createLogger } from '../src/logger.js';
-import { startServer } from '../src/server.js';
+import { ConfigSchema } from '../src/config/config.js';
+import { createLogger } from '../src/server/logger.js';
+import { startServer } from '../src/server/startServer.js';
 
 interface RawResponse {
   status: number;

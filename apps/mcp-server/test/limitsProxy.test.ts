@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createClientAddressResolver, parseTrustProxy } from '../src/clientAddress.js';
-import { parseConfig } from '../src/config.js';
+import { parseConfig } from '../src/config/config.js';
+import { createClientAddressResolver, parseTrustProxy } from '../src/http/security/clientAddress.js';
 import { json, post, startTestServer } from './helpers.js';
 
 const resolve = (

@@ -6,10 +6,10 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createMcpServer } from '../src/mcp.js';
-import { mcpAuthInfo, publisherOf, setMcpCaller } from '../src/mcpCaller.js';
-import { createPublishPolicy, LOCAL_PUBLISHER, type Publisher } from '../src/publishPolicy.js';
-import { createStreamService } from '../src/streamService.js';
+import { createPublishPolicy, LOCAL_PUBLISHER, type Publisher } from '../src/limits/publishPolicy.js';
+import { createMcpServer } from '../src/mcp/createMcpServer.js';
+import { mcpAuthInfo, publisherOf, setMcpCaller } from '../src/mcp/http/mcpCaller.js';
+import { createStreamService } from '../src/stream/streamService.js';
 import { json, post, startTestServer, TOKEN } from './helpers.js';
 import { connectMcp } from './mcpClient.js';
 

@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { ConfigInput } from '../../src/config.js';
+import type { ConfigInput } from '../../src/config/config.js';
 import { startTestServer } from '../helpers.js';
 import { HANG_MS } from './rawHttp.js';
 

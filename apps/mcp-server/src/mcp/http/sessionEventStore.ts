@@ -1,6 +1,6 @@
 import type { EventStore } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
 import type { JSONRPCMessage, JSONRPCNotification } from '@modelcontextprotocol/sdk/types.js';
-import type { LogPosition, SessionLog } from './sessionLogs.js';
+import type { LogPosition, SessionLog } from './sessionEventLogs.js';
 
 /**
  * The notification a resumed stream receives first when events it missed are no longer kept.

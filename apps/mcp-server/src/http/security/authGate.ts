@@ -1,8 +1,8 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { getCookie } from 'hono/cookie';
-import type { AppEnv } from './appEnv.js';
+import type { AppEnv } from '../appEnv.js';
+import { problem } from '../problem.js';
 import { type Auth, type Credential, SESSION_COOKIE } from './auth.js';
-import { problem } from './problem.js';
 
 /** Checks a request's credential against the ones a route accepts, and answers 401 when there is none. */
 export interface AuthGate {

@@ -1,7 +1,7 @@
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { describe, expect, it } from 'vitest';
+import { type LogPosition, type LogReplay, memorySessionLogs, type SessionLog } from './sessionEventLogs.js';
 import { GAP_NOTIFICATION_METHOD, SessionEventStore } from './sessionEventStore.js';
-import { type LogPosition, type LogReplay, memorySessionLogs, type SessionLog } from './sessionLogs.js';
 
 const note = (n: number): JSONRPCMessage => ({ jsonrpc: '2.0', method: 'notifications/message', params: { n } });
 
@@ -46,7 +46,7 @@ const recorder = () => {
     sent.map(({ message }) =>
       'method' in message && message.method === GAP_NOTIFICATION_METHOD
         ? 'gap'
-        : ((message as { params: { n: number } }).params.n as number | string),
+        : ((message as unknown as { params: { n: number } }).params.n as number | string),
     );
   return { sent, send, numbers };
 };
@@ -87,7 +87,9 @@ describe('SessionEventStore resume', () => {
     slow.release();
     await replaying;
     expect(numbers()).toEqual(['gap', 3, 4, 5]);
-    const gap = sent[0]?.message as { params: { missed: number; firstMissedId: string; lastMissedId: string } };
+    const gap = sent[0]?.message as unknown as {
+      params: { missed: number; firstMissedId: string; lastMissedId: string };
+    };
     expect(gap.params.missed).toBe(2);
     expect(gap.params.firstMissedId).toBe(ids[0]);
     expect(gap.params.lastMissedId).toBe(ids[1]);

@@ -3,17 +3,17 @@ import type { AddressInfo } from 'node:net';
 import { getRequestListener } from '@hono/node-server';
 import { createRedisBus } from '@ws/redis';
 import type { Hono } from 'hono';
-import { createApp } from './app.js';
-import type { Config } from './config.js';
-import { loadDashboard } from './dashboard.js';
-import { createDevService, type DevService } from './devService.js';
+import type { Config } from '../config/config.js';
+import { createDevService, type DevService } from '../dev/devEvents.js';
+import { createApp } from '../http/app.js';
+import { loadDashboard } from '../http/static/dashboardAssets.js';
+import { type PublishPolicy, publishPolicyOf } from '../limits/publishPolicy.js';
+import { createMcpSessions, type McpSessions } from '../mcp/http/httpSessions.js';
+import { redisSessionLogs } from '../mcp/http/sessionEventLogs.js';
+import { createStreamService, type StreamService } from '../stream/streamService.js';
 import { WebstreamError } from './errors.js';
 import type { Logger } from './logger.js';
-import { createMcpSessions, type McpSessions } from './mcpSessions.js';
 import { answerProtocolErrors, requestErrorHandler } from './protocolErrors.js';
-import { type PublishPolicy, publishPolicyOf } from './publishPolicy.js';
-import { redisSessionLogs } from './sessionLogs.js';
-import { createStreamService, type StreamService } from './streamService.js';
 
 /** A running server. */
 export interface RunningServer {

@@ -2,7 +2,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { z } from 'zod';
-import { parseTrustProxy } from './clientAddress.js';
+import { parseTrustProxy } from '../http/security/clientAddress.js';
 
 const origin = z
   .string()

@@ -1,9 +1,9 @@
 import { RunnerError } from '@ws/runner';
 import type { Context, Hono, MiddlewareHandler } from 'hono';
-import type { AppEnv } from './appEnv.js';
-import type { DevService } from './devService.js';
-import { problem } from './problem.js';
-import { readJsonBody } from './requestBody.js';
+import type { DevService } from '../../dev/devEvents.js';
+import type { AppEnv } from '../appEnv.js';
+import { readJsonBody } from '../body/requestBody.js';
+import { problem } from '../problem.js';
 
 /** What {@link registerDevRoutes} needs besides the dev service. */
 export interface DevRouteDeps {

@@ -25,12 +25,12 @@ import {
   PushInputSchema,
 } from '@ws/events';
 import { z } from 'zod';
-import type { DevService } from './devService.js';
-import { attachDevSession, registerDevTools } from './devTools.js';
-import { exceedsJsonDepth, MAX_JSON_DEPTH } from './jsonDepth.js';
-import { publisherOf } from './mcpCaller.js';
-import type { PublishPolicy } from './publishPolicy.js';
-import type { StreamService } from './streamService.js';
+import type { DevService } from '../dev/devEvents.js';
+import { exceedsJsonDepth, MAX_JSON_DEPTH } from '../http/body/jsonDepth.js';
+import type { PublishPolicy } from '../limits/publishPolicy.js';
+import type { StreamService } from '../stream/streamService.js';
+import { attachDevSession, registerDevTools } from './devProcessTools.js';
+import { publisherOf } from './http/mcpCaller.js';
 
 /** What {@link createMcpServer} needs. */
 export interface McpDeps {

@@ -1,7 +1,7 @@
 import { DevChannel, NotificationMethod, type NotificationParams, ResourceUri } from '@ws/events';
 import { createProcessManager, type ProcessManager, type RunnerEvents } from '@ws/runner';
-import type { Logger } from './logger.js';
-import type { StreamService } from './streamService.js';
+import type { Logger } from '../server/logger.js';
+import type { StreamService } from '../stream/streamService.js';
 
 /** A dev-process notification as MCP sessions receive it. */
 export type DevNotification = {

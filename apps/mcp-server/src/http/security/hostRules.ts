@@ -1,4 +1,4 @@
-import { isLoopback } from './config.js';
+import { isLoopback } from '../../config/config.js';
 
 /** Decides which Host and Origin headers to accept (DNS-rebinding and cross-site protection). */
 export interface HostGuard {

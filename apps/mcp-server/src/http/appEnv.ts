@@ -1,8 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Context } from 'hono';
-import type { Credential } from './auth.js';
-import type { ClientAddress } from './clientAddress.js';
-import type { Publisher } from './publishPolicy.js';
+import type { Publisher } from '../limits/publishPolicy.js';
+import type { Credential } from './security/auth.js';
+import type { ClientAddress } from './security/clientAddress.js';
 
 /** The Hono environment of the app: the Node request/response when on Node, and per-request variables. */
 export type AppEnv = {

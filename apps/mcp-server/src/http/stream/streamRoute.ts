@@ -2,12 +2,12 @@ import { ChannelSchema, MessageTypeSchema } from '@ws/events';
 import { createSseResponse, SSE_HEADERS, type Subscriber } from '@ws/sse-core';
 import { handleSseRequest } from '@ws/sse-core/node';
 import type { Context, Handler } from 'hono';
-import type { AppEnv } from './appEnv.js';
-import type { Credential } from './auth.js';
-import type { AuthGate } from './authGate.js';
+import type { StreamFormat, StreamService } from '../../stream/streamService.js';
+import type { AppEnv } from '../appEnv.js';
+import { problem, RETRY_AFTER_SECONDS, retryLater } from '../problem.js';
+import type { Credential } from '../security/auth.js';
+import type { AuthGate } from '../security/authGate.js';
 import type { ClientRegistry } from './clientRegistry.js';
-import { problem, RETRY_AFTER_SECONDS, retryLater } from './problem.js';
-import type { StreamFormat, StreamService } from './streamService.js';
 
 /** What {@link createStreamRoute} needs. */
 export interface StreamRouteDeps {

@@ -1,16 +1,16 @@
 import { fileURLToPath } from 'node:url';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { describe, expect, it } from 'vitest';
-import { createDevService } from './devService.js';
-import { attachDevSession } from './devTools.js';
-import { createLogger } from './logger.js';
-import { createStreamService } from './streamService.js';
+import { createDevService } from '../dev/devEvents.js';
+import { createLogger } from '../server/logger.js';
+import { createStreamService } from '../stream/streamService.js';
+import { attachDevSession } from './devProcessTools.js';
 
 describe('attachDevSession', () => {
   it('reports a notification it could not deliver instead of losing it silently', async () => {
     const stream = createStreamService({ hub: { heartbeatIntervalMs: null } });
     const dev = createDevService({
-      cwd: fileURLToPath(new URL('../test/fixtures/project', import.meta.url)),
+      cwd: fileURLToPath(new URL('../../test/fixtures/project', import.meta.url)),
       stream,
       logger: createLogger('silent'),
     });

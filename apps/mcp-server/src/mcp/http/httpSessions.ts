@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
 import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
-import { DEV_RESOURCES } from './devResources.js';
-import type { Logger } from './logger.js';
-import type { McpDeps } from './mcp.js';
-import { connectMcpServer, createMcpServer } from './mcp.js';
+import type { Logger } from '../../server/logger.js';
+import type { McpDeps } from '../createMcpServer.js';
+import { connectMcpServer, createMcpServer } from '../createMcpServer.js';
+import { DEV_RESOURCES } from '../devProcessResources.js';
 import { mcpAuthInfo } from './mcpCaller.js';
+import { DEFAULT_SESSION_EVENTS, memorySessionLogs, type SessionLogs } from './sessionEventLogs.js';
 import { SessionEventStore } from './sessionEventStore.js';
-import { DEFAULT_SESSION_EVENTS, memorySessionLogs, type SessionLogs } from './sessionLogs.js';
 
 /** Options of {@link createMcpSessions}. */
 export interface McpSessionsOptions extends McpDeps {

@@ -1,4 +1,4 @@
-import type { Config } from './config.js';
+import type { Config } from '../config/config.js';
 import { createRateLimiter } from './rateLimiter.js';
 
 /** Who publishes (a push, an ack, a dev-process action, a `push_stream` call). */

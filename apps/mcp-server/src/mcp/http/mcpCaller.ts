@@ -1,5 +1,5 @@
 import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
-import { LOCAL_PUBLISHER, type Publisher } from './publishPolicy.js';
+import { LOCAL_PUBLISHER, type Publisher } from '../../limits/publishPolicy.js';
 
 // Keyed by the very Request object the /mcp route hands to McpSessions.handle: nothing a client sends
 // (no header, no query parameter) can set or forge it.

@@ -1,6 +1,6 @@
 import type { RedisBus } from '@ws/redis';
 import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client';
-import type { StreamService } from './streamService.js';
+import type { StreamService } from '../../stream/streamService.js';
 
 /** A private Prometheus registry with process metrics and the stream counters. */
 export function createMetrics(service: StreamService, redis?: RedisBus): Registry {

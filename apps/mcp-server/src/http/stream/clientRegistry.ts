@@ -1,5 +1,5 @@
 import type { Subscriber } from '@ws/sse-core';
-import type { StreamFormat } from './streamService.js';
+import type { StreamFormat } from '../../stream/streamService.js';
 
 /** A connected `/stream` client, as `GET /api/clients` lists it. */
 export interface ClientInfo {

@@ -11,8 +11,8 @@ import {
 import { type EnsureRunningResult, type ProcessInfo, RunnerError, type RunnerEvents } from '@ws/runner';
 import stripAnsi from 'strip-ansi';
 import { z } from 'zod';
-import { DEV_RESOURCES, publicLog, registerDevResources, rpcError } from './devResources.js';
-import type { DevService } from './devService.js';
+import type { DevService } from '../dev/devEvents.js';
+import { DEV_RESOURCES, publicLog, registerDevResources, rpcError } from './devProcessResources.js';
 
 /** Longest a tool may keep its request stream open (scripts_run, logs_stream). */
 export const MAX_TOOL_WAIT_MS = 300_000;

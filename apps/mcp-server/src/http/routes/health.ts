@@ -1,9 +1,9 @@
 import type { RedisBus } from '@ws/redis';
 import type { Handler } from 'hono';
-import type { AppEnv } from './appEnv.js';
-import type { HostGuard } from './hostGuard.js';
-import { RETRY_AFTER_SECONDS } from './problem.js';
-import type { StreamService } from './streamService.js';
+import type { StreamService } from '../../stream/streamService.js';
+import type { AppEnv } from '../appEnv.js';
+import { RETRY_AFTER_SECONDS } from '../problem.js';
+import type { HostGuard } from '../security/hostRules.js';
 
 /** What {@link createHealthRoute} needs. */
 export interface HealthDeps {

@@ -1,7 +1,7 @@
 import type { Context, MiddlewareHandler } from 'hono';
-import type { AppEnv } from './appEnv.js';
-import type { HostGuard } from './hostGuard.js';
-import { problem } from './problem.js';
+import type { AppEnv } from '../appEnv.js';
+import { problem } from '../problem.js';
+import type { HostGuard } from './hostRules.js';
 
 /** DNS-rebinding protection: 403 unless Host names this server. `/health` decides for itself (see health.ts). */
 export function hostCheck(guard: HostGuard): MiddlewareHandler<AppEnv> {
