@@ -163,6 +163,7 @@ describe('MCP over Streamable HTTP (official SDK client)', () => {
     const scripts = await client.readResource({ uri: 'scripts://available' });
     expect(JSON.parse((scripts.contents[0] as { text: string }).text)).toEqual({
       packageManager: 'npm',
+      cwd: expect.stringMatching(/ws-mcp-/),
       scripts: {
         crash: 'node crash.js',
         long: 'node long.js',

@@ -10,6 +10,7 @@ import type { Notification } from '@modelcontextprotocol/sdk/types.js';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SHARED_REDIS_URL } from '../../../packages/redis/test/redisServer.js';
+import { createLocalApi } from '../src/api/localApi.js';
 import { createDevService, type DevService } from '../src/dev/devEvents.js';
 import { DEV_RESOURCES } from '../src/mcp/devProcessResources.js';
 import { createMcpSessions, type McpSessions } from '../src/mcp/http/httpSessions.js';
@@ -60,7 +61,8 @@ async function startMcp(backend: Backend, sessionEvents?: number) {
   const logger = createLogger('silent');
   const service = createStreamService({ hub: { heartbeatIntervalMs: null } });
   const dev = createDevService({ cwd, stream: service, logger });
-  const mcp = createMcpSessions({ service, dev, logger, sessionEvents, logs: backend.logs });
+  const api = createLocalApi({ service, dev });
+  const mcp = createMcpSessions({ api, logger, sessionEvents, logs: backend.logs });
   const server = createAdaptorServer({
     fetch: (request: Request) => mcp.handle(request),
     overrideGlobalObjects: false,

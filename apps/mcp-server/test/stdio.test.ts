@@ -1,5 +1,7 @@
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
@@ -263,23 +265,30 @@ describe('webstream --stdio with the official MCP SDK client', () => {
     expect(stderr).toMatch(/listening on http:\/\/127\.0\.0\.1:\d+/);
   });
 
-  it('exits when the MCP client closes stdin, and fails fast, naming the flag, when the port is taken', async () => {
+  it('exits when the MCP client closes stdin, and fails fast, naming the flag, when the port is taken by something else', async () => {
+    // Not a webstream: a plain HTTP server that answers /health with something else.
+    const other = createServer((_req, res) => res.end('hello')).listen(0, '127.0.0.1');
+    await new Promise((resolve) => other.once('listening', resolve));
+    const port = String((other.address() as AddressInfo).port);
+    try {
+      const second = spawn(process.execPath, [CLI, '--stdio', '--port', port], { stdio: ['pipe', 'pipe', 'pipe'] });
+      let secondErr = '';
+      second.stderr.on('data', (d: Buffer) => {
+        secondErr += d.toString();
+      });
+      const code = await new Promise<number | null>((resolve) => second.on('exit', resolve));
+      expect(code).toBe(1);
+      expect(secondErr).toContain(`port ${port} on 127.0.0.1 is taken by something that is not webstream`);
+      expect(secondErr).toContain('--port');
+    } finally {
+      other.close();
+    }
     const first = spawn(process.execPath, [CLI, '--stdio', '--port', '0'], { stdio: ['pipe', 'pipe', 'pipe'] });
     let err = '';
     first.stderr.on('data', (d: Buffer) => {
       err += d.toString();
     });
-    await until(() => /listening on http:\/\/127\.0\.0\.1:(\d+)/.test(err), STARTUP_MS, 'the first server');
-    const port = (/listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(err) as RegExpExecArray)[1] as string;
-    const second = spawn(process.execPath, [CLI, '--stdio', '--port', port], { stdio: ['pipe', 'pipe', 'pipe'] });
-    let secondErr = '';
-    second.stderr.on('data', (d: Buffer) => {
-      secondErr += d.toString();
-    });
-    const code = await new Promise<number | null>((resolve) => second.on('exit', resolve));
-    expect(code).toBe(1);
-    expect(secondErr).toContain(`port ${port} on 127.0.0.1 is already in use`);
-    expect(secondErr).toContain('--port');
+    await until(() => /listening on http:\/\/127\.0\.0\.1:(\d+)/.test(err), STARTUP_MS, 'the server');
     const exited = new Promise<number | null>((resolve) => first.on('exit', resolve));
     first.stdin.end();
     expect(await exited).toBe(0);

@@ -1,8 +1,8 @@
 import type { RedisBus } from '@ws/redis';
 import { Hono, type MiddlewareHandler } from 'hono';
 import type { Registry } from 'prom-client';
+import type { DevApi } from '../api/webstreamApi.js';
 import type { Config } from '../config/config.js';
-import type { DevService } from '../dev/devEvents.js';
 import { type PublishPolicy, publishPolicyOf } from '../limits/publishPolicy.js';
 import type { McpSessions } from '../mcp/http/httpSessions.js';
 import type { Logger } from '../server/logger.js';
@@ -38,8 +38,10 @@ export interface AppDeps {
   version?: string;
   /** MCP over Streamable HTTP at /mcp (absent: /mcp answers 404). */
   mcp?: McpSessions;
-  /** Dev processes: /api/scripts, /api/processes, /api/errors (absent: those answer 404). */
-  dev?: DevService;
+  /** Dev processes: /api/scripts, /api/processes, /api/logs, /api/errors (absent: those answer 404). */
+  dev?: DevApi;
+  /** The folder whose dev processes this server supervises, for /health. */
+  project?: string;
   /** The built dashboard, served at / (absent: the minimal live page). */
   dashboard?: DashboardAssets;
   /** The Redis bus, when scaled out: its state is in /health and /metrics. */
@@ -71,7 +73,10 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.use('/api/*', sameOrigin(guard));
   app.use('/mcp', sameOrigin(guard));
 
-  app.get('/health', createHealthRoute({ service, guard, redis: deps.redis, version: deps.version }));
+  app.get(
+    '/health',
+    createHealthRoute({ service, guard, redis: deps.redis, version: deps.version, project: deps.project }),
+  );
   registerStaticRoutes(app, deps.dashboard);
   app.get('/stream', createStreamRoute({ service, gate, clients, config, corsHeaders: (c) => corsHeaders(guard, c) }));
 
