@@ -1,0 +1,154 @@
+// `pnpm bench --profile`: the burst scenario against the webstream binary run with --cpu-prof, then the
+// functions with the most self time during the burst, per event delivered. `--perf` adds a `perf record`
+// of the same window (software cpu-clock) to split kernel, native and JIT time.
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { SourceMap } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { byCategory, type CpuProfile, type SelfTime, selfTimes, shortUrl } from './cpuProfile.js';
+import { monoMs } from './e2e/clock.js';
+import { createLoad } from './e2e/load.js';
+import { type CoreLayout, pin } from './e2e/proc.js';
+import { delivery, type ScenarioContext, warmup } from './e2e/scenarios.js';
+import { startServer } from './e2e/servers.js';
+import type { BenchOptions } from './options.js';
+
+const maps = new Map<string, SourceMap | null>();
+
+/** The source position of a dist location, through the file's source map when there is one. */
+function original(row: SelfTime): string {
+  const short = `${shortUrl(row.url)}:${row.line}`;
+  if (!row.url.startsWith('file://') || row.line === 0) return row.url ? short : '';
+  const file = fileURLToPath(row.url);
+  if (!maps.has(file)) {
+    try {
+      maps.set(file, new SourceMap(JSON.parse(readFileSync(`${file}.map`, 'utf8'))));
+    } catch {
+      maps.set(file, null);
+    }
+  }
+  const entry = maps.get(file)?.findEntry(row.line - 1, Math.max(0, row.column - 1));
+  if (!entry || !('originalSource' in entry) || !entry.originalSource) return short;
+  const source = entry.originalSource.replace(/^.*?\/((?:packages|apps)\/)/, '$1').replace(/^(\.\.\/)+/, '');
+  return `${source}:${entry.originalLine + 1}`;
+}
+
+const us = (n: number) => (n / 1000).toFixed(1);
+
+function printTop(profile: CpuProfile, window: { fromUs: number; toUs: number }, events: number, top: number) {
+  const report = selfTimes(profile, window);
+  const perEventNs = (x: number) => ((x * 1000) / Math.max(events, 1)).toFixed(0);
+  console.log(
+    `\nwebstream CPU profile${report.windowed ? ' during the burst' : ' (whole run: the burst window did not match)'}: busy ${us(report.busyUs)} ms of ${us(report.totalUs)} ms sampled, ${events.toLocaleString('en-US')} events delivered: ${perEventNs(report.busyUs)} ns busy per event`,
+  );
+  console.log(`\n${'self ms'.padStart(9)} ${'%busy'.padStart(6)} ${'ns/ev'.padStart(6)}  function (source)`);
+  for (const row of report.rows.filter((r) => r.functionName !== '(idle)').slice(0, top)) {
+    const where = original(row);
+    console.log(
+      `${us(row.selfUs).padStart(9)} ${((100 * row.selfUs) / report.busyUs).toFixed(1).padStart(6)} ${perEventNs(row.selfUs).padStart(6)}  ${row.functionName}${where ? ` (${where})` : ''}`,
+    );
+  }
+  console.log(`\n${'self ms'.padStart(9)} ${'%busy'.padStart(6)} ${'ns/ev'.padStart(6)}  where`);
+  for (const c of byCategory(report.rows).filter((c) => c.category !== '(idle)')) {
+    console.log(
+      `${us(c.selfUs).padStart(9)} ${((100 * c.selfUs) / report.busyUs).toFixed(1).padStart(6)} ${perEventNs(c.selfUs).padStart(6)}  ${c.category}`,
+    );
+  }
+}
+
+function startPerf(pid: number, file: string): ChildProcess | null {
+  try {
+    execFileSync('perf', ['--version'], { stdio: 'ignore' });
+  } catch {
+    console.log('  perf not found: skipping --perf');
+    return null;
+  }
+  return spawn('perf', ['record', '-e', 'cpu-clock', '-F', '999', '-g', '-p', String(pid), '-o', file], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+}
+
+function printPerf(file: string, top: number) {
+  if (!existsSync(file)) return console.log('  perf wrote no data');
+  for (const sort of ['dso', 'sym']) {
+    const text = execFileSync(
+      'perf',
+      ['report', '-i', file, '--stdio', '--no-children', '--sort', sort, '-g', 'none'],
+      {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'ignore'],
+        maxBuffer: 64 * 1024 * 1024,
+      },
+    );
+    const lines = text.split('\n').filter((l) => /^\s+\d+\.\d+%/.test(l));
+    console.log(`\nperf (cpu-clock samples of the server), by ${sort}:`);
+    for (const l of lines.slice(0, sort === 'dso' ? 10 : top)) console.log(`  ${l.trim()}`);
+  }
+}
+
+/** Runs the burst against a profiled webstream and prints where its time goes. */
+export async function runProfile(o: BenchOptions, cores: CoreLayout): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'ws-prof-'));
+  const { connections, messages, inFlight } = o.sizes.burst;
+  if (cores.server !== null) pin(process.pid, cores.load.join(','));
+  const load = await createLoad(o.receivers ?? Math.max(1, cores.load.length), cores.load);
+  const nodeArgs = ['--cpu-prof', '--cpu-prof-dir', dir, '--cpu-prof-interval', '200'];
+  if (o.perf) nodeArgs.push('--perf-basic-prof');
+  const server = await startServer('webstream', {
+    core: cores.server,
+    connections,
+    webstreamArgs: o.webstreamArgs,
+    webstreamNodeArgs: nodeArgs,
+  });
+  const ctx: ScenarioContext = {
+    load,
+    sizes: o.sizes,
+    loadCores: Math.max(1, cores.load.length),
+    start: () => Promise.reject(new Error('not used')),
+  };
+  console.log(
+    `profiling webstream: ${connections} connections x ${messages} messages, ${inFlight.join(' and ')} in flight`,
+  );
+  let events = 0;
+  let window = { fromUs: 0, toUs: 0 };
+  const perfFile = join(dir, 'perf.data');
+  try {
+    await load.connect(server, connections);
+    await warmup(ctx, server);
+    const perf = o.perf ? startPerf(server.pid, perfFile) : null;
+    window = { fromUs: monoMs() * 1000, toUs: 0 };
+    for (const k of inFlight) {
+      const m = await delivery(ctx, server, {
+        inFlight: k,
+        count: messages,
+        message: (i) => `~${i}:${'x'.repeat(94)}`,
+      });
+      events += m.metrics.events as number;
+      console.log(
+        `  ${k} in flight: ${Math.round(m.metrics.evPerSec as number).toLocaleString('en-US')} ev/s, server ${(m.metrics.serverUsPerEvent as number).toFixed(2)} us/event${m.notes.length ? ` (${m.notes.join('; ')})` : ''}`,
+      );
+    }
+    window.toUs = monoMs() * 1000;
+    if (perf) {
+      const exited = new Promise((r) => perf.once('exit', r));
+      perf.kill('SIGINT');
+      await exited;
+    }
+  } finally {
+    await load.disconnect().catch(() => undefined);
+    await server.stop();
+    load.stop();
+  }
+  const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
+  if (!file) throw new Error(`webstream wrote no .cpuprofile in ${dir}`);
+  const profile = JSON.parse(readFileSync(join(dir, file), 'utf8')) as CpuProfile;
+  printTop(profile, window, events, o.top);
+  if (o.perf) printPerf(perfFile, o.top);
+  const results = fileURLToPath(new URL('../results', import.meta.url));
+  mkdirSync(results, { recursive: true });
+  copyFileSync(join(dir, file), join(results, 'webstream-burst.cpuprofile'));
+  console.log(`\nprofile saved to bench/results/webstream-burst.cpuprofile (open it in Chrome DevTools > Performance)`);
+  rmSync(dir, { recursive: true, force: true });
+}
