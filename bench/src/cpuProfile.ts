@@ -6,6 +6,7 @@ export interface CpuProfile {
   nodes: {
     id: number;
     callFrame: { functionName: string; url: string; lineNumber: number; columnNumber?: number };
+    children?: number[];
   }[];
   /** Microseconds, CLOCK_MONOTONIC on Linux. */
   startTime: number;
@@ -34,6 +35,8 @@ export interface SelfTimeReport {
   windowed: boolean;
 }
 
+/** Categories that say nothing about which package asked for the work. */
+const GENERIC = new Set(['node internals', '(native / builtin)', 'other', '(root)', '(program)']);
 const PSEUDO = /^\((idle|program|garbage collector|root)\)$/;
 
 /** Where a function comes from: a workspace package, a dependency, Node itself, V8 or native code. */
@@ -63,26 +66,37 @@ export function shortUrl(url: string): string {
  * Adds up self time per function. A sample's duration is the gap to the next sample. With `window`
  * (µs on the profile's clock), only samples inside it count, unless none does.
  */
+/** Each sample's node id and duration (the gap to the next sample), limited to `window` when it overlaps. */
+function timedSamples(
+  profile: CpuProfile,
+  window?: { fromUs: number; toUs: number },
+): { samples: { id: number; us: number }[]; windowed: boolean } {
+  const ids = profile.samples ?? [];
+  const deltas = profile.timeDeltas ?? [];
+  const all: { id: number; us: number; at: number }[] = [];
+  let t = profile.startTime;
+  for (let i = 0; i < ids.length; i++) {
+    t += deltas[i] ?? 0;
+    all.push({ id: ids[i] as number, us: i + 1 < ids.length ? (deltas[i + 1] ?? 0) : 0, at: t });
+  }
+  const inWindow = (at: number) => !window || (at >= window.fromUs && at <= window.toUs);
+  const windowed = window !== undefined && all.some((x) => inWindow(x.at));
+  return { samples: windowed ? all.filter((x) => inWindow(x.at)) : all, windowed };
+}
+
+/**
+ * Adds up self time per function. A sample's duration is the gap to the next sample. With `window`
+ * (µs on the profile's clock), only samples inside it count, unless none does.
+ */
 export function selfTimes(profile: CpuProfile, window?: { fromUs: number; toUs: number }): SelfTimeReport {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
-  const samples = profile.samples ?? [];
-  const deltas = profile.timeDeltas ?? [];
-  const times: number[] = [];
-  let t = profile.startTime;
-  for (let i = 0; i < samples.length; i++) {
-    t += deltas[i] ?? 0;
-    times.push(t);
-  }
-  const inWindow = (ts: number) => !window || (ts >= window.fromUs && ts <= window.toUs);
-  const windowed = window !== undefined && times.some(inWindow);
+  const { samples, windowed } = timedSamples(profile, window);
   const rows = new Map<string, SelfTime>();
   let totalUs = 0;
   let idleUs = 0;
-  for (let i = 0; i < samples.length; i++) {
-    if (windowed && !inWindow(times[i] as number)) continue;
-    const node = byId.get(samples[i] as number);
+  for (const { id, us } of samples) {
+    const node = byId.get(id);
     if (!node) continue;
-    const us = i + 1 < samples.length ? (deltas[i + 1] ?? 0) : 0;
     const { functionName, url, lineNumber, columnNumber } = node.callFrame;
     const key = `${functionName}\u0000${url}\u0000${lineNumber}`;
     const row = rows.get(key) ?? {
@@ -104,6 +118,62 @@ export function selfTimes(profile: CpuProfile, window?: { fromUs: number; toUs: 
     busyUs: totalUs - idleUs,
     windowed,
   };
+}
+
+/**
+ * Time by the nearest frame on the stack whose script `owns` (e.g. the project's own packages): a
+ * sample in a Node write called from the hub's flush counts for the flush. Samples with no such frame
+ * go to the nearest frame of any package (`category`), else to their own category (node internals...).
+ * Rows carry the owning frame; `selfUs` here is the attributed time.
+ */
+export function byOwner(
+  profile: CpuProfile,
+  owns: (url: string) => boolean,
+  window?: { fromUs: number; toUs: number },
+): SelfTime[] {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const parent = new Map<number, number>();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const owner = new Map<number, { key: string; row: Omit<SelfTime, 'selfUs'> }>();
+  const ownerOf = (id: number) => {
+    const cached = owner.get(id);
+    if (cached) return cached;
+    let fallback: SelfTime['category'] | undefined;
+    let found: { key: string; row: Omit<SelfTime, 'selfUs'> } | undefined;
+    for (let at: number | undefined = id; at !== undefined && !found; at = parent.get(at)) {
+      const f = (byId.get(at) as CpuProfile['nodes'][number]).callFrame;
+      if (owns(f.url)) {
+        const row = {
+          functionName: f.functionName || '(anonymous)',
+          url: f.url,
+          line: f.lineNumber + 1,
+          column: (f.columnNumber ?? -1) + 1,
+          category: categoryOf(f.functionName, f.url),
+        };
+        found = { key: `${f.functionName}\u0000${f.url}\u0000${f.lineNumber}`, row };
+      } else if (fallback === undefined) {
+        const c = categoryOf(f.functionName, f.url);
+        if (!GENERIC.has(c)) fallback = c;
+      }
+    }
+    const own = (byId.get(id) as CpuProfile['nodes'][number]).callFrame;
+    const category = fallback ?? categoryOf(own.functionName, own.url);
+    const result = found ?? {
+      key: `\u0000${category}`,
+      row: { functionName: `(${category}, no project frame)`, url: '', line: 0, column: 0, category },
+    };
+    owner.set(id, result);
+    return result;
+  };
+  const rows = new Map<string, SelfTime>();
+  for (const { id, us } of timedSamples(profile, window).samples) {
+    if (!byId.has(id)) continue;
+    const { key, row } = ownerOf(id);
+    const r = rows.get(key) ?? { ...row, selfUs: 0 };
+    r.selfUs += us;
+    rows.set(key, r);
+  }
+  return [...rows.values()].sort((a, b) => b.selfUs - a.selfUs);
 }
 
 /** Self time per category, busiest first. */

@@ -51,7 +51,8 @@ export const USAGE = `pnpm bench [options]
   --reps <n>              reps per scenario and server (default 3, quick 1); medians are reported
   --receivers <n>         receive-client processes (default: one per load core)
   --no-pin                do not pin the server to core 0 and the load to the others
-  --webstream-args <s>    extra webstream arguments (default "${DEFAULT_WEBSTREAM_ARGS}")
+  --webstream-args=<s>    extra webstream arguments, after an = sign (default "${DEFAULT_WEBSTREAM_ARGS}";
+                          --webstream-args= runs webstream with its own defaults)
   --connections <n>       burst connections (default 1000, quick 500)
   --messages <n>          burst messages (default 1000, quick 200)
   --idle-connections <n>  idle scenario connections (default 10000, quick 2000)

@@ -5,9 +5,9 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { SourceMap } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { byCategory, type CpuProfile, type SelfTime, selfTimes, shortUrl } from './cpuProfile.js';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { byCategory, byOwner, type CpuProfile, type SelfTime, selfTimes, shortUrl } from './cpuProfile.js';
 import { monoMs } from './e2e/clock.js';
 import { createLoad } from './e2e/load.js';
 import { type CoreLayout, pin } from './e2e/proc.js';
@@ -31,31 +31,57 @@ function original(row: SelfTime): string {
   }
   const entry = maps.get(file)?.findEntry(row.line - 1, Math.max(0, row.column - 1));
   if (!entry || !('originalSource' in entry) || !entry.originalSource) return short;
-  const source = entry.originalSource.replace(/^.*?\/((?:packages|apps)\/)/, '$1').replace(/^(\.\.\/)+/, '');
-  return `${source}:${entry.originalLine + 1}`;
+  const src = entry.originalSource;
+  const path = src.startsWith('file://') ? fileURLToPath(src) : resolve(dirname(file), src);
+  return `${shortUrl(pathToFileURL(path).href)}:${entry.originalLine + 1}`;
 }
 
 const us = (n: number) => (n / 1000).toFixed(1);
 
-function printTop(profile: CpuProfile, window: { fromUs: number; toUs: number }, events: number, top: number) {
+const ownsProject = (url: string) => /\/(packages|apps)\//.test(url) && !url.includes('node_modules');
+
+function printRows(
+  rows: (SelfTime | { label: string; selfUs: number })[],
+  busyUs: number,
+  events: number,
+  title: string,
+) {
+  const cols = (self: number) =>
+    `${us(self).padStart(9)} ${((100 * self) / busyUs).toFixed(1).padStart(6)} ${((self * 1000) / Math.max(events, 1)).toFixed(0).padStart(6)}`;
+  console.log(`\n${'self ms'.padStart(9)} ${'%busy'.padStart(6)} ${'ns/ev'.padStart(6)}  ${title}`);
+  for (const row of rows) {
+    if ('label' in row) console.log(`${cols(row.selfUs)}  ${row.label}`);
+    else {
+      const where = original(row);
+      console.log(`${cols(row.selfUs)}  ${row.functionName}${where ? ` (${where})` : ''}`);
+    }
+  }
+}
+
+function printProfile(profile: CpuProfile, window: { fromUs: number; toUs: number }, events: number, top: number) {
   const report = selfTimes(profile, window);
-  const perEventNs = (x: number) => ((x * 1000) / Math.max(events, 1)).toFixed(0);
+  const busy = report.busyUs;
   console.log(
-    `\nwebstream CPU profile${report.windowed ? ' during the burst' : ' (whole run: the burst window did not match)'}: busy ${us(report.busyUs)} ms of ${us(report.totalUs)} ms sampled, ${events.toLocaleString('en-US')} events delivered: ${perEventNs(report.busyUs)} ns busy per event`,
+    `\nwebstream CPU profile${report.windowed ? ' during the burst' : ' (whole run: the burst window did not match)'}: busy ${us(busy)} ms of ${us(report.totalUs)} ms sampled, ${events.toLocaleString('en-US')} events delivered: ${((busy * 1000) / Math.max(events, 1)).toFixed(0)} ns busy per event`,
   );
-  console.log(`\n${'self ms'.padStart(9)} ${'%busy'.padStart(6)} ${'ns/ev'.padStart(6)}  function (source)`);
-  for (const row of report.rows.filter((r) => r.functionName !== '(idle)').slice(0, top)) {
-    const where = original(row);
-    console.log(
-      `${us(row.selfUs).padStart(9)} ${((100 * row.selfUs) / report.busyUs).toFixed(1).padStart(6)} ${perEventNs(row.selfUs).padStart(6)}  ${row.functionName}${where ? ` (${where})` : ''}`,
-    );
-  }
-  console.log(`\n${'self ms'.padStart(9)} ${'%busy'.padStart(6)} ${'ns/ev'.padStart(6)}  where`);
-  for (const c of byCategory(report.rows).filter((c) => c.category !== '(idle)')) {
-    console.log(
-      `${us(c.selfUs).padStart(9)} ${((100 * c.selfUs) / report.busyUs).toFixed(1).padStart(6)} ${perEventNs(c.selfUs).padStart(6)}  ${c.category}`,
-    );
-  }
+  const notIdle = (r: SelfTime) => r.functionName !== '(idle)' && r.category !== '(idle)';
+  printRows(report.rows.filter(notIdle).slice(0, top), busy, events, 'self time by function (source)');
+  printRows(
+    byCategory(report.rows)
+      .filter((c) => c.category !== '(idle)')
+      .map((c) => ({ label: c.category, selfUs: c.selfUs })),
+    busy,
+    events,
+    'self time by where the code lives',
+  );
+  printRows(
+    byOwner(profile, ownsProject, report.windowed ? window : undefined)
+      .filter(notIdle)
+      .slice(0, top),
+    busy,
+    events,
+    "time by the nearest project function on the stack (packages/*, apps/*), Node's work included",
+  );
 }
 
 function startPerf(pid: number, file: string): ChildProcess | null {
@@ -83,7 +109,7 @@ function printPerf(file: string, top: number) {
       },
     );
     const lines = text.split('\n').filter((l) => /^\s+\d+\.\d+%/.test(l));
-    console.log(`\nperf (cpu-clock samples of the server), by ${sort}:`);
+    console.log(`\nperf (cpu-clock samples of the server, the V8 sampler of --cpu-prof included), by ${sort}:`);
     for (const l of lines.slice(0, sort === 'dso' ? 10 : top)) console.log(`  ${l.trim()}`);
   }
 }
@@ -144,7 +170,7 @@ export async function runProfile(o: BenchOptions, cores: CoreLayout): Promise<vo
   const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
   if (!file) throw new Error(`webstream wrote no .cpuprofile in ${dir}`);
   const profile = JSON.parse(readFileSync(join(dir, file), 'utf8')) as CpuProfile;
-  printTop(profile, window, events, o.top);
+  printProfile(profile, window, events, o.top);
   if (o.perf) printPerf(perfFile, o.top);
   const results = fileURLToPath(new URL('../results', import.meta.url));
   mkdirSync(results, { recursive: true });

@@ -1,5 +1,6 @@
 // The end-to-end bench: real servers as separate processes on the server core, receivers and the
 // publisher on the load cores, every scenario rep against every server in rotating order.
+import { execFileSync } from 'node:child_process';
 import type { BenchOptions } from '../options.js';
 import { createLoad } from './load.js';
 import { checkNchan } from './nchan.js';
@@ -33,6 +34,23 @@ export function availableServers(asked: ServerName[]): ServerName[] {
   return asked.filter((s) => s !== 'nchan');
 }
 
+/** Warns when the hard fd limit is below what the largest scenario needs (Node raises its soft limit to the hard one). */
+function checkFdLimit(o: BenchOptions): void {
+  const need = Math.max(o.sizes.burst.connections, o.sizes.idle.connections, ...o.sizes.scale.connections) + 256;
+  let hard = Number.POSITIVE_INFINITY;
+  try {
+    const text = execFileSync('sh', ['-c', 'ulimit -Hn'], { encoding: 'utf8' }).trim();
+    if (text !== 'unlimited') hard = Number(text);
+  } catch {
+    return;
+  }
+  console.log(
+    hard < need
+      ? `  warning: ulimit -Hn is ${hard}, the largest scenario needs about ${need} descriptors per process: raise the hard limit (as root) or use smaller sizes`
+      : `  file descriptors: hard limit ${hard} (Node raises its soft limit to it; nginx gets worker_rlimit_nofile)`,
+  );
+}
+
 const rotate = <T>(xs: T[], by: number) => xs.map((_, i) => xs[(i + by) % xs.length] as T);
 
 function store(results: Results, scenario: ScenarioName, server: ServerName, variants: Record<string, Measured>) {
@@ -48,6 +66,7 @@ function store(results: Results, scenario: ScenarioName, server: ServerName, var
 /** Runs the selected scenarios against the selected servers and prints a table per scenario. */
 export async function runServerBench(o: BenchOptions, cores: CoreLayout): Promise<Results> {
   const servers = availableServers(o.servers);
+  checkFdLimit(o);
   const receivers = o.receivers ?? Math.max(1, cores.load.length);
   if (cores.server !== null) pin(process.pid, cores.load.join(','));
   console.log(
