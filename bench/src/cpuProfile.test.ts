@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { byCategory, type CpuProfile, categoryOf, selfTimes, shortUrl } from './cpuProfile.js';
+import { byCategory, byOwner, type CpuProfile, categoryOf, selfTimes, shortUrl } from './cpuProfile.js';
 
 const root = 'file:///repo';
 const profile: CpuProfile = {
@@ -81,5 +81,45 @@ describe('categories', () => {
       { category: 'zod', selfUs: 200 },
       { category: '(idle)', selfUs: 100 },
     ]);
+  });
+});
+
+describe('byOwner', () => {
+  // (root) -> flush (sse-core) -> writeGeneric (node) ; (root) -> onRequest (@hono/node-server) -> Request (node)
+  const tree: CpuProfile = {
+    nodes: [
+      { id: 1, callFrame: { functionName: '(root)', url: '', lineNumber: -1 }, children: [2, 4, 6] },
+      {
+        id: 2,
+        callFrame: { functionName: 'flush', url: `${root}/packages/sse-core/dist/index.js`, lineNumber: 20 },
+        children: [3],
+      },
+      { id: 3, callFrame: { functionName: 'writeGeneric', url: 'node:internal/stream_base_commons', lineNumber: 0 } },
+      {
+        id: 4,
+        callFrame: {
+          functionName: 'onRequest',
+          url: `${root}/node_modules/.pnpm/@hono+node-server@2.0.0/node_modules/@hono/node-server/dist/index.mjs`,
+          lineNumber: 1,
+        },
+        children: [5],
+      },
+      { id: 5, callFrame: { functionName: 'Request', url: 'node:internal/deps/undici/undici', lineNumber: 0 } },
+      { id: 6, callFrame: { functionName: '(garbage collector)', url: '', lineNumber: -1 } },
+    ],
+    startTime: 0,
+    endTime: 600,
+    samples: [3, 3, 2, 5, 6, 3],
+    timeDeltas: [0, 100, 100, 100, 100, 100],
+  };
+
+  it("charges Node's work to the nearest project frame, else to the nearest package", () => {
+    const rows = byOwner(tree, (url) => url.includes('/packages/'));
+    expect(rows.map((r) => [r.functionName, r.selfUs])).toEqual([
+      ['flush', 300],
+      ['(@hono/node-server, no project frame)', 100],
+      ['((garbage collector), no project frame)', 100],
+    ]);
+    expect(rows[0]?.line).toBe(21);
   });
 });
