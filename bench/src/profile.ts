@@ -132,6 +132,7 @@ export async function runProfile(o: BenchOptions, cores: CoreLayout): Promise<vo
     load,
     sizes: o.sizes,
     loadCores: Math.max(1, cores.load.length),
+    serverCore: cores.server === null ? null : Number(cores.server),
     start: () => Promise.reject(new Error('not used')),
   };
   console.log(

@@ -25,7 +25,7 @@ describe('end-to-end harness', () => {
   let ctx: ScenarioContext;
   beforeAll(async () => {
     load = await createLoad(2, []);
-    ctx = { load, sizes: SIZES, loadCores: 1, start: () => Promise.reject(new Error('unused')) };
+    ctx = { load, sizes: SIZES, loadCores: 1, serverCore: null, start: () => Promise.reject(new Error('unused')) };
   });
   afterAll(() => load?.stop());
 

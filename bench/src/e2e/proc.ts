@@ -72,3 +72,21 @@ export function coreLayout(pinning: boolean): CoreLayout {
   if (!pinning || total < 2) return { total, server: null, load: [] };
   return { total, server: '0', load: Array.from({ length: total - 1 }, (_, i) => String(i + 1)) };
 }
+
+/** Busy and total seconds of one core so far, from /proc/stat (NaN when unreadable). */
+export function coreSeconds(core: number): { busy: number; total: number } {
+  try {
+    const line = readFileSync('/proc/stat', 'latin1')
+      .split('\n')
+      .find((l) => l.startsWith(`cpu${core} `));
+    const [user, nice, system, idle, iowait, irq, softirq, steal] = (line ?? '')
+      .trim()
+      .split(/\s+/)
+      .slice(1)
+      .map(Number);
+    const busy = (user ?? 0) + (nice ?? 0) + (system ?? 0) + (irq ?? 0) + (softirq ?? 0) + (steal ?? 0);
+    return { busy: busy / clockTicks(), total: (busy + (idle ?? 0) + (iowait ?? 0)) / clockTicks() };
+  } catch {
+    return { busy: Number.NaN, total: Number.NaN };
+  }
+}

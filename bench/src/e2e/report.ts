@@ -66,6 +66,7 @@ const COLUMNS: Record<ScenarioName, Column[]> = {
     ratio('nchan', 'evPerSec'),
     metric('server us/ev', 'serverUsPerEvent', 2),
     metric('server CPU %', 'serverCpuPct'),
+    metric('others on its core %', 'othersPct'),
     metric('load CPU %', 'loadCpuPct'),
     metric('B/ev', 'bytesPerEvent'),
   ],
@@ -79,6 +80,7 @@ const COLUMNS: Record<ScenarioName, Column[]> = {
         peers.get('nchan') ? `${fmt(med(reps, 'p99') / med(peers.get('nchan') ?? [], 'p99'), 2)}x` : '',
     },
     metric('server CPU %', 'serverCpuPct'),
+    metric('others on its core %', 'othersPct'),
     metric('load CPU %', 'loadCpuPct'),
   ],
   idle: [
@@ -92,6 +94,7 @@ const COLUMNS: Record<ScenarioName, Column[]> = {
     ratio('node:http', 'evPerSec'),
     ratio('nchan', 'evPerSec'),
     metric('server us/ev', 'serverUsPerEvent', 2),
+    metric('others on its core %', 'othersPct'),
     metric('load CPU %', 'loadCpuPct'),
     metric('idle KiB/conn', 'kibPerConn', 1),
     metric('RSS after MiB', 'rssMiB', 1),
@@ -123,12 +126,14 @@ export function renderScenario(scenario: ScenarioName, variants: Map<string, Map
   const notes = new Set<string>();
   let bound = false;
   let unsaturated = false;
+  let contended = false;
   for (const [variant, servers] of variants) {
     for (const [server, reps] of servers) {
       rows.push([variant, server, ...columns.map((c) => c.cell(reps, servers))]);
       for (const r of reps) for (const n of r.notes) notes.add(`${variant}: ${n}`);
       if (med(reps, 'loadCpuPct') >= CLIENT_BOUND_PCT) bound = true;
       if (scenario === 'burst' && med(reps, 'serverCpuPct') < 85) unsaturated = true;
+      if (med(reps, 'othersPct') >= 10) contended = true;
     }
   }
   const out = [table(['case', 'server', ...columns.map((c) => c.title)], rows)];
@@ -136,8 +141,14 @@ export function renderScenario(scenario: ScenarioName, variants: Map<string, Map
     out.push(
       `* the load side (receivers + publisher) used >= ${CLIENT_BOUND_PCT}% of its core(s): that figure is a lower bound, the client may be what limits it`,
     );
+  if (contended)
+    out.push(
+      '  other processes used >= 10% of the server core during some runs (the machine is shared): compare server us/ev, which suffers least from that',
+    );
   if (unsaturated)
-    out.push('  (a server below 85% CPU in a burst was not the bottleneck: publish round-trips or the client were)');
+    out.push(
+      '  a server below 85% CPU in a burst was held back by something else: other processes on its core, publish round-trips or the client',
+    );
   for (const n of notes) out.push(`  note: ${n}`);
   return out.join('\n');
 }

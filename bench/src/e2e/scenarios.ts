@@ -1,7 +1,7 @@
 // The end-to-end scenarios. Each rep starts a fresh server, connects, warms up, measures and stops it.
 import { percentiles } from './histogram.js';
 import type { Load } from './load.js';
-import { cpuSeconds, rssBytes } from './proc.js';
+import { coreSeconds, cpuSeconds, rssBytes } from './proc.js';
 import { type DriveOptions, drive } from './publisher.js';
 import type { RunningServer, ServerName } from './servers.js';
 
@@ -36,12 +36,28 @@ export interface ScenarioContext {
   sizes: ScenarioSizes;
   /** Load cores, for the load CPU percentage. */
   loadCores: number;
+  /** The core the server is pinned to (to see what else ran on it), or null. */
+  serverCore: number | null;
   start(name: ServerName, connections: number): Promise<RunningServer>;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const pad = (head: string, size: number) => head + 'x'.repeat(Math.max(size - head.length, 0));
 const MiB = 1024 * 1024;
+
+/**
+ * How busy the server's core was with other processes (the machine may be shared): its busy share
+ * minus the server's own CPU, in percent of the core.
+ */
+function othersOnCore(
+  before: { busy: number; total: number } | null,
+  after: { busy: number; total: number } | null,
+  serverCpuSeconds: number,
+): number {
+  if (!before || !after || after.total <= before.total) return Number.NaN;
+  const others = after.busy - before.busy - serverCpuSeconds;
+  return Math.max(0, (100 * others) / (after.total - before.total));
+}
 
 /** Starts `name`, connects `connections` and runs `body`; always disconnects and stops. */
 async function withServer<T>(
@@ -76,9 +92,11 @@ export async function delivery(
   const wait = await ctx.load.arm(options.count);
   const cpu0 = cpuSeconds(server.pid);
   const load0 = ctx.load.cpuSeconds();
+  const core0 = ctx.serverCore === null ? null : coreSeconds(ctx.serverCore);
   const pub = await drive(server.publish, options);
   const waited = await wait(ctx.sizes.stallMs);
   const cpu = cpuSeconds(server.pid) - cpu0;
+  const core1 = ctx.serverCore === null ? null : coreSeconds(ctx.serverCore);
   const loadCpu = ctx.load.cpuSeconds() - load0;
   const delivered = await ctx.load.report();
   const seconds = Math.max(waited.at - pub.startMs, 1) / 1000;
@@ -97,6 +115,7 @@ export async function delivery(
       serverUsPerEvent: (cpu * 1e6) / Math.max(waited.events, 1),
       serverCpuPct: (100 * cpu) / seconds,
       loadCpuPct: (100 * loadCpu) / seconds / ctx.loadCores,
+      othersPct: othersOnCore(core0, core1, cpu),
       bytesPerEvent: delivered.bytes / Math.max(delivered.events, 1),
       p50: p50 as number,
       p99: p99 as number,

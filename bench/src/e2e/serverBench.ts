@@ -81,6 +81,7 @@ export async function runServerBench(o: BenchOptions, cores: CoreLayout): Promis
     load,
     sizes: o.sizes,
     loadCores: Math.max(1, cores.load.length),
+    serverCore: cores.server === null ? null : Number(cores.server),
     start: (name, connections) =>
       startServer(name, { core: cores.server, connections, webstreamArgs: o.webstreamArgs }),
   };
