@@ -59,6 +59,7 @@ export const USAGE = `pnpm bench [options]
   --scale <list>          scale connection counts (default 1000,5000,10000; quick 500,2000)
   --steady-seconds <n>    steady scenario duration (default 10, quick 2)
   --profile               profile webstream (--cpu-prof) in the burst and print the top functions
+                          (with --scenarios publish-rate: in the publish-rate run instead)
   --perf                  with --profile: also perf record the server and split kernel / native / JIT
   --top <n>               functions to print with --profile (default 20)`;
 

@@ -1,6 +1,7 @@
-// `pnpm bench --profile`: the burst scenario against the webstream binary run with --cpu-prof, then the
-// functions with the most self time during the burst, per event delivered. `--perf` adds a `perf record`
-// of the same window (software cpu-clock) to split kernel, native and JIT time.
+// `pnpm bench --profile`: the burst scenario (or `--scenarios publish-rate`) against the webstream binary
+// run with --cpu-prof, then the functions with the most self time in the measured window, per event
+// delivered (per push). `--perf` adds a `perf record` of the same window (software cpu-clock) to split
+// kernel, native and JIT time.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { SourceMap } from 'node:module';
@@ -11,8 +12,8 @@ import { byCategory, byOwner, type CpuProfile, type SelfTime, selfTimes, shortUr
 import { monoMs } from './e2e/clock.js';
 import { createLoad } from './e2e/load.js';
 import { type CoreLayout, pin } from './e2e/proc.js';
-import { delivery, type ScenarioContext, warmup } from './e2e/scenarios.js';
-import { startServer } from './e2e/servers.js';
+import { delivery, type Measured, pushes, type ScenarioContext, warmup } from './e2e/scenarios.js';
+import { type RunningServer, startServer } from './e2e/servers.js';
 import type { BenchOptions } from './options.js';
 
 const maps = new Map<string, SourceMap | null>();
@@ -58,11 +59,17 @@ function printRows(
   }
 }
 
-function printProfile(profile: CpuProfile, window: { fromUs: number; toUs: number }, events: number, top: number) {
+function printProfile(
+  profile: CpuProfile,
+  window: { fromUs: number; toUs: number },
+  events: number,
+  top: number,
+  unit: 'event' | 'push',
+) {
   const report = selfTimes(profile, window);
   const busy = report.busyUs;
   console.log(
-    `\nwebstream CPU profile${report.windowed ? ' during the burst' : ' (whole run: the burst window did not match)'}: busy ${us(busy)} ms of ${us(report.totalUs)} ms sampled, ${events.toLocaleString('en-US')} events delivered: ${((busy * 1000) / Math.max(events, 1)).toFixed(0)} ns busy per event`,
+    `\nwebstream CPU profile${report.windowed ? ' during the measured run' : ' (whole run: the measured window did not match)'}: busy ${us(busy)} ms of ${us(report.totalUs)} ms sampled, ${events.toLocaleString('en-US')} ${unit}s: ${((busy * 1000) / Math.max(events, 1)).toFixed(0)} ns busy per ${unit} (ns/ev columns are per ${unit})`,
   );
   const notIdle = (r: SelfTime) => r.functionName !== '(idle)' && r.category !== '(idle)';
   printRows(report.rows.filter(notIdle).slice(0, top), busy, events, 'self time by function (source)');
@@ -114,10 +121,44 @@ function printPerf(file: string, top: number) {
   }
 }
 
-/** Runs the burst against a profiled webstream and prints where its time goes. */
+/** The measured part: the burst at each in-flight count, or the publish-rate run; returns events. */
+async function profiled(ctx: ScenarioContext, server: RunningServer, mode: 'burst' | 'publish-rate'): Promise<number> {
+  const { messages, inFlight } = ctx.sizes.burst;
+  const print = (what: string, m: Measured, rate: string, cost: string) =>
+    console.log(
+      `  ${what}: ${Math.round(m.metrics[rate] as number).toLocaleString('en-US')} ${rate === 'evPerSec' ? 'ev/s' : 'pushes/s'}, server ${(m.metrics[cost] as number).toFixed(2)} us each${m.notes.length ? ` (${m.notes.join('; ')})` : ''}`,
+    );
+  if (mode === 'publish-rate') {
+    const { publishers, seconds } = ctx.sizes.publishRate;
+    const m = await pushes(ctx, server, publishers, seconds);
+    print(`${publishers} publishers`, m, 'pushesPerSec', 'serverUsPerPush');
+    return m.metrics.events as number;
+  }
+  let events = 0;
+  for (const k of inFlight) {
+    const m = await delivery(ctx, server, { inFlight: k, count: messages, message: (i) => `~${i}:${'x'.repeat(94)}` });
+    print(`${k} in flight`, m, 'evPerSec', 'serverUsPerEvent');
+    events += m.metrics.events as number;
+  }
+  return events;
+}
+
+async function stopPerf(perf: ChildProcess | null): Promise<void> {
+  if (!perf) return;
+  const exited = new Promise((r) => perf.once('exit', r));
+  perf.kill('SIGINT');
+  await exited;
+}
+
+/**
+ * Runs the burst (or, with `--scenarios publish-rate`, the publish-rate run) against a profiled
+ * webstream and prints where its time goes.
+ */
 export async function runProfile(o: BenchOptions, cores: CoreLayout): Promise<void> {
+  const mode = o.scenarios.includes('burst') ? 'burst' : o.scenarios.includes('publish-rate') ? 'publish-rate' : null;
+  if (!mode) throw new Error('--profile runs the burst or the publish-rate scenario: pick one with --scenarios');
   const dir = mkdtempSync(join(tmpdir(), 'ws-prof-'));
-  const { connections, messages, inFlight } = o.sizes.burst;
+  const connections = mode === 'burst' ? o.sizes.burst.connections : 1;
   if (cores.server !== null) pin(process.pid, cores.load.join(','));
   const load = await createLoad(o.receivers ?? Math.max(1, cores.load.length), cores.load);
   const nodeArgs = ['--cpu-prof', '--cpu-prof-dir', dir, '--cpu-prof-interval', '200'];
@@ -135,34 +176,23 @@ export async function runProfile(o: BenchOptions, cores: CoreLayout): Promise<vo
     serverCore: cores.server === null ? null : Number(cores.server),
     start: () => Promise.reject(new Error('not used')),
   };
+  const { messages, inFlight } = o.sizes.burst;
   console.log(
-    `profiling webstream: ${connections} connections x ${messages} messages, ${inFlight.join(' and ')} in flight`,
+    mode === 'burst'
+      ? `profiling webstream in the burst: ${connections} connections x ${messages} messages, ${inFlight.join(' and ')} in flight`
+      : `profiling webstream in publish-rate: 1 connection, ${o.sizes.publishRate.publishers} publishers for ${o.sizes.publishRate.seconds} s`,
   );
   let events = 0;
-  let window = { fromUs: 0, toUs: 0 };
+  const window = { fromUs: 0, toUs: 0 };
   const perfFile = join(dir, 'perf.data');
   try {
     await load.connect(server, connections);
-    await warmup(ctx, server);
+    await warmup(ctx, server, connections);
     const perf = o.perf ? startPerf(server.pid, perfFile) : null;
-    window = { fromUs: monoMs() * 1000, toUs: 0 };
-    for (const k of inFlight) {
-      const m = await delivery(ctx, server, {
-        inFlight: k,
-        count: messages,
-        message: (i) => `~${i}:${'x'.repeat(94)}`,
-      });
-      events += m.metrics.events as number;
-      console.log(
-        `  ${k} in flight: ${Math.round(m.metrics.evPerSec as number).toLocaleString('en-US')} ev/s, server ${(m.metrics.serverUsPerEvent as number).toFixed(2)} us/event${m.notes.length ? ` (${m.notes.join('; ')})` : ''}`,
-      );
-    }
+    window.fromUs = monoMs() * 1000;
+    events = await profiled(ctx, server, mode);
     window.toUs = monoMs() * 1000;
-    if (perf) {
-      const exited = new Promise((r) => perf.once('exit', r));
-      perf.kill('SIGINT');
-      await exited;
-    }
+    await stopPerf(perf);
   } finally {
     await load.disconnect().catch(() => undefined);
     await server.stop();
@@ -171,11 +201,12 @@ export async function runProfile(o: BenchOptions, cores: CoreLayout): Promise<vo
   const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
   if (!file) throw new Error(`webstream wrote no .cpuprofile in ${dir}`);
   const profile = JSON.parse(readFileSync(join(dir, file), 'utf8')) as CpuProfile;
-  printProfile(profile, window, events, o.top);
+  printProfile(profile, window, events, o.top, mode === 'burst' ? 'event' : 'push');
   if (o.perf) printPerf(perfFile, o.top);
   const results = fileURLToPath(new URL('../results', import.meta.url));
   mkdirSync(results, { recursive: true });
-  copyFileSync(join(dir, file), join(results, 'webstream-burst.cpuprofile'));
-  console.log(`\nprofile saved to bench/results/webstream-burst.cpuprofile (open it in Chrome DevTools > Performance)`);
+  const saved = `webstream-${mode}.cpuprofile`;
+  copyFileSync(join(dir, file), join(results, saved));
+  console.log(`\nprofile saved to bench/results/${saved} (open it in Chrome DevTools > Performance)`);
   rmSync(dir, { recursive: true, force: true });
 }

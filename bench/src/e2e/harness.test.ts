@@ -43,7 +43,7 @@ describe('end-to-end harness', () => {
     });
     try {
       await load.connect(server, 5);
-      await warmup(ctx, server);
+      await warmup(ctx, server, 5);
       const burst = await delivery(ctx, server, { inFlight: 2, count: 20, message: (i) => `~${i}:payload` });
       expect(burst.notes).toEqual([]);
       expect(burst.metrics.events).toBe(100);

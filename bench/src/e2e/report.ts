@@ -68,6 +68,7 @@ const COLUMNS: Record<ScenarioName, Column[]> = {
     metric('server CPU %', 'serverCpuPct'),
     metric('others on its core %', 'othersPct'),
     metric('load CPU %', 'loadCpuPct'),
+    metric('load us/ev', 'loadUsPerEvent', 2),
     metric('B/ev', 'bytesPerEvent'),
   ],
   steady: [
@@ -107,6 +108,7 @@ const COLUMNS: Record<ScenarioName, Column[]> = {
     ratio('nchan', 'pushesPerSec'),
     metric('server us/push', 'serverUsPerPush', 1),
     metric('server CPU %', 'serverCpuPct'),
+    metric('others on its core %', 'othersPct'),
     metric('load CPU %', 'loadCpuPct'),
     metric('rejected', 'rejected'),
   ],

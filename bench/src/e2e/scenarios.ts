@@ -59,6 +59,21 @@ function othersOnCore(
   return Math.max(0, (100 * others) / (after.total - before.total));
 }
 
+/** Starts counting CPU: the server's, the load side's, and other processes' on the server core. */
+function cpuMeter(
+  ctx: ScenarioContext,
+  server: RunningServer,
+): () => { server: number; load: number; othersPct: number } {
+  const cpu0 = cpuSeconds(server.pid);
+  const load0 = ctx.load.cpuSeconds();
+  const core0 = ctx.serverCore === null ? null : coreSeconds(ctx.serverCore);
+  return () => {
+    const cpu = cpuSeconds(server.pid) - cpu0;
+    const core1 = ctx.serverCore === null ? null : coreSeconds(ctx.serverCore);
+    return { server: cpu, load: ctx.load.cpuSeconds() - load0, othersPct: othersOnCore(core0, core1, cpu) };
+  };
+}
+
 /** Starts `name`, connects `connections` and runs `body`; always disconnects and stops. */
 async function withServer<T>(
   ctx: ScenarioContext,
@@ -90,14 +105,10 @@ export async function delivery(
 ): Promise<Measured> {
   await ctx.load.reset(stamps);
   const wait = await ctx.load.arm(options.count);
-  const cpu0 = cpuSeconds(server.pid);
-  const load0 = ctx.load.cpuSeconds();
-  const core0 = ctx.serverCore === null ? null : coreSeconds(ctx.serverCore);
+  const meter = cpuMeter(ctx, server);
   const pub = await drive(server.publish, options);
   const waited = await wait(ctx.sizes.stallMs);
-  const cpu = cpuSeconds(server.pid) - cpu0;
-  const core1 = ctx.serverCore === null ? null : coreSeconds(ctx.serverCore);
-  const loadCpu = ctx.load.cpuSeconds() - load0;
+  const { server: cpu, load: loadCpu, othersPct } = meter();
   const delivered = await ctx.load.report();
   const seconds = Math.max(waited.at - pub.startMs, 1) / 1000;
   const notes: string[] = [];
@@ -115,7 +126,8 @@ export async function delivery(
       serverUsPerEvent: (cpu * 1e6) / Math.max(waited.events, 1),
       serverCpuPct: (100 * cpu) / seconds,
       loadCpuPct: (100 * loadCpu) / seconds / ctx.loadCores,
-      othersPct: othersOnCore(core0, core1, cpu),
+      loadUsPerEvent: (loadCpu * 1e6) / Math.max(waited.events, 1),
+      othersPct,
       bytesPerEvent: delivered.bytes / Math.max(delivered.events, 1),
       p50: p50 as number,
       p99: p99 as number,
@@ -126,10 +138,12 @@ export async function delivery(
 }
 
 /** Publishes the warm-up messages and waits until every connection has them; throws if not. */
-export async function warmup(ctx: ScenarioContext, server: RunningServer): Promise<void> {
+export async function warmup(ctx: ScenarioContext, server: RunningServer, connections: number): Promise<void> {
+  // About 200,000 deliveries at most: enough for the JIT, small next to the measurement at 10k connections.
+  const count = Math.max(10, Math.min(ctx.sizes.warmup, Math.round(200_000 / connections)));
   const w = await delivery(ctx, server, {
     inFlight: 2,
-    count: ctx.sizes.warmup,
+    count,
     message: (i) => pad(`~${i}:`, ctx.sizes.size),
   });
   if (w.notes.length > 0) throw new Error(`warm-up failed: ${w.notes.join('; ')}`);
@@ -139,7 +153,7 @@ export async function warmup(ctx: ScenarioContext, server: RunningServer): Promi
 async function burst(ctx: ScenarioContext, name: ServerName): Promise<Record<string, Measured>> {
   const { connections, messages, inFlight } = ctx.sizes.burst;
   return withServer(ctx, name, connections, async (server) => {
-    await warmup(ctx, server);
+    await warmup(ctx, server, connections);
     const out: Record<string, Measured> = {};
     for (const k of inFlight) {
       out[`${k} in flight`] = await delivery(ctx, server, {
@@ -156,7 +170,7 @@ async function burst(ctx: ScenarioContext, name: ServerName): Promise<Record<str
 async function steady(ctx: ScenarioContext, name: ServerName): Promise<Record<string, Measured>> {
   const { connections, rate, seconds, inFlight } = ctx.sizes.steady;
   return withServer(ctx, name, connections, async (server) => {
-    await warmup(ctx, server);
+    await warmup(ctx, server, connections);
     const m = await delivery(
       ctx,
       server,
@@ -195,7 +209,7 @@ async function scale(ctx: ScenarioContext, name: ServerName): Promise<Record<str
     out[`${connections} conns`] = await withServer(ctx, name, connections, async (server, rssBefore) => {
       await sleep(200);
       const idleRss = rssBytes(server.pid);
-      await warmup(ctx, server);
+      await warmup(ctx, server, connections);
       const m = await delivery(ctx, server, {
         inFlight,
         count: Math.max(20, Math.round(deliveries / connections)),
@@ -211,38 +225,46 @@ async function scale(ctx: ScenarioContext, name: ServerName): Promise<Record<str
   return out;
 }
 
-/** Publish rate: one connection, several publishers as fast as accepted: the push path's own cost. */
+/** Pushes as fast as the server answers for `seconds`, to one connection: the push path's own cost. */
+export async function pushes(
+  ctx: ScenarioContext,
+  server: RunningServer,
+  publishers: number,
+  seconds: number,
+): Promise<Measured> {
+  await ctx.load.reset(false);
+  const meter = cpuMeter(ctx, server);
+  const pub = await drive(server.publish, {
+    inFlight: publishers,
+    durationMs: seconds * 1000,
+    message: (i) => pad(`~${i}:`, ctx.sizes.size),
+  });
+  const { server: cpu, load: loadCpu, othersPct } = meter();
+  const wait = await ctx.load.arm(pub.accepted);
+  const waited = await wait(ctx.sizes.stallMs);
+  const wall = (pub.endMs - pub.startMs) / 1000;
+  const notes = waited.complete ? [] : [`${server.name}: ${waited.events} of ${pub.accepted} accepted pushes arrived`];
+  if (pub.rejected > 0) notes.push(`${server.name}: ${pub.rejected} pushes rejected ${JSON.stringify(pub.statuses)}`);
+  return {
+    metrics: {
+      events: pub.accepted,
+      pushesPerSec: pub.accepted / wall,
+      serverUsPerPush: (cpu * 1e6) / Math.max(pub.accepted, 1),
+      serverCpuPct: (100 * cpu) / wall,
+      othersPct,
+      loadCpuPct: (100 * loadCpu) / wall / ctx.loadCores,
+      rejected: pub.rejected,
+    },
+    notes,
+  };
+}
+
+/** Publish rate: one connection, several publishers as fast as accepted. */
 async function publishRate(ctx: ScenarioContext, name: ServerName): Promise<Record<string, Measured>> {
   const { publishers, seconds } = ctx.sizes.publishRate;
   return withServer(ctx, name, 1, async (server) => {
-    await warmup(ctx, server);
-    await ctx.load.reset(false);
-    const cpu0 = cpuSeconds(server.pid);
-    const load0 = ctx.load.cpuSeconds();
-    const pub = await drive(server.publish, {
-      inFlight: publishers,
-      durationMs: seconds * 1000,
-      message: (i) => pad(`~${i}:`, ctx.sizes.size),
-    });
-    const cpu = cpuSeconds(server.pid) - cpu0;
-    const loadCpu = ctx.load.cpuSeconds() - load0;
-    const wait = await ctx.load.arm(pub.accepted);
-    const waited = await wait(ctx.sizes.stallMs);
-    const wall = (pub.endMs - pub.startMs) / 1000;
-    const notes = waited.complete ? [] : [`${name}: ${waited.events} of ${pub.accepted} accepted pushes arrived`];
-    if (pub.rejected > 0) notes.push(`${name}: ${pub.rejected} pushes rejected ${JSON.stringify(pub.statuses)}`);
-    return {
-      [`${publishers} publishers`]: {
-        metrics: {
-          pushesPerSec: pub.accepted / wall,
-          serverUsPerPush: (cpu * 1e6) / Math.max(pub.accepted, 1),
-          serverCpuPct: (100 * cpu) / wall,
-          loadCpuPct: (100 * loadCpu) / wall / ctx.loadCores,
-          rejected: pub.rejected,
-        },
-        notes,
-      },
-    };
+    await warmup(ctx, server, 1);
+    return { [`${publishers} publishers`]: await pushes(ctx, server, publishers, seconds) };
   });
 }
 
