@@ -40,11 +40,11 @@ const throughput = (title: string, key: string): Column => ({
     return `${fmt(med(reps, key))}${bound}`;
   },
 });
-const range = (key: string): Column => ({
+const range = (key: string, digits = 0): Column => ({
   title: 'range',
   cell(reps) {
     const xs = reps.map((r) => r.metrics[key] ?? Number.NaN);
-    return reps.length > 1 ? `${fmt(Math.min(...xs))}..${fmt(Math.max(...xs))}` : '';
+    return reps.length > 1 ? `${fmt(Math.min(...xs), digits)}..${fmt(Math.max(...xs), digits)}` : '';
   },
 });
 /** Ratio of this server's median to `base`'s; `inverse` for lower-is-better figures. */
@@ -86,7 +86,7 @@ const COLUMNS: Record<ScenarioName, Column[]> = {
   ],
   idle: [
     metric('KiB/conn', 'kibPerConn', 1),
-    range('kibPerConn'),
+    range('kibPerConn', 1),
     metric('RSS before MiB', 'baseMiB', 1),
     metric('RSS after MiB', 'rssMiB', 1),
   ],
