@@ -20,9 +20,13 @@ import {
   type OptionKey,
   parseConfig,
 } from './config.js';
+import { LIMIT_OPTIONS } from './limitOptions.js';
+import { MCP_OPTIONS } from './mcpOptions.js';
 import { defaultTextOf, envOf, flagOf, flagSyntax } from './optionSpec.js';
 import { OPTION_ENTRIES } from './options.js';
 import { configTable, README_PATH, readmeConfigTable, TABLE_END, TABLE_START, withConfigTable } from './readmeTable.js';
+import { SERVER_OPTIONS } from './serverOptions.js';
+import { STREAM_OPTIONS } from './streamOptions.js';
 
 const ok = (argv: string[], env: NodeJS.ProcessEnv = {}) => {
   const r = parseConfig(argv, env);
@@ -90,6 +94,8 @@ const resolvedDefault = (key: OptionKey) => {
 describe('the option table', () => {
   it('gives every option its own flag and environment variable, and both set it', () => {
     expect(Object.keys(ConfigSchema.shape)).toEqual(Object.keys(OPTIONS));
+    const groups = [SERVER_OPTIONS, LIMIT_OPTIONS, STREAM_OPTIONS, MCP_OPTIONS].flatMap((g) => Object.keys(g));
+    expect(groups, 'an option defined in two groups').toEqual(Object.keys(OPTIONS));
     const flags = OPTION_ENTRIES.map(([key]) => flagOf(key));
     const envs = OPTION_ENTRIES.map(([key, spec]) => envOf(key, spec));
     expect(new Set(flags).size).toBe(flags.length);
