@@ -1,4 +1,5 @@
 import { DEFAULT_MAX_CONNECTIONS } from '@ws/sse-core';
+import { DEFAULT_RATE_BURST, DEFAULT_RATE_LIMIT } from '../limits/publishPolicy.js';
 import { optional, positive, whole, withDefault } from './optionSpec.js';
 
 /** Bounds on what clients may send and hold open. */
@@ -16,12 +17,15 @@ export const LIMIT_OPTIONS = {
    * Publishes per second per address for anonymous remote publishers (no token, not on this machine;
    * token bucket refill). Trusted publishers follow `trustedRateLimit`. Default: 20.
    */
-  rateLimit: withDefault(positive(), 20, {
+  rateLimit: withDefault(positive(), DEFAULT_RATE_LIMIT, {
     arg: 'perSecond',
     help: 'publishes per second per anonymous remote client address',
   }),
   /** Token bucket size: the burst an anonymous remote publisher may send at once. Default: 40. */
-  rateBurst: withDefault(whole(1), 40, { arg: 'n', help: 'publish burst per anonymous remote client address' }),
+  rateBurst: withDefault(whole(1), DEFAULT_RATE_BURST, {
+    arg: 'n',
+    help: 'publish burst per anonymous remote client address',
+  }),
   /**
    * Publishes per second for trusted publishers (the token's holders; loopback clients when no token
    * is set; stdio). Default: none: not limited.

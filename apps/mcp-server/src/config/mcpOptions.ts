@@ -1,13 +1,17 @@
 import { DEFAULT_LOG_CAPACITY, DEFAULT_STOP_GRACE_MS } from '@ws/runner';
+import { DEFAULT_MAX_MCP_SESSIONS, DEFAULT_MCP_PING_MS } from '../mcp/http/httpSessions.js';
 import { DEFAULT_SESSION_EVENTS } from '../mcp/http/sessionEventLogs.js';
 import { whole, withDefault } from './optionSpec.js';
 
 /** MCP over HTTP, and the dev processes its tools run. */
 export const MCP_OPTIONS = {
   /** Interval of the `ping` event on MCP GET streams, in ms. Default: 30000. */
-  mcpPingMs: withDefault(whole(100), 30_000, { arg: 'ms', help: 'ping event interval on MCP GET streams, in ms' }),
+  mcpPingMs: withDefault(whole(100), DEFAULT_MCP_PING_MS, {
+    arg: 'ms',
+    help: 'ping event interval on MCP GET streams, in ms',
+  }),
   /** Most concurrent MCP sessions over HTTP. Default: 100. */
-  maxMcpSessions: withDefault(whole(1), 100, { arg: 'n', help: 'most MCP sessions over HTTP' }),
+  maxMcpSessions: withDefault(whole(1), DEFAULT_MAX_MCP_SESSIONS, { arg: 'n', help: 'most MCP sessions over HTTP' }),
   /**
    * Events each MCP session keeps for Last-Event-ID resumption, in memory and in Redis; a resume from
    * further back gets a gap notification first (`DEFAULT_SESSION_EVENTS`). Default: 1000.

@@ -8,6 +8,11 @@ import { mcpAuthInfo } from './mcpCaller.js';
 import { DEFAULT_SESSION_EVENTS, memorySessionLogs, type SessionLogs } from './sessionEventLogs.js';
 import { takeOverSession } from './sessionTakeover.js';
 
+/** Most concurrent MCP sessions over HTTP (`--max-mcp-sessions`). */
+export const DEFAULT_MAX_MCP_SESSIONS = 100;
+/** Interval of the `ping` event on MCP GET streams, in ms (`--mcp-ping-ms`). */
+export const DEFAULT_MCP_PING_MS = 30_000;
+
 /** Options of {@link createMcpSessions}. */
 export interface McpSessionsOptions extends McpDeps {
   logger: Logger;
@@ -49,7 +54,7 @@ const jsonRpcError = (status: number, code: number, message: string) =>
 
 export function createMcpSessions(options: McpSessionsOptions): McpSessions {
   const { logger } = options;
-  const maxSessions = options.maxSessions ?? 100;
+  const maxSessions = options.maxSessions ?? DEFAULT_MAX_MCP_SESSIONS;
   const idleTimeoutMs = options.idleTimeoutMs ?? 30 * 60_000;
   const retryMs = options.retryMs ?? 2000;
   const logs = options.logs ?? memorySessionLogs();
@@ -63,7 +68,7 @@ export function createMcpSessions(options: McpSessionsOptions): McpSessions {
       if (sessions.delete(id)) logger.info('MCP session closed', { session: id });
     },
   };
-  const getStreams = new GetStreams(options.pingIntervalMs ?? 30_000, () => {
+  const getStreams = new GetStreams(options.pingIntervalMs ?? DEFAULT_MCP_PING_MS, () => {
     const now = Date.now();
     for (const s of sessions.values()) if (s.openStreams === 0 && now - s.lastSeen > idleTimeoutMs) void s.close();
   });
