@@ -5,6 +5,8 @@ export { DEFAULT_ERROR_CAPACITY } from './errorLog.js';
 export type { RunnerErrorCode } from './errors.js';
 export { RunnerError } from './errors.js';
 export { DEFAULT_MAX_LINE_LENGTH, LineSplitter } from './lineSplitter.js';
+export type { LogFilter } from './logFilter.js';
+export { matchesLog, plainText } from './logFilter.js';
 export type { LogLevel } from './logLevel.js';
 export { atLeast, LOG_LEVEL_RANK } from './logLevel.js';
 export type { LogQuery, StoredLog } from './logStore.js';

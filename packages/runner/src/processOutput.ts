@@ -1,6 +1,6 @@
-import stripAnsi from 'strip-ansi';
 import { ErrorDetector, type StructuredError } from './errorDetector.js';
 import type { OutputStream } from './launcher.js';
+import { plainText } from './logFilter.js';
 import { LOG_LEVEL_RANK, levelOf } from './logLevel.js';
 import type { StoredLog } from './logStore.js';
 import { detectUrls } from './urlDetector.js';
@@ -64,7 +64,7 @@ export function createProcessOutput(options: ProcessOutputOptions): ProcessOutpu
   };
   return {
     line(stream, content) {
-      const plain = stripAnsi(content);
+      const plain = plainText(content);
       const time = Date.now();
       const isError = isErrorLine(stream, plain);
       const level = levelOf(plain, isError);

@@ -1,5 +1,6 @@
 import { LogEntrySchema } from '@ws/events';
 import { afterEach, describe, expect, it } from 'vitest';
+import { matchesLog, plainText } from '../src/logFilter.js';
 import { atLeast, LOG_LEVEL_RANK, levelOf } from '../src/logLevel.js';
 import type { StoredLog } from '../src/logStore.js';
 import { createProcessManager, type ProcessManager, type RunnerEvents } from '../src/processManager.js';
@@ -16,6 +17,37 @@ describe('log levels', () => {
     expect(levelOf('Warning: deprecated', false)).toBe('warn');
     expect(levelOf('a warning', true)).toBe('error');
     expect(levelOf('forewarned', false)).toBe('info');
+  });
+});
+
+describe('matchesLog', () => {
+  const wire = {
+    id: 'log-1',
+    processId: 'web-1',
+    processName: 'web',
+    content: '\u001b[33mWarning:\u001b[39m port 5173 is in use',
+    timestamp: new Date(0).toISOString(),
+    isError: false,
+    tags: ['stderr'],
+    priority: LOG_LEVEL_RANK.warn,
+  };
+
+  it('filters a wire entry by process, minimum level and a regex on its plain text', () => {
+    expect(plainText(wire.content)).toBe('Warning: port 5173 is in use');
+    expect(matchesLog(wire, {})).toBe(true);
+    expect(matchesLog(wire, { processId: 'web-1', level: 'warn', regex: /^warning: port \d+/i })).toBe(true);
+    expect(matchesLog(wire, { processId: 'api-2' })).toBe(false);
+    expect(matchesLog(wire, { level: 'error' })).toBe(false);
+    expect(matchesLog(wire, { level: 'info' })).toBe(true);
+    expect(matchesLog(wire, { regex: /\[33m/ })).toBe(false); // the escapes are not part of the text
+    const global = /port/g;
+    expect([matchesLog(wire, { regex: global }), matchesLog(wire, { regex: global })]).toEqual([true, true]);
+  });
+
+  it("uses a stored line's plain text as it is", () => {
+    const stored = { ...wire, plain: 'already plain', level: 'warn' as const, time: 0 };
+    expect(matchesLog(stored, { regex: /^already plain$/ })).toBe(true);
+    expect(matchesLog(stored, { regex: /port/ })).toBe(false);
   });
 });
 
