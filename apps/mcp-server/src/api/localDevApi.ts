@@ -35,7 +35,7 @@ function searchLogs(runner: ProcessManager, search: LogSearch): Outcome<LogEntry
 export function createLocalDevApi(dev: DevService): DevApi {
   const { runner } = dev;
   return {
-    scripts: async () => success({ packageManager: runner.packageManager, cwd: runner.cwd, scripts: runner.scripts() }),
+    scripts: async () => success(runner.scriptsInfo()),
     run: (name) => attempt(() => runner.ensureRunning(name)),
     stop: (id) => attempt(() => runner.stop(id)),
     restart: (id) => attempt(() => runner.restart(id)),

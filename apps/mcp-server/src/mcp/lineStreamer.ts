@@ -1,5 +1,6 @@
 import { type LoggingLevel, LoggingLevelSchema, type ServerNotification } from '@modelcontextprotocol/sdk/types.js';
 import type { LogEntry } from '@ws/events';
+import { LOG_LEVEL_RANK } from '@ws/runner';
 
 /** What a tool handler gets to talk back to its caller (the SDK's request `extra`, the parts used here). */
 export interface ToolContext {
@@ -13,8 +14,8 @@ export interface ToolContext {
  * `warning`, other stderr lines `notice`, other stdout lines `info`.
  */
 export function mcpLevelOf(line: LogEntry): LoggingLevel {
-  if (line.isError || line.priority >= 2) return 'error';
-  if (line.priority === 1) return 'warning';
+  if (line.isError || line.priority >= LOG_LEVEL_RANK.error) return 'error';
+  if (line.priority === LOG_LEVEL_RANK.warn) return 'warning';
   return line.tags.includes('stderr') ? 'notice' : 'info';
 }
 

@@ -1,6 +1,6 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { LogEntry } from '@ws/events';
-import stripAnsi from 'strip-ansi';
+import { matchesLog } from '@ws/runner';
 import { z } from 'zod';
 import { compilePattern, MAX_PATTERN_LENGTH } from '../api/logPattern.js';
 import type { DevApi } from '../api/webstreamApi.js';
@@ -9,8 +9,6 @@ import { lineStreamer, type ToolContext, waitFor } from './lineStreamer.js';
 import { fail, fromOutcome, ok, READ_ONLY } from './toolResult.js';
 
 const LevelSchema = z.enum(['error', 'warn', 'info']);
-/** The runner's line priorities by level name (info 0, warn 1, error 2). */
-const PRIORITY = { info: 0, warn: 1, error: 2 } as const;
 
 /** `logs_stream`, `logs_search`, `errors_list`. */
 export function registerLogTools(server: McpServer, dev: DevApi, level: SessionLevel): void {
@@ -96,7 +94,6 @@ async function streamLogs(dev: DevApi, args: StreamArgs, context: ToolContext, l
     const known = await dev.process(processId);
     if (!known.ok) return fail(known.message);
   }
-  const minimum = args.level === undefined ? 0 : PRIORITY[args.level];
   const send = lineStreamer(context, level);
   const matched: LogEntry[] = [];
   await waitFor(context, durationMs, (done) =>
@@ -104,9 +101,7 @@ async function streamLogs(dev: DevApi, args: StreamArgs, context: ToolContext, l
       event(e) {
         if (e.method !== 'notifications/logs/new') return;
         const line = e.params;
-        if (processId !== undefined && line.processId !== processId) return;
-        if (line.priority < minimum) return;
-        if (regex !== undefined && !regex.test(stripAnsi(line.content))) return;
+        if (!matchesLog(line, { processId, level: args.level, regex })) return;
         matched.push(line);
         send(line);
         if (matched.length >= limit) done();
