@@ -1,5 +1,6 @@
 // Scripts with run buttons, processes with stop/restart, the selected process's logs and errors.
-import { api, type DetectedError, type LogLine, type ProcessInfo } from './api.js';
+import type { LogEntry, ProcessError, ProcessInfo } from '@ws/events';
+import { api } from './api.js';
 import { byId, el } from './dom.js';
 import { editorHref, resolveErrorFile } from './editorLinks.js';
 import { LogView } from './logView.js';
@@ -15,7 +16,7 @@ export class ProcessesPanel {
   #selected: string | undefined;
   #processes: ProcessInfo[] = [];
   #refreshing = false;
-  #errors: DetectedError[] = [];
+  #errors: ProcessError[] = [];
   #projectDir: string | undefined;
   #editorTemplate: string;
   readonly #report: (text: string) => void;
@@ -139,13 +140,13 @@ export class ProcessesPanel {
   }
 
   /** A log line from the stream. */
-  log(line: LogLine): void {
+  log(line: LogEntry): void {
     if (this.#selected === undefined) void this.select(line.processId);
     else if (line.processId === this.#selected) this.#logs.append(line);
   }
 
   /** A detected error from the stream. */
-  error(error: DetectedError): void {
+  error(error: ProcessError): void {
     if (error.processId !== this.#selected) return;
     this.#errors.push(error);
     if (this.#errors.length > MAX_ERRORS) {
@@ -165,7 +166,7 @@ export class ProcessesPanel {
     byId('error-list').replaceChildren(...this.#errors.map((e) => this.#errorItem(e)));
   }
 
-  #errorItem(e: DetectedError): HTMLElement {
+  #errorItem(e: ProcessError): HTMLElement {
     const where = el('div', { class: 'where' });
     if (!e.file) where.textContent = 'location unknown';
     else {
@@ -182,7 +183,7 @@ export class ProcessesPanel {
   }
 }
 
-function errorItem(e: DetectedError, where: HTMLElement): HTMLElement {
+function errorItem(e: ProcessError, where: HTMLElement): HTMLElement {
   return el(
     'li',
     { class: 'detected-error' },

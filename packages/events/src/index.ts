@@ -52,7 +52,6 @@ export { DevChannel, RECENT_ERRORS_LIMIT, RECENT_LOGS_LIMIT, ResourceUri } from 
 export type { MessagePriority, MessageType, ParsedPushInput, PushInput, StreamMessage } from './stream.js';
 export {
   ChannelSchema,
-  DEFAULT_STREAM_CHANNEL,
   MAX_MESSAGE_LENGTH,
   MessagePrioritySchema,
   MessageTypeSchema,

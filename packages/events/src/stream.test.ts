@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { JsonValueSchema } from './common.js';
-import { DEFAULT_STREAM_CHANNEL, PushInputSchema, StreamMessageSchema } from './index.js';
+import { PushInputSchema, StreamMessageSchema } from './index.js';
+import { DEFAULT_STREAM_CHANNEL } from './stream.js';
 
 describe('PushInputSchema', () => {
   it('fills defaults for a bare message', () => {
