@@ -76,11 +76,10 @@ export {
   PushResultSchema,
   StreamStatusSchema,
 } from './streamApi.js';
-export type { HistoryGap, OverflowGap, Ping, Replayed, StreamGap, UnrenderableGap } from './streamSignals.js';
+export type { HistoryGap, OverflowGap, Replayed, StreamGap, UnrenderableGap } from './streamSignals.js';
 export {
   HistoryGapSchema,
   OverflowGapSchema,
-  PingSchema,
   ReplayedSchema,
   StreamGapSchema,
   UnrenderableGapSchema,

@@ -26,7 +26,7 @@ import {
   PushResultSchema,
   StreamStatusSchema,
 } from './streamApi.js';
-import { PingSchema, ReplayedSchema, StreamGapSchema } from './streamSignals.js';
+import { ReplayedSchema, StreamGapSchema } from './streamSignals.js';
 
 /** The schemas documented as JSON Schema (draft 2020-12), by name: every payload the server emits or accepts. */
 export const documentedSchemas = {
@@ -35,7 +35,6 @@ export const documentedSchemas = {
   StreamMessage: StreamMessageSchema,
   StreamGap: StreamGapSchema,
   Replayed: ReplayedSchema,
-  Ping: PingSchema,
   PushResult: PushResultSchema,
   StreamStatus: StreamStatusSchema,
   MessageStatus: MessageStatusSchema,

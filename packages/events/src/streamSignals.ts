@@ -1,6 +1,5 @@
-// The events /stream sends besides messages: `gap`, `replayed` and the heartbeat `ping`.
+// The events /stream sends besides messages: `gap` and `replayed`.
 import { z } from 'zod';
-import { TimestampSchema } from './common.js';
 
 const EventId = z.string().min(1);
 
@@ -61,7 +60,3 @@ export const ReplayedSchema = z.object({
   count: z.number().int().nonnegative(),
 });
 export type Replayed = z.infer<typeof ReplayedSchema>;
-
-/** The `data` of the heartbeat `ping` event. */
-export const PingSchema = z.object({ timestamp: TimestampSchema });
-export type Ping = z.infer<typeof PingSchema>;
