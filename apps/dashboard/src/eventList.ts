@@ -66,7 +66,8 @@ export class EventList {
 
   /** A notice row (gaps, restarts) that is not an event: text and nodes (never parsed as HTML). */
   notice(...content: (Node | string)[]): void {
-    this.#list.prepend(el('li', { class: 'notice', attrs: { role: 'status' } }, ...content));
+    // One flex item: the text and its id buttons flow as one line.
+    this.#list.prepend(el('li', { class: 'notice', attrs: { role: 'status' } }, el('span', {}, ...content)));
   }
 
   setPaused(paused: boolean): void {
