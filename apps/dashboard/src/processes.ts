@@ -30,7 +30,7 @@ export class ProcessesPanel {
 
   async load(): Promise<void> {
     try {
-      const { packageManager, scripts, cwd } = await api.scripts();
+      const { packageManager, scripts, cwd, problem } = await api.scripts();
       byId('package-manager').textContent = packageManager;
       this.#projectDir = cwd;
       const list = byId('scripts');
@@ -44,7 +44,9 @@ export class ProcessesPanel {
           ),
         ),
       );
-      if (Object.keys(scripts).length === 0) list.append(el('li', { text: 'no scripts in package.json' }));
+      // The server says what is wrong with the folder (no package.json, no scripts) and how to fix it.
+      if (Object.keys(scripts).length === 0)
+        list.append(el('li', { class: 'problem', text: problem ?? 'no scripts in package.json' }));
     } catch (error) {
       this.#report(`scripts: ${(error as Error).message}`);
     }

@@ -1,6 +1,7 @@
 // The server's answers, read by a real client over real sockets, match the @ws/events schemas the
 // dashboard checks them with: if they drift apart, this fails here rather than in the page.
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   ErrorBodySchema,
@@ -24,12 +25,17 @@ import { fixtureProject, type Server, startServer } from './harness.js';
 
 let server: Server;
 let project: string;
+const extra: Server[] = [];
+const adopt = (s: Server) => {
+  extra.push(s);
+  return s;
+};
 beforeAll(async () => {
   project = fixtureProject();
   server = await startServer(['--cwd', project]);
 });
 afterAll(async () => {
-  await server?.stop();
+  for (const s of [server, ...extra]) await s?.stop();
 });
 
 /** Calls the API and parses the answer with `schema`; the status is checked too. */
@@ -94,9 +100,19 @@ describe('stream API answers match their schemas', () => {
 });
 
 describe('dev API answers match their schemas', () => {
+  it('a folder without package.json: no scripts, and the problem in words', async () => {
+    const empty = adopt(await startServer(['--cwd', mkdtempSync(join(tmpdir(), 'ws-empty-'))]));
+    const res = await fetch(`${empty.url}/api/scripts`);
+    const scripts = ScriptListSchema.parse(await res.json());
+    expect(scripts.packageJson).toBeNull();
+    expect(scripts.scripts).toEqual({});
+    expect(scripts.problem).toMatch(/package\.json/);
+  });
+
   it('scripts, run, processes, logs, errors and stop', async () => {
     const scripts = await answer(ScriptListSchema, 200, '/api/scripts');
     expect(Object.keys(scripts.scripts)).toContain('burst');
+    expect(scripts.problem).toBeUndefined();
     const run = await answer(RunResultSchema, 201, '/api/scripts/burst/run', {});
     expect(run.alreadyRunning).toBe(false);
     expect((await answer(RunResultSchema, 200, '/api/scripts/burst/run', {})).alreadyRunning).toBe(true);

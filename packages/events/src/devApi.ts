@@ -6,12 +6,21 @@ import { LogLineSchema, ProcessErrorSchema, ProcessInfoSchema } from './devProce
 export const PackageManagerSchema = z.enum(['pnpm', 'yarn', 'bun', 'npm']);
 export type PackageManager = z.infer<typeof PackageManagerSchema>;
 
-/** `GET /api/scripts`: the project's package.json scripts (name to command) and how they are run. */
+/**
+ * `GET /api/scripts` (and `scripts://available`): the project's package.json scripts (name to
+ * command), how they are run, and what is wrong with the folder when there is nothing to run.
+ */
 export const ScriptListSchema = z.object({
   packageManager: PackageManagerSchema,
+  /** What decided the package manager (a lockfile, the `packageManager` field, `default`, ...). */
+  packageManagerSource: z.string(),
   /** The supervised project's absolute folder (relative error paths resolve against it). */
   cwd: z.string(),
+  /** Absolute path of its package.json, or `null` when there is none. */
+  packageJson: z.string().nullable(),
   scripts: z.record(z.string(), z.string()),
+  /** Why there are no scripts to run (no package.json, no scripts), naming the folder and the fix. */
+  problem: z.string().optional(),
 });
 export type ScriptList = z.infer<typeof ScriptListSchema>;
 

@@ -89,7 +89,13 @@ describe('DevEventSchema', () => {
 
 describe('dev API answers', () => {
   it('parse the scripts list, processes, a run result, log lines and errors', () => {
-    const scripts = { packageManager: 'pnpm', cwd: '/home/me/app', scripts: { dev: 'vite' } };
+    const scripts = {
+      packageManager: 'pnpm',
+      packageManagerSource: 'pnpm-lock.yaml',
+      cwd: '/home/me/app',
+      packageJson: '/home/me/app/package.json',
+      scripts: { dev: 'vite' },
+    };
     expect(ScriptListSchema.parse(scripts)).toEqual(scripts);
     expect(ProcessListSchema.parse({ processes: [processInfo] }).processes[0]?.status).toBe('running');
     expect(RunResultSchema.parse({ process: processInfo, alreadyRunning: true }).alreadyRunning).toBe(true);
@@ -109,7 +115,17 @@ describe('dev API answers', () => {
   });
 
   it('refuse an unknown package manager, a process status or a log level', () => {
-    expect(ScriptListSchema.safeParse({ packageManager: 'pip', cwd: '/', scripts: {} }).success).toBe(false);
+    const noFolder = {
+      packageManager: 'npm',
+      packageManagerSource: 'default',
+      cwd: '/x',
+      packageJson: null,
+      scripts: {},
+    };
+    expect(ScriptListSchema.parse({ ...noFolder, problem: 'no package.json in /x' }).problem).toBe(
+      'no package.json in /x',
+    );
+    expect(ScriptListSchema.safeParse({ ...noFolder, packageManager: 'pip' }).success).toBe(false);
     expect(ProcessListSchema.safeParse({ processes: [{ ...processInfo, status: 'zombie' }] }).success).toBe(false);
     expect(LogLinesSchema.safeParse({ lines: [{ ...logEntry, level: 'debug' }] }).success).toBe(false);
   });
