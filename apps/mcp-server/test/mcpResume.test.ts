@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createAdaptorServer } from '@hono/node-server';
 import type { Notification } from '@modelcontextprotocol/sdk/types.js';
+import { SESSION_GAP_METHOD, type SessionGap } from '@ws/events';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SHARED_REDIS_URL } from '../../../packages/redis/test/redisServer.js';
@@ -15,7 +16,6 @@ import { createDevService, type DevService } from '../src/dev/devEvents.js';
 import { DEV_RESOURCES } from '../src/mcp/devProcessResources.js';
 import { createMcpSessions, type McpSessions } from '../src/mcp/http/httpSessions.js';
 import { memorySessionLogs, redisSessionLogs, type SessionLogs } from '../src/mcp/http/sessionEventLogs.js';
-import { GAP_NOTIFICATION_METHOD, type GapParams } from '../src/mcp/http/sessionEventStore.js';
 import { createLogger } from '../src/server/logger.js';
 import { createStreamService } from '../src/stream/streamService.js';
 import { until } from './helpers.js';
@@ -106,13 +106,13 @@ const dropped = (mcp: McpSessions, sessionId: string) =>
   until(() => mcp.list().find((s) => s.id === sessionId)?.openStreams === 0, 5000, 'the client to drop');
 const seqOf = (id: string) => Number(id.split('.').at(-1));
 const gapsIn = (notes: Notification[]) =>
-  notes.filter((n) => n.method === GAP_NOTIFICATION_METHOD).map((n) => n.params as unknown as GapParams);
+  notes.filter((n) => n.method === SESSION_GAP_METHOD).map((n) => n.params as unknown as SessionGap);
 /** The notifications of a resumed stream that matter here, in order: gaps and log lines. */
 const replayOf = (notes: Notification[], method: string) =>
   notes
-    .filter((n) => n.method === GAP_NOTIFICATION_METHOD || n.method === method)
+    .filter((n) => n.method === SESSION_GAP_METHOD || n.method === method)
     .map((n) =>
-      n.method === GAP_NOTIFICATION_METHOD
+      n.method === SESSION_GAP_METHOD
         ? 'gap'
         : String(((n.params as { data?: { content: string } }).data ?? n.params)?.content),
     );
@@ -192,7 +192,7 @@ describe.each(BACKENDS)('MCP resumption past the session log (%s)', (_name, make
     expect(gap).toMatchObject({ missed: 2006, retained: 1000, lastEventId: lastSeen });
     expect(seqOf(gap?.lastMissedId as string)).toBe(seqOf(lastSeen) + 2006);
     expect(replayOf(b.notes, 'notifications/logs/new')).toEqual(['gap', ...missed.slice(2006)]);
-    expect(b.notes.findIndex((n) => n.method === GAP_NOTIFICATION_METHOD)).toBeLessThan(
+    expect(b.notes.findIndex((n) => n.method === SESSION_GAP_METHOD)).toBeLessThan(
       b.notes.findIndex((n) => n.method === 'notifications/logs/new'),
     );
   });

@@ -1,7 +1,6 @@
 import type {
+  DevEvent,
   LogEntry,
-  NotificationMethod,
-  NotificationParams,
   ParsedPushInput,
   ProcessError,
   ProcessInfo,
@@ -85,9 +84,7 @@ export interface LogSearch {
 }
 
 /** A dev-process event: the notification method and its params, exactly as MCP clients get them. */
-export type DevEventMessage = {
-  [M in NotificationMethod]: { method: M; params: NotificationParams<M> };
-}[NotificationMethod];
+export type DevEventMessage = DevEvent;
 
 /** What a listener of the dev processes is told. */
 export interface DevApiListener {
