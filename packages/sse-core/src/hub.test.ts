@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { RecordingSink, tick } from '../test/helpers.js';
 import type { Bus, BusListener } from './bus.js';
-import type { HubEvent } from './event.js';
+import type { HubEvent, PublishInput } from './event.js';
 import { createHub, type Hub, type HubOptions } from './hub.js';
 import { createMemoryBus } from './memoryBus.js';
 
@@ -18,18 +18,49 @@ afterEach(async () => {
   hubs = [];
 });
 
-/** Publishes without awaiting between events (the memory bus delivers synchronously). */
-const burst = (hub: Hub, n: number, make: (i: number) => Parameters<Hub['publish']>[0]) =>
-  Promise.all(Array.from({ length: n }, (_, i) => hub.publish(make(i))));
+/** Publishes and returns the stored event. */
+const pub = async (hub: Hub, input: PublishInput): Promise<HubEvent> => (await hub.publish(input)).event;
 
-/** A bus that behaves like a remote one: replay answers late, live delivery lags behind publish. */
-function laggyBus(inner: Bus, replayDelayMs: number): Bus {
-  return {
+/** Publishes without awaiting between events (the memory bus delivers synchronously). */
+const burst = (hub: Hub, n: number, make: (i: number) => PublishInput) =>
+  Promise.all(Array.from({ length: n }, (_, i) => pub(hub, make(i))));
+
+/**
+ * A bus that behaves like a remote one, under the test's control: replays answer when the test
+ * says so, and live delivery lags behind publish until the test releases it.
+ */
+function remoteBus(inner: Bus, { snapshot = false } = {}) {
+  const held: HubEvent[] = [];
+  const replays: (() => void)[] = [];
+  let listener: BusListener | undefined;
+  const bus: Bus = {
     ...inner,
-    listen(listener: BusListener) {
-      return inner.listen((e) => setTimeout(() => listener(e), 1));
+    listen(l) {
+      listener = l;
+      return inner.listen((e) => {
+        held.push(e);
+        return undefined;
+      });
     },
-    after: (id) => new Promise((r) => setTimeout(() => r(inner.after(id)), replayDelayMs)),
+    // The history is read when the replay is asked for (`snapshot`) or when it is answered.
+    after: (id) => {
+      const read = snapshot ? inner.after(id) : undefined;
+      return new Promise((resolve) => {
+        replays.push(() => resolve(read ?? inner.after(id)));
+      });
+    },
+  };
+  return {
+    bus,
+    /** Delivers the events published so far to the hub, live. */
+    deliver: () => {
+      for (const e of held.splice(0)) listener?.(e);
+    },
+    /** Answers the pending replays. */
+    answer: () => {
+      for (const r of replays.splice(0)) r();
+    },
+    pendingReplays: () => replays.length,
   };
 }
 
@@ -38,8 +69,8 @@ describe('fan-out', () => {
     const hub = makeHub();
     const sink = new RecordingSink();
     hub.subscribe(sink);
-    const a = await hub.publish({ data: 'hello' });
-    const b = await hub.publish({ data: 'line1\nline2', type: 'update' });
+    const a = await pub(hub, { data: 'hello' });
+    const b = await pub(hub, { data: 'line1\nline2', type: 'update' });
     await tick();
     expect(sink.text).toBe(
       `${PREAMBLE}id: ${a.id}\ndata: hello\n\nid: ${b.id}\nevent: update\ndata: line1\ndata: line2\n\n`,
@@ -66,7 +97,7 @@ describe('fan-out', () => {
     const hub = makeHub({ formats: { sneaky } });
     const sink = new RecordingSink();
     hub.subscribe(sink, { format: 'sneaky' });
-    const e = await hub.publish({ data: 'x' });
+    const e = await pub(hub, { data: 'x' });
     await tick();
     expect(sink.text).toBe(`${PREAMBLE}id: ${e.id}\ndata: x\n\n`);
   });
@@ -101,16 +132,85 @@ describe('fan-out', () => {
     expect(hub.stats().clients).toBe(2);
   });
 
-  it('reports how many subscribers each event was queued to', async () => {
-    const reached: number[] = [];
-    const hub = makeHub({ onFanout: (_e, n) => reached.push(n) });
+  it('publish resolves with the stored event and how many subscribers it was queued to', async () => {
+    const hub = makeHub();
     hub.subscribe(new RecordingSink(), { channels: ['a'] });
     hub.subscribe(new RecordingSink(), { types: ['t'] });
     hub.subscribe(new RecordingSink());
-    await hub.publish({ data: '1', channel: 'a' });
-    await hub.publish({ data: '2', channel: 'b', type: 't' });
-    await hub.publish({ data: '3', channel: 'b' });
-    expect(reached).toEqual([2, 2, 1]);
+    const results = [
+      await hub.publish({ data: '1', channel: 'a' }),
+      await hub.publish({ data: '2', channel: 'b', type: 't' }),
+      await hub.publish({ data: '3', channel: 'b' }),
+      await hub.publish({ data: '4', channel: 'c', type: 'other' }),
+    ];
+    expect(results.map((r) => [r.queued, r.local])).toEqual([
+      [2, 'delivered'],
+      [2, 'delivered'],
+      [1, 'delivered'],
+      [1, 'delivered'],
+    ]);
+    expect(results[1]?.event).toMatchObject({
+      data: '2',
+      channel: 'b',
+      type: 't',
+      priority: 'normal',
+      text: undefined,
+    });
+    expect(await hub.bus.latest(1)).toEqual([results[3]?.event]);
+    const empty = makeHub();
+    expect(await empty.publish({ data: 'nobody' })).toMatchObject({ queued: 0, local: 'delivered' });
+  });
+
+  it('serializes a non-string payload once with the serializer; strings go as they are', async () => {
+    const hub = makeHub();
+    const sink = new RecordingSink();
+    hub.subscribe(sink);
+    await hub.publish({ data: { hello: ['world', 1] } });
+    await hub.publish({ data: '{"already":"json"}' });
+    await hub.publish({ data: 42 });
+    await tick();
+    expect(sink.data()).toEqual(['{"hello":["world",1]}', '{"already":"json"}', '42']);
+    const serializer = vi.fn((value: unknown) => `<${String(value)}>`);
+    const custom = makeHub({ serializer });
+    const other = new RecordingSink();
+    custom.subscribe(other);
+    custom.subscribe(new RecordingSink());
+    await custom.publish({ data: 7 });
+    await custom.publish({ data: 'plain' });
+    await tick();
+    expect(other.data()).toEqual(['<7>', 'plain']);
+    expect(serializer).toHaveBeenCalledTimes(1);
+  });
+
+  it('rejects a payload the serializer cannot turn into a string, saying why', async () => {
+    const hub = makeHub();
+    await expect(hub.publish({ data: undefined })).rejects.toMatchObject({
+      code: 'invalid_field',
+      message: 'data could not be serialized: the serializer returned undefined, not a string',
+    });
+    const loop: Record<string, unknown> = {};
+    loop.self = loop;
+    await expect(hub.publish({ data: loop })).rejects.toMatchObject({ code: 'invalid_field' });
+    await expect(hub.publish({ data: 'x', text: 5 as unknown as string })).rejects.toThrowError(
+      'text must be a string',
+    );
+    expect(hub.stats().published).toBe(0);
+  });
+
+  it("hands the publisher's text to formats, live and in replays, without touching the data", async () => {
+    const hub = makeHub({ formats: { text: (e) => ({ data: `[${e.type}] ${e.text ?? '-'}` }) } });
+    const live = new RecordingSink();
+    hub.subscribe(live, { format: 'text' });
+    const first = await pub(hub, { data: { message: 'hi\nthere' }, text: 'hi\nthere', type: 'info' });
+    await pub(hub, { data: 'no text', type: 'info' });
+    await tick();
+    expect(live.data()).toEqual(['[info] hi\nthere', '[info] -']);
+    expect(first).toMatchObject({ data: '{"message":"hi\\nthere"}', text: 'hi\nthere' });
+    const replayed = new RecordingSink();
+    hub.subscribe(replayed, { format: 'text', replay: 2 });
+    await tick();
+    await tick();
+    expect(replayed.data()).toEqual(['[info] hi\nthere', '[info] -']);
   });
 
   it('coalesces the frames of one tick into one write per subscriber', async () => {
@@ -184,18 +284,47 @@ describe('replay', () => {
   });
 
   it('delivers events published during a slow replay after it, in order, exactly once', async () => {
-    const inner = createMemoryBus();
-    const hub = makeHub({ bus: laggyBus(inner, 20) });
+    const remote = remoteBus(createMemoryBus());
+    const hub = makeHub({ bus: remote.bus });
     const before = await burst(hub, 3, (i) => ({ data: `old${i}` }));
+    remote.deliver();
     const sink = new RecordingSink();
     hub.subscribe(sink, { lastEventId: before[0]?.id });
-    // Published while the replay is in flight: some land in the replay answer and arrive live too.
+    expect(remote.pendingReplays()).toBe(1);
+    // Published while the replay is in flight: mid0 and mid1 arrive live before the replay answers
+    // (they are held back), mid2 after it; all three are in the replay answer too.
     await burst(hub, 3, (i) => ({ data: `mid${i}` }));
-    await new Promise((r) => setTimeout(r, 30));
+    remote.deliver();
+    remote.answer();
+    await tick();
+    await tick();
     await burst(hub, 2, (i) => ({ data: `new${i}` }));
-    await new Promise((r) => setTimeout(r, 10));
+    remote.deliver();
     await tick();
     expect(sink.data()).toEqual(['old1', 'old2', 'mid0', 'mid1', 'mid2', 'new0', 'new1']);
+    expect(hub.stats()).toMatchObject({ queuedBytes: 0, dropped: 0 });
+  });
+
+  it('holds live events that come during a replay and writes them after it (and after the gap)', async () => {
+    const remote = remoteBus(createMemoryBus({ maxEvents: 2 }), { snapshot: true });
+    const hub = makeHub({ bus: remote.bus });
+    const old = await burst(hub, 4, (i) => ({ data: `old${i}` }));
+    remote.deliver();
+    const sink = new RecordingSink();
+    hub.subscribe(sink, { lastEventId: old[0]?.id });
+    const live = await pub(hub, { data: 'live', priority: 'high' });
+    remote.deliver();
+    await tick();
+    expect(sink.text).toBe(PREAMBLE); // held: nothing may overtake the replay
+    expect(hub.stats().queuedBytes).toBeGreaterThan(0);
+    remote.answer();
+    await tick();
+    await tick();
+    const events = sink.events();
+    expect(events.map((e) => e.event ?? e.data)).toEqual(['gap', 'old2', 'old3', 'replayed', 'live']);
+    expect(events.at(-1)?.id).toBe(live.id);
+    expect(JSON.parse(events[3]?.data ?? '')).toEqual({ count: 2 });
+    expect(hub.stats().queuedBytes).toBe(0);
   });
 
   it('writes a long replay in slices, honouring backpressure', async () => {
@@ -262,7 +391,7 @@ describe('limits, timers and stats', () => {
     await vi.advanceTimersByTimeAsync(0);
     expect(vi.getTimerCount()).toBe(1);
     await vi.advanceTimersByTimeAsync(7_500);
-    await hub.publish({ data: 'busy', channel: 'busy' });
+    await pub(hub, { data: 'busy', channel: 'busy' });
     await vi.advanceTimersByTimeAsync(7_499);
     expect(sinks[1]?.text).toBe(': ok\n\n');
     await vi.advanceTimersByTimeAsync(1); // 15 s after connecting

@@ -2,10 +2,10 @@ import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { checkDelivery, RecordingSink, tick } from '../test/helpers.js';
+import type { SinkConnection } from './connection.js';
 import { createHub, type Hub, type HubOptions } from './hub.js';
 import { createMemoryBus } from './memoryBus.js';
 import type { SseSink } from './sink.js';
-import type { Subscriber } from './subscriber.js';
 
 let hubs: Hub[] = [];
 afterEach(async () => {
@@ -20,7 +20,7 @@ const makeHub = (options: HubOptions = {}) => {
 
 /** Publishes without awaiting between events (the memory bus delivers synchronously). */
 const burst = (hub: Hub, n: number, make: (i: number) => Parameters<Hub['publish']>[0]) =>
-  Promise.all(Array.from({ length: n }, (_, i) => hub.publish(make(i))));
+  Promise.all(Array.from({ length: n }, async (_, i) => (await hub.publish(make(i))).event));
 
 /** A transport that holds `capacity` bytes until the peer reads them; what is unread when the connection drops is lost. */
 class FakeTransport implements SseSink {
@@ -45,7 +45,7 @@ class Client {
   readonly items: EventSourceMessage[] = [];
   lastId: string | undefined;
   transport!: FakeTransport;
-  subscriber!: Subscriber;
+  subscriber!: SinkConnection;
   #parser = this.#newParser();
 
   constructor(
@@ -147,7 +147,7 @@ describe('Subscriber delivery invariant (property)', () => {
             if (c.kind === 'publish') {
               for (let i = 0; i < c.count; i++) {
                 const data = `${published.length}`.padEnd(c.size, '.');
-                published.push((await hub.publish({ data, priority: c.high ? 'high' : 'normal' })).id);
+                published.push((await hub.publish({ data, priority: c.high ? 'high' : 'normal' })).event.id);
               }
             } else if (c.kind === 'read') client.read(c.bytes);
             else if (c.kind === 'tick') await tick();
@@ -184,10 +184,10 @@ describe('priority', () => {
     hubs.push(hub);
     const sink = new RecordingSink();
     hub.subscribe(sink);
-    const a = await hub.publish({ data: 'a' });
-    const b = await hub.publish({ data: 'b' });
+    const a = (await hub.publish({ data: 'a' })).event;
+    const b = (await hub.publish({ data: 'b' })).event;
     expect(sink.writes).toBe(1); // the preamble: normal events wait for the end of the tick
-    const h = await hub.publish({ data: 'h', priority: 'high' });
+    const h = (await hub.publish({ data: 'h', priority: 'high' })).event;
     expect(sink.writes).toBe(2); // not held back by coalescing
     expect(sink.events().map((e) => e.id)).toEqual([a.id, b.id, h.id]);
   });
@@ -232,7 +232,7 @@ describe('slow subscribers', () => {
     const sink = new RecordingSink(1);
     const sub = hub.subscribe(sink);
     sink.consume(sub);
-    const first = await hub.publish({ data: 'first' });
+    const first = (await hub.publish({ data: 'first' })).event;
     await tick(); // 'first' is written (and then the transport refuses more)
     const sent = await burst(hub, 40, (i) => ({ data: `n${i}`.padEnd(80, '.') }));
     await tick();
