@@ -286,3 +286,88 @@ describe('slow subscribers', () => {
     expect(hub.stats().queuedBytes).toBeLessThanOrEqual(4096);
   });
 });
+
+describe('private messages (Connection.send)', () => {
+  it('go to one connection only, without an id, so a resume neither skips nor repeats a shared event', async () => {
+    const hub = makeHub();
+    const sink = new RecordingSink();
+    const other = new RecordingSink();
+    const conn = hub.subscribe(sink);
+    hub.subscribe(other);
+    const [a] = await burst(hub, 1, () => ({ data: 'a' }));
+    await tick();
+    expect(conn.send({ data: { hello: 'you' }, type: 'welcome' })).toBe(true);
+    expect(conn.send({ data: 'plain' })).toBe(true);
+    const [b] = await burst(hub, 1, () => ({ data: 'b' }));
+    await tick();
+    expect(sink.text).toBe(
+      `: ok\nretry: 2000\n\nid: ${a?.id}\ndata: a\n\nevent: welcome\ndata: {"hello":"you"}\n\ndata: plain\n\nid: ${b?.id}\ndata: b\n\n`,
+    );
+    expect(other.data()).toEqual(['a', 'b']);
+    // A client's last event id is the id of the last event that had one: the private messages leave it alone.
+    let lastId: string | undefined;
+    const parser = createParser({
+      onEvent: (e) => {
+        if (e.id) lastId = e.id;
+      },
+    });
+    parser.feed(sink.text.slice(0, sink.text.indexOf(`id: ${b?.id}`)));
+    expect(lastId).toBe(a?.id);
+    const resumed = new RecordingSink();
+    hub.subscribe(resumed, { lastEventId: lastId });
+    await tick();
+    await tick();
+    expect(resumed.events().map((e) => e.id || e.event)).toEqual([b?.id, 'replayed']);
+    expect(await hub.bus.latest(10)).toHaveLength(2); // not stored
+  });
+
+  it('are never dropped: queued in order behind a backlog, which overflows around them', async () => {
+    const hub = makeHub({ maxQueueBytes: 2000, flushThresholdBytes: 2000 });
+    const sink = new RecordingSink(1); // refuses writes after the preamble
+    const conn = hub.subscribe(sink);
+    const before = await burst(hub, 10, (i) => ({ data: `n${i}`.padEnd(80, '.') }));
+    expect(conn.send({ data: 'private', type: 'note' })).toBe(true);
+    const after = await burst(hub, 30, (i) => ({ data: `m${i}`.padEnd(80, '.') }));
+    await tick();
+    expect(hub.stats().dropped).toBeGreaterThan(0);
+    sink.consume(conn);
+    const events = sink.events();
+    const note = events.findIndex((e) => e.event === 'note');
+    expect(events[note]).toMatchObject({ data: 'private', id: undefined });
+    // The note sits where it was sent: every event before it is older than every event after it.
+    const ids = [...before, ...after].map((e) => e.id);
+    checkDelivery(
+      ids,
+      events.filter((e) => e.event !== 'note'),
+    );
+    const firstAfter = events.slice(note + 1).find((e) => e.event !== 'gap');
+    expect(ids.indexOf(firstAfter?.id as string)).toBeGreaterThanOrEqual(10);
+  });
+
+  it('are refused, not queued, on a closed connection or past the byte budget; a bad type throws', async () => {
+    const hub = makeHub({ maxQueueBytes: 1000, flushThresholdBytes: 1000 });
+    const sink = new RecordingSink(1);
+    const conn = hub.subscribe(sink);
+    expect(conn.send({ data: 'x'.repeat(900) })).toBe(true); // queued: the transport refuses writes
+    expect(conn.send({ data: 'y'.repeat(900) })).toBe(false); // no room left in the budget
+    expect(conn.queuedBytes).toBe(908);
+    expect(() => conn.send({ data: 'z', type: 'a\nb' })).toThrowError(/type must be 1-256 characters/);
+    expect(() => conn.send({ data: undefined })).toThrowError(/data could not be serialized/);
+    sink.consume(conn);
+    conn.close();
+    expect(conn.send({ data: 'late' })).toBe(false);
+    expect(sink.text).not.toContain('yyyy');
+    expect(sink.text).not.toContain('late');
+  });
+
+  it('sent while a replay is pending are written at once, ahead of the replayed events (they have no id to order)', async () => {
+    const hub = makeHub();
+    const sent = await burst(hub, 3, (i) => ({ data: `e${i}` }));
+    const sink = new RecordingSink();
+    const conn = hub.subscribe(sink, { lastEventId: sent[0]?.id });
+    conn.send({ data: 'hello', type: 'welcome' });
+    await tick();
+    await tick();
+    expect(sink.events().map((e) => e.event ?? e.data)).toEqual(['welcome', 'e1', 'e2', 'replayed']);
+  });
+});

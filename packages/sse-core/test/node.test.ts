@@ -107,6 +107,32 @@ describe('node:http adapter', () => {
     expect(seen[1]?.lastEventId).toBe(sent[2]?.id);
   });
 
+  it('a private message leaves the resume position alone: a reconnect gets exactly the shared events it missed', async () => {
+    const { hub, url, seen, subscribers } = await serve({ retryMs: 50 });
+    const client = open(url);
+    const notes: string[] = [];
+    client.es.addEventListener('note', (e) => notes.push(e.data));
+    await client.opened;
+    const a = (await hub.publish({ data: 'a' })).event;
+    await until(() => client.messages.length === 1, 2000, 'a');
+    // The last thing this connection gets before it drops is private: it must not move the resume point.
+    expect(subscribers[0]?.send({ type: 'note', data: { only: 'you' } })).toBe(true);
+    await until(() => notes.length === 1, 2000, 'the private note');
+    expect(notes).toEqual(['{"only":"you"}']);
+    const missed: string[] = [];
+    client.es.onerror = () => {
+      if (missed.length === 0)
+        for (const d of ['b', 'c']) void hub.publish({ data: d }).then((r) => missed.push(r.event.id));
+    };
+    subscribers[0]?.close('server');
+    await until(() => client.messages.length === 3, 3000, 'the missed events');
+    expect(seen[1]?.lastEventId).toBe(a.id);
+    expect(client.messages.map((m) => m.data)).toEqual(['a', 'b', 'c']);
+    expect(client.messages.map((m) => m.id)).toEqual([a.id, ...missed]);
+    expect(subscribers[1]?.send({ data: 'second connection' })).toBe(true);
+    expect(subscribers[0]?.send({ data: 'gone' })).toBe(false);
+  });
+
   it('resumes from the lastEventId query parameter on a first request', async () => {
     const { hub, url } = await serve();
     const sent = [];
