@@ -26,7 +26,10 @@ function client(): SseSink & { events: EventSourceMessage[] } {
   const decoder = new TextDecoder();
   return {
     events,
-    write: (c) => (parser.feed(decoder.decode(c)), true),
+    write: (c) => {
+      parser.feed(decoder.decode(c));
+      return true;
+    },
     bufferedBytes: () => 0,
     close: () => undefined,
   };
