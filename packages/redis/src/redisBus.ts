@@ -37,7 +37,7 @@ export interface RedisBusOptions {
    * @default 1000 ({@link DEFAULT_LOCAL_DELIVERY_TIMEOUT_MS})
    */
   localDeliveryTimeoutMs?: number;
-  /** Told about connection changes. Default: none (state is in {@link RedisBus.state}). */
+  /** Told about connection changes (state is also in {@link RedisBus.state}). @default undefined (none) */
   onStateChange?: (state: RedisBusState) => void;
 }
 

@@ -20,7 +20,7 @@ export type CloseReason = 'client' | 'overflow' | 'lifetime' | 'hub-closed' | 'e
 export interface PrivateMessage {
   /** Payload: a string as it is, anything else through the hub's `serializer` (default `JSON.stringify`). */
   data: unknown;
-  /** SSE `event:` field (1-256 characters without CR, LF or NUL). Default: none (the client dispatches `message`). */
+  /** SSE `event:` field (1-256 characters without CR, LF or NUL); none: the client dispatches `message`. @default undefined */
   type?: string | undefined;
 }
 
@@ -45,7 +45,11 @@ export interface Connection {
    * now; throws `SseError` `invalid_field` for a bad `type` or a payload the serializer refuses.
    */
   send(message: PrivateMessage): boolean;
-  /** Closes the connection (queued frames are dropped; the client resumes from its last id). Idempotent. @default reason 'server' */
+  /**
+   * Closes the connection; `reason` (default `'server'`) reaches the `onClose` listeners. What is
+   * still queued is dropped (the client resumes from its last id), except for `'lifetime'` and
+   * `'hub-closed'`, which write it first. Idempotent.
+   */
   close(reason?: CloseReason): void;
   /** Registers a callback for when the connection closes (called once, with the reason). */
   onClose(listener: (reason: CloseReason) => void): void;

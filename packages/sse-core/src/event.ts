@@ -11,12 +11,12 @@ export interface PublishInput {
   /**
    * A plain-text rendering of the payload that a custom format may show instead of `data` (for
    * example a log line), so it need not parse `data` back. Stored and replayed with the event; the
-   * default format ignores it. Default: none.
+   * default format ignores it. @default undefined
    */
   text?: string | undefined;
   /** Channel name. @default 'default' */
   channel?: string | undefined;
-  /** Event type: becomes the SSE `event:` field in the default format, and is what `types` filters match. Default: none (`message`). */
+  /** Event type: becomes the SSE `event:` field in the default format, and is what `types` filters match; none means `message`. @default undefined */
   type?: string | undefined;
   /** @default 'normal' */
   priority?: Priority | undefined;
