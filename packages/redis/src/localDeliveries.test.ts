@@ -56,8 +56,10 @@ describe('LocalDeliveries (pairs an XADD reply with the local XREAD delivery)', 
     expect(await third).toMatchObject({ queued: 4, local: 'delivered' });
     d.begin();
     const fourth = d.settle(event('4-0'));
+    d.begin(); // an XADD still in flight when the bus closes
     d.close();
     expect(await fourth).toMatchObject({ local: 'closed' });
+    expect(await d.settle(event('4-1'))).toMatchObject({ queued: 0, local: 'closed' });
     expect(vi.getTimerCount()).toBe(0);
   });
 

@@ -28,6 +28,7 @@ export class LocalDeliveries {
   readonly #waiting = new Map<string, Waiter>();
   readonly #early = new Map<string, number>();
   #inFlight = 0;
+  #closed = false;
   #lastDelivered: string | undefined;
   #timer: ReturnType<typeof setTimeout> | undefined;
 
@@ -51,6 +52,7 @@ export class LocalDeliveries {
     this.#prune(event.id);
     this.#end();
     if (queued !== undefined) return Promise.resolve({ event, queued, local: 'delivered' });
+    if (this.#closed) return Promise.resolve({ event, queued: 0, local: 'closed' });
     if (this.#lastDelivered !== undefined && compareStreamIds(this.#lastDelivered, event.id) >= 0) {
       return Promise.resolve({ event, queued: 0, local: 'skipped' });
     }
@@ -84,6 +86,7 @@ export class LocalDeliveries {
 
   /** The bus closed: every waiter resolves with `closed`. */
   close(): void {
+    this.#closed = true;
     for (const [wid, waiter] of this.#waiting) this.#finish(wid, waiter, 'closed');
     this.#early.clear();
     if (this.#timer !== undefined) clearTimeout(this.#timer);
