@@ -94,8 +94,9 @@ export function createStreamRoute(deps: StreamRouteDeps): Handler<AppEnv> {
     if (credential === 'ticket' && !gate.redeemTicket(c)) return gate.refuse(c, ACCEPT);
     const { query } = parsed;
     const options = { ...query, headers };
+    // A connection whose client left at once comes back closed: it would never leave the registry.
     const track = (connection: Connection | undefined) => {
-      if (connection)
+      if (connection && !connection.closed)
         clients.add(connection, { channels: query.channels, types: query.types, format: query.format, address });
     };
     const { incoming, outgoing } = c.env ?? {};
