@@ -274,6 +274,8 @@ describe('limits and stats', () => {
     expect(() => createHub({ maxQueueBytes: 100, flushThresholdBytes: 200 })).toThrowError(
       'flushThresholdBytes (200) must not exceed maxQueueBytes (100)',
     );
+    // A budget smaller than the default flush threshold brings the threshold down instead of failing.
+    expect(() => createHub({ maxQueueBytes: 4096 }).close()).not.toThrow();
     expect(() => createHub({ heartbeatIntervalMs: 0 })).toThrowError(/heartbeatIntervalMs must be a positive number/);
     expect(() => createHub({ lifetimeJitter: 1 })).toThrowError(/lifetimeJitter/);
     expect(() => makeHub().subscribe(new RecordingSink(), { format: 'nope' })).toThrowError(/unknown format "nope"/);

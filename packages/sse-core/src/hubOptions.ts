@@ -48,7 +48,7 @@ export interface HubOptions {
   lifetimeJitter?: number;
   /** Extra named formats a connection can pick. `default` renders `event: <type>` (omitted for `message`) and the data. @default {} */
   formats?: Record<string, EventFormatter>;
-  /** Queued bytes past which a connection is flushed immediately. @default 65536 (64 KiB, {@link DEFAULT_FLUSH_THRESHOLD_BYTES}) */
+  /** Queued bytes past which a connection is flushed immediately. @default 65536 (64 KiB, {@link DEFAULT_FLUSH_THRESHOLD_BYTES}), or `maxQueueBytes` if that is smaller */
   flushThresholdBytes?: number;
   /**
    * Turns a non-string `data` (of `publish` and of private messages) into the event's data; must
@@ -101,7 +101,10 @@ export function resolveHubOptions(options: HubOptions): HubSettings {
     lifetimeMs: options.maxLifetimeMs ?? null,
     jitter: options.lifetimeJitter ?? DEFAULT_LIFETIME_JITTER,
     formats: options.formats ?? {},
-    flushThreshold: options.flushThresholdBytes ?? DEFAULT_FLUSH_THRESHOLD_BYTES,
+    // A small budget brings the default threshold down with it; only an explicit threshold above it is an error.
+    flushThreshold:
+      options.flushThresholdBytes ??
+      Math.min(DEFAULT_FLUSH_THRESHOLD_BYTES, options.maxQueueBytes ?? DEFAULT_MAX_QUEUE_BYTES),
     serializer: options.serializer ?? JSON.stringify,
     onError: options.onError ?? ((error: unknown) => console.error('[sse-core]', error)),
   };

@@ -1,11 +1,7 @@
+import type { MessageStatus } from '@ws/events';
+
 /** Delivery and acknowledgement figures of one message. */
-export interface MessageStatus {
-  id: string;
-  /** Subscribers the message was queued to when it was published (this instance). */
-  reached: number;
-  /** Distinct clients that acknowledged it. */
-  acknowledged: number;
-}
+export type { MessageStatus };
 
 /** What this instance knows of the messages it fanned out: how many it reached, who acknowledged. */
 export interface DeliveryRecords {

@@ -1,5 +1,5 @@
-import type { MessagePriority, MessageType, ParsedPushInput, StreamMessage } from '@ws/events';
-import { type Bus, createHub, createMemoryBus, type Hub, type HubOptions, type HubStats } from '@ws/sse-core';
+import type { PushResult as EventsPushResult, ParsedPushInput, StreamMessage, StreamStatus } from '@ws/events';
+import { type Bus, createHub, createMemoryBus, type Hub, type HubOptions } from '@ws/sse-core';
 import { createDeliveryRecords, type DeliveryRecords, type MessageStatus } from './deliveryRecords.js';
 import { iso, STREAM_FORMATS, storedMessage, toStreamMessage } from './streamMessages.js';
 
@@ -7,22 +7,9 @@ export type { MessageStatus } from './deliveryRecords.js';
 export type { StreamFormat } from './streamMessages.js';
 export { toStreamMessage } from './streamMessages.js';
 
-/** What a push returns (the `push_stream` structured result and the `/api/push` body). */
-export interface PushResult {
-  id: string;
-  timestamp: string;
-  channel: string;
-  type: MessageType;
-  priority: MessagePriority;
-  /** Subscribers on this instance the message was queued to (0 if this instance's fan-out did not happen in time). */
-  clients: number;
-}
-
-/** Counters behind `stream_status`, `/api/stats` and `/metrics`: the hub's, plus uptime and history size. */
-export interface StreamStatus extends HubStats {
-  uptimeSeconds: number;
-  historySize: number;
-}
+/** What a push returns (the `push_stream` result; `/api/push` adds `status`). */
+export type PushResult = Omit<EventsPushResult, 'status'>;
+export type { StreamStatus };
 
 /** Options of {@link createStreamService}. */
 export interface StreamServiceOptions {
