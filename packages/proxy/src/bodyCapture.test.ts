@@ -11,7 +11,12 @@ describe('body capture', () => {
       pipeline(
         Readable.from([Buffer.from('hello '), Buffer.from('world, '), Buffer.from('again')]),
         counter,
-        new Writable({ write: (chunk, _e, cb) => cb(null, out.push(chunk)) }),
+        new Writable({
+          write: (chunk, _e, cb) => {
+            out.push(chunk);
+            cb();
+          },
+        }),
         (error) => (error ? reject(error) : resolve()),
       ),
     );
@@ -22,10 +27,21 @@ describe('body capture', () => {
 
   it('records text types only, and never an encoded body', () => {
     const bytes = Buffer.from('{"a":1}');
-    expect(recordBody(bytes, 7, 'application/json; charset=utf-8', null)).toEqual({ text: '{"a":1}', truncated: false });
+    expect(recordBody(bytes, 7, 'application/json; charset=utf-8', null)).toEqual({
+      text: '{"a":1}',
+      truncated: false,
+    });
     expect(recordBody(bytes, 7, 'application/problem+json', undefined)?.text).toBe('{"a":1}');
-    expect(recordBody(bytes, 7, 'image/png', null)).toEqual({ text: null, truncated: false, omitted: 'not text (image/png)' });
-    expect(recordBody(bytes, 7, 'text/html', 'gzip')).toEqual({ text: null, truncated: false, omitted: 'encoded (gzip)' });
+    expect(recordBody(bytes, 7, 'image/png', null)).toEqual({
+      text: null,
+      truncated: false,
+      omitted: 'not text (image/png)',
+    });
+    expect(recordBody(bytes, 7, 'text/html', 'gzip')).toEqual({
+      text: null,
+      truncated: false,
+      omitted: 'encoded (gzip)',
+    });
     expect(recordBody(bytes, 7, undefined, null)?.omitted).toBe('no content-type');
     expect(recordBody(Buffer.alloc(0), 0, 'text/plain', null)).toBeNull();
     expect(isTextType('application/javascript')).toBe(true);

@@ -4,7 +4,8 @@ import type { RecordedBody } from './requestRecord.js';
 /** Default cap of a recorded body when `recordBodies` is on: 16 KiB. */
 export const DEFAULT_MAX_BODY_BYTES = 16 * 1024;
 
-const TEXT_TYPES = /^(text\/|application\/(json|javascript|ecmascript|xml|x-www-form-urlencoded|graphql|x-ndjson)\b)|\+(json|xml)\b/i;
+const TEXT_TYPES =
+  /^(text\/|application\/(json|javascript|ecmascript|xml|x-www-form-urlencoded|graphql|x-ndjson)\b)|\+(json|xml)\b/i;
 
 /** True for media types whose bodies are recorded as text. */
 export function isTextType(contentType: string | undefined | null): boolean {

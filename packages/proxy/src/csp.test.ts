@@ -32,7 +32,7 @@ describe('addNonceToCsp', () => {
   });
 
   it("adds 'self' to a restricted connect-src, leaves one that allows it alone", () => {
-    expect(add("connect-src https://api.example").value).toBe("connect-src https://api.example 'self'");
+    expect(add('connect-src https://api.example').value).toBe("connect-src https://api.example 'self'");
     expect(add("connect-src 'none'").value).toBe("connect-src 'self'");
     expect(add("connect-src 'self' wss://x").notes).toEqual([]);
     expect(add('connect-src *').notes).toEqual([]);

@@ -19,8 +19,8 @@ export const DEFAULT_TIMEOUT_MS = 60_000;
 export interface ReservedPath {
   /** Path prefix, starting and ending with `/` (`/__webstream/`); the path without its last `/` matches too. */
   prefix: string;
-  /** Handles an HTTP request (SSE works: the raw response is yours). Not recorded. */
-  handle(req: IncomingMessage, res: ServerResponse): void | Promise<void>;
+  /** Handles an HTTP request (SSE works: the raw response is yours). Not recorded. A returned promise that rejects is handled like a throw. */
+  handle(req: IncomingMessage, res: ServerResponse): unknown;
   /** Handles a WebSocket upgrade under the prefix. Default: answered 404. */
   upgrade?(req: IncomingMessage, socket: Duplex, head: Buffer): void;
 }
@@ -138,7 +138,9 @@ function createContext(options: DevProxyOptions, targetUrl: URL): ProxyContext {
     origin: '',
     processId: options.processId ?? null,
     redacted: redactionSet(options.redactHeaders),
-    maxBodyBytes: options.recordBodies ? positive('maxBodyBytes', options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES) : null,
+    maxBodyBytes: options.recordBodies
+      ? positive('maxBodyBytes', options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES)
+      : null,
     inject: options.inject ?? null,
     maxInjectBytes: positive('maxInjectBytes', options.maxInjectBytes ?? DEFAULT_MAX_INJECT_BYTES),
     scriptSource: null,
@@ -162,11 +164,12 @@ function runReserved(ctx: ProxyContext, reserved: ReservedPath, req: IncomingMes
   const fail = (error: unknown) => {
     ctx.onError(error instanceof Error ? error : new Error(String(error)));
     if (res.headersSent) res.destroy();
-    else res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' }).end('webstream proxy: the handler failed\n');
+    else
+      res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' }).end('webstream proxy: the handler failed\n');
   };
   try {
     const result = reserved.handle(req, res);
-    if (result && typeof result.then === 'function') result.then(undefined, fail);
+    if (typeof (result as PromiseLike<unknown> | null)?.then === 'function') Promise.resolve(result).catch(fail);
   } catch (error) {
     fail(error);
   }
@@ -210,7 +213,10 @@ function parseTarget(target: string | URL): URL {
   try {
     url = new URL(String(target));
   } catch {
-    throw new ProxyError('invalid_target', `target must be an absolute http(s) URL such as http://localhost:5173 (got "${target}")`);
+    throw new ProxyError(
+      'invalid_target',
+      `target must be an absolute http(s) URL such as http://localhost:5173 (got "${target}")`,
+    );
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:')
     throw new ProxyError('invalid_target', `target must use http: or https: (got "${url.protocol}" in "${target}")`);
@@ -221,8 +227,12 @@ function validateReserved(reserved: ReservedPath | null): ReservedPath | null {
   if (!reserved) return null;
   const { prefix } = reserved;
   if (typeof prefix !== 'string' || !prefix.startsWith('/') || !prefix.endsWith('/') || prefix.length < 3)
-    throw new ProxyError('invalid_option', `reserved.prefix must start and end with "/", like "/__webstream/" (got "${prefix}")`);
-  if (typeof reserved.handle !== 'function') throw new ProxyError('invalid_option', 'reserved.handle must be a function');
+    throw new ProxyError(
+      'invalid_option',
+      `reserved.prefix must start and end with "/", like "/__webstream/" (got "${prefix}")`,
+    );
+  if (typeof reserved.handle !== 'function')
+    throw new ProxyError('invalid_option', 'reserved.handle must be a function');
   return reserved;
 }
 

@@ -21,7 +21,10 @@ export function classifyTargetError(error: Error): ProxyFailure {
 export function failureResponse(failure: ProxyFailure, target: string): { status: number; body: string } {
   switch (failure.kind) {
     case 'timeout':
-      return { status: 504, body: `webstream proxy: the dev server at ${target} did not answer in time (${failure.message}).\n` };
+      return {
+        status: 504,
+        body: `webstream proxy: the dev server at ${target} did not answer in time (${failure.message}).\n`,
+      };
     case 'upstream_aborted':
       return {
         status: 502,

@@ -2,14 +2,26 @@
 export type HeaderPairs = [name: string, value: string][];
 
 /** Hop-by-hop headers: they describe one connection and are never forwarded (RFC 9110 §7.6.1). */
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'te', 'trailer', 'upgrade']);
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'transfer-encoding',
+  'te',
+  'trailer',
+  'upgrade',
+]);
 
 /**
  * The target's response headers as the proxy forwards them: hop-by-hop headers (and those the
  * `Connection` header names) removed, a `Location` pointing at the target origin rewritten to the proxy
  * origin, so a redirect stays on the proxy.
  */
-export function forwardableHeaders(rawHeaders: readonly string[], targetOrigin: string, proxyOrigin: string): HeaderPairs {
+export function forwardableHeaders(
+  rawHeaders: readonly string[],
+  targetOrigin: string,
+  proxyOrigin: string,
+): HeaderPairs {
   const pairs: HeaderPairs = [];
   for (let i = 0; i + 1 < rawHeaders.length; i += 2) pairs.push([rawHeaders[i] as string, rawHeaders[i + 1] as string]);
   const named = new Set(HOP_BY_HOP);
@@ -36,7 +48,8 @@ export function headerValues(pairs: HeaderPairs, name: string): string[] {
 /** Removes every header named in `names` (case-insensitive), in place. */
 export function removeHeaders(pairs: HeaderPairs, ...names: string[]): void {
   const lower = new Set(names.map((n) => n.toLowerCase()));
-  for (let i = pairs.length - 1; i >= 0; i--) if (lower.has((pairs[i] as [string, string])[0].toLowerCase())) pairs.splice(i, 1);
+  for (let i = pairs.length - 1; i >= 0; i--)
+    if (lower.has((pairs[i] as [string, string])[0].toLowerCase())) pairs.splice(i, 1);
 }
 
 /** Replaces every `name` header by one with `value`, in place. */

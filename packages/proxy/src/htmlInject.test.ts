@@ -4,13 +4,19 @@ import { injectIntoHtml } from './htmlInject.js';
 
 const SNIPPET = '<script>/*ws*/</script>';
 const inject = (html: string | Buffer, csp = false) =>
-  injectIntoHtml(Buffer.isBuffer(html) ? html : Buffer.from(html), SNIPPET, csp ? { nonce: 'N0', scriptSource: null } : null);
+  injectIntoHtml(
+    Buffer.isBuffer(html) ? html : Buffer.from(html),
+    SNIPPET,
+    csp ? { nonce: 'N0', scriptSource: null } : null,
+  );
 
 describe('injectIntoHtml', () => {
   it('inserts before </head>', () => {
     const result = inject('<!doctype html><html><head><title>t</title></HEAD ><body>x</body></html>');
     expect(result?.at).toBe('head');
-    expect(result?.body.toString()).toBe(`<!doctype html><html><head><title>t</title>${SNIPPET}</HEAD ><body>x</body></html>`);
+    expect(result?.body.toString()).toBe(
+      `<!doctype html><html><head><title>t</title>${SNIPPET}</HEAD ><body>x</body></html>`,
+    );
   });
 
   it('inserts at the start of <body> when there is no </head>', () => {
@@ -48,7 +54,10 @@ describe('injectIntoHtml', () => {
   });
 
   it('handles single-quoted and unquoted content attributes, and leaves unknown character references alone', () => {
-    const single = inject(`<head><meta http-equiv=content-security-policy content='default-src https://x'></head>`, true);
+    const single = inject(
+      `<head><meta http-equiv=content-security-policy content='default-src https://x'></head>`,
+      true,
+    );
     expect(single?.body.toString()).toBe(
       `<head><meta http-equiv=content-security-policy content="default-src https://x; script-src https://x 'nonce-N0'; connect-src https://x 'self'">${SNIPPET}</head>`,
     );
@@ -61,20 +70,28 @@ describe('injectIntoHtml', () => {
   });
 
   it('leaves <meta> tags that are not a CSP, and a CSP after the insertion point, unchanged', () => {
-    const page = '<head><meta name="csp" content="script-src x"></head><body><meta http-equiv="content-security-policy" content="script-src x"></body>';
+    const page =
+      '<head><meta name="csp" content="script-src x"></head><body><meta http-equiv="content-security-policy" content="script-src x"></body>';
     expect(inject(page, true)?.body.toString()).toBe(page.replace('</head>', `${SNIPPET}</head>`));
   });
 
   it('property: removing the snippet gives back the original bytes', () => {
     fc.assert(
-      fc.property(fc.string({ unit: 'grapheme' }), fc.constantFrom('', '<head>', '</head>', '<body>', '<!doctype html>'), (text, tag) => {
-        const page = Buffer.from(`${text}${tag}${text}`);
-        const result = inject(page);
-        if (!result) return page[0] === 0xff || page[0] === 0xfe;
-        const at = result.body.indexOf(SNIPPET);
-        const without = Buffer.concat([result.body.subarray(0, at), result.body.subarray(at + Buffer.byteLength(SNIPPET))]);
-        return at >= 0 && without.equals(page);
-      }),
+      fc.property(
+        fc.string({ unit: 'grapheme' }),
+        fc.constantFrom('', '<head>', '</head>', '<body>', '<!doctype html>'),
+        (text, tag) => {
+          const page = Buffer.from(`${text}${tag}${text}`);
+          const result = inject(page);
+          if (!result) return page[0] === 0xff || page[0] === 0xfe;
+          const at = result.body.indexOf(SNIPPET);
+          const without = Buffer.concat([
+            result.body.subarray(0, at),
+            result.body.subarray(at + Buffer.byteLength(SNIPPET)),
+          ]);
+          return at >= 0 && without.equals(page);
+        },
+      ),
     );
   });
 });

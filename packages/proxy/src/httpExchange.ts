@@ -24,6 +24,8 @@ interface HttpExchange {
   /** The proxy answered by itself (502/504); later events from the target are ignored. */
   answered: boolean;
   resClosed: boolean;
+  /** The client connection closed because `close()` was called. */
+  closedByProxy: boolean;
   upstreamAborted: boolean;
   finishedAt: number | null;
   failure: ProxyFailure | null;
@@ -51,6 +53,7 @@ export function startHttpExchange(ctx: ProxyContext, req: IncomingMessage, res: 
     timer: null,
     answered: false,
     resClosed: false,
+    closedByProxy: false,
     upstreamAborted: false,
     finishedAt: null,
     failure: null,
@@ -65,6 +68,7 @@ export function startHttpExchange(ctx: ProxyContext, req: IncomingMessage, res: 
   });
   res.on('close', () => {
     ex.resClosed = true;
+    ex.closedByProxy = ctx.closing;
     // Let the events of the same teardown (an upstream abort) land before the record is final.
     setImmediate(ex.finalize);
   });
@@ -157,10 +161,17 @@ function send(
   } catch (error) {
     rest?.destroy();
     if (ex.answered) ex.res.destroy();
-    else answerFailure(ctx, ex, { kind: 'upstream_error', message: `unforwardable response: ${(error as Error).message}` });
+    else
+      answerFailure(ctx, ex, {
+        kind: 'upstream_error',
+        message: `unforwardable response: ${(error as Error).message}`,
+      });
     return;
   }
-  ex.sent = { type: headerValues(headers, 'content-type')[0] ?? null, encoding: headerValues(headers, 'content-encoding')[0] ?? null };
+  ex.sent = {
+    type: headerValues(headers, 'content-type')[0] ?? null,
+    encoding: headerValues(headers, 'content-encoding')[0] ?? null,
+  };
   const done = () => {};
   if (!rest || rest.readableEnded) {
     pipeline(Readable.from(head), ex.responseBody, ex.res, done);
@@ -217,7 +228,8 @@ function finalize(ctx: ProxyContext, ex: HttpExchange): void {
   exchanges.delete(ex.req);
   let failure = ex.failure;
   if (!failure && (!ex.res.writableFinished || ex.upstreamAborted)) {
-    failure = observedFailure(ctx.closing ? 'proxy_closed' : ex.upstreamAborted ? 'upstream_aborted' : 'client_aborted');
+    const byProxy = ex.closedByProxy || (ctx.closing && !ex.resClosed);
+    failure = observedFailure(byProxy ? 'proxy_closed' : ex.upstreamAborted ? 'upstream_aborted' : 'client_aborted');
   }
   const recordBodies = ctx.maxBodyBytes !== null;
   const { headers } = ex.req;

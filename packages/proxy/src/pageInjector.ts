@@ -33,7 +33,12 @@ export interface InjectOptions {
 /** The outcome of buffering a page for injection. */
 export type PreparedPage =
   /** Send `headers` and `body` (identity encoding, right `Content-Length`). */
-  | { readonly kind: 'injected'; readonly headers: HeaderPairs; readonly body: Buffer; readonly outcome: InjectionOutcome }
+  | {
+      readonly kind: 'injected';
+      readonly headers: HeaderPairs;
+      readonly body: Buffer;
+      readonly outcome: InjectionOutcome;
+    }
   /** Send the original headers, then `head` (raw bytes already read), then the rest of the response. */
   | { readonly kind: 'passthrough'; readonly head: Buffer[]; readonly outcome: InjectionOutcome }
   /** The target broke off the response before its end. */
@@ -91,7 +96,11 @@ export async function preparePage(options: {
     page = await decode(Buffer.concat(read.chunks), encoding, maxInjectBytes);
   } catch (error) {
     const tooLarge = (error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE';
-    return passthrough(tooLarge ? `decoded page larger than maxInjectBytes (${maxInjectBytes})` : `could not decode ${encoding}: ${(error as Error).message}`);
+    return passthrough(
+      tooLarge
+        ? `decoded page larger than maxInjectBytes (${maxInjectBytes})`
+        : `could not decode ${encoding}: ${(error as Error).message}`,
+    );
   }
   const nonce = randomBytes(16).toString('base64');
   let snippet: string;
@@ -105,7 +114,10 @@ export async function preparePage(options: {
   if (!injected) return passthrough('UTF-16 page');
   const headers = pageHeaders(options.headers, injected.body.length, csp);
   const where = { head: 'before </head>', body: 'at the start of <body>', document: 'at the start of the document' };
-  const notes = [`inserted ${where[injected.at]}`, ...(encoding && encoding !== 'identity' ? [`decoded ${encoding}, sent uncompressed`] : [])];
+  const notes = [
+    `inserted ${where[injected.at]}`,
+    ...(encoding && encoding !== 'identity' ? [`decoded ${encoding}, sent uncompressed`] : []),
+  ];
   notes.push(...headers.notes, ...injected.notes);
   return { kind: 'injected', headers: headers.pairs, body: injected.body, outcome: { injected: true, notes } };
 }

@@ -87,7 +87,15 @@ describe('createRequestStore list filters', () => {
   store.add(record({ url: '/api/items', method: 'POST', status: 201, startedAt: 2000, processId: 'web' }));
   store.add(record({ url: '/missing', status: 404, startedAt: 3000, processId: 'api' }));
   store.add(record({ url: '/boom', status: 500, startedAt: 4000, processId: 'api' }));
-  store.add(record({ url: '/down', status: 502, startedAt: 5000, failed: true, error: { kind: 'connection_refused', message: 'x' } }));
+  store.add(
+    record({
+      url: '/down',
+      status: 502,
+      startedAt: 5000,
+      failed: true,
+      error: { kind: 'connection_refused', message: 'x' },
+    }),
+  );
   store.add(record({ url: '/slow', status: null, durationMs: null, pending: true, startedAt: 6000 }));
   store.add(record({ url: '/moved', status: 302, startedAt: 7000 }));
   const urls = (filter: Parameters<typeof store.list>[0]) => store.list(filter).map((r) => r.url);

@@ -17,6 +17,9 @@ interface WsExchange {
   proxyReq: ClientRequest | null;
   timer: NodeJS.Timeout | null;
   upgraded: boolean;
+  socketClosed: boolean;
+  /** The client socket closed because `close()` was called. */
+  closedByProxy: boolean;
   status: number | null;
   failure: ProxyFailure | null;
   finalized: boolean;
@@ -26,7 +29,10 @@ const exchanges = new WeakMap<IncomingMessage, WsExchange>();
 
 /** Records an upgrade request and tunnels it to the target. */
 export function startWsExchange(ctx: ProxyContext, req: IncomingMessage, socket: Duplex, head: Buffer): void {
-  const record = ctx.store.add({ ...newRecord(ctx, req, 'websocket'), requestHeaders: redactHeaders(req.headers, ctx.redacted) });
+  const record = ctx.store.add({
+    ...newRecord(ctx, req, 'websocket'),
+    requestHeaders: redactHeaders(req.headers, ctx.redacted),
+  });
   const net = socket as Partial<Socket>;
   const ex: WsExchange = {
     id: record.id,
@@ -37,13 +43,19 @@ export function startWsExchange(ctx: ProxyContext, req: IncomingMessage, socket:
     proxyReq: null,
     timer: null,
     upgraded: false,
+    socketClosed: false,
+    closedByProxy: false,
     status: null,
     failure: null,
     finalized: false,
   };
   exchanges.set(req, ex);
   ctx.live.add(ex.finalize);
-  socket.on('close', () => setImmediate(ex.finalize));
+  socket.on('close', () => {
+    ex.socketClosed = true;
+    ex.closedByProxy = ctx.closing;
+    setImmediate(ex.finalize);
+  });
   if (ctx.timeoutMs !== null) {
     ex.timer = setTimeout(() => {
       ex.timer = null;
@@ -121,7 +133,10 @@ function finalize(ctx: ProxyContext, ex: WsExchange): void {
   ctx.live.delete(ex.finalize);
   clearTimer(ex);
   let failure = ex.failure;
-  if (!failure && ex.status === null) failure = observedFailure(ctx.closing ? 'proxy_closed' : 'client_aborted');
+  // A tunnel that was open when `close()` ended it did not finish on its own.
+  const byProxy = ex.closedByProxy || (ctx.closing && !ex.socketClosed);
+  if (!failure && (ex.status === null || byProxy))
+    failure = observedFailure(byProxy ? 'proxy_closed' : 'client_aborted');
   const net = ex.socket as Partial<Socket>;
   ctx.store.update(ex.id, {
     pending: false,

@@ -31,7 +31,9 @@ async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
       return;
     }
     case 'bytes':
-      res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': arg }).end(Buffer.alloc(Number(arg), 7));
+      res
+        .writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': arg })
+        .end(Buffer.alloc(Number(arg), 7));
       return;
     case 'chunked':
       res.writeHead(200, { 'content-type': 'text/plain' });
@@ -104,7 +106,11 @@ describe('createDevProxy pass-through', () => {
     expect(get.status).toBe(200);
     expect(get.body.length).toBe(12345);
     const payload = 'p'.repeat(10_000);
-    const post = await request(`${proxy.origin}/echo?x=1`, { method: 'POST', body: payload, headers: { 'content-type': 'text/plain' } });
+    const post = await request(`${proxy.origin}/echo?x=1`, {
+      method: 'POST',
+      body: payload,
+      headers: { 'content-type': 'text/plain' },
+    });
     expect(JSON.parse(post.body.toString())).toMatchObject({ method: 'POST', url: '/echo?x=1', bodyLength: 10_000 });
 
     const getRecord = await finalRecord(proxy.store, '/bytes/12345');
@@ -124,7 +130,12 @@ describe('createDevProxy pass-through', () => {
     });
     expect(get.headers['x-webstream-request-id']).toBe(getRecord.id);
     const postRecord = await finalRecord(proxy.store, '/echo?x=1');
-    expect(postRecord).toMatchObject({ method: 'POST', status: 200, requestBytes: 10_000, responseBytes: post.body.length });
+    expect(postRecord).toMatchObject({
+      method: 'POST',
+      status: 200,
+      requestBytes: 10_000,
+      responseBytes: post.body.length,
+    });
     expect(post.headers['x-webstream-request-id']).toBe(postRecord.id);
     expect(postRecord.startedAt).toBeGreaterThanOrEqual(getRecord.startedAt);
   });
@@ -270,14 +281,22 @@ describe('createDevProxy failures', () => {
       createDevProxy({ target: target.url, reserved: { prefix: '__webstream', handle: () => {} } }),
     ).rejects.toThrow(/reserved.prefix must start and end with "\/"/);
     const taken = await proxyFor();
-    await expect(createDevProxy({ target: target.url, port: taken.port })).rejects.toMatchObject({ code: 'listen_failed' });
+    await expect(createDevProxy({ target: target.url, port: taken.port })).rejects.toMatchObject({
+      code: 'listen_failed',
+    });
   });
 });
 
 describe('createDevProxy recording', () => {
   it('redacts secret headers in records but forwards them untouched', async () => {
     const proxy = await proxyFor({ redactHeaders: ['X-Api-Key'] });
-    const headers = { authorization: 'Bearer s3cret', cookie: 'sid=abc', 'x-api-key': 'k3y', 'proxy-authorization': 'Basic x', 'x-plain': 'visible' };
+    const headers = {
+      authorization: 'Bearer s3cret',
+      cookie: 'sid=abc',
+      'x-api-key': 'k3y',
+      'proxy-authorization': 'Basic x',
+      'x-plain': 'visible',
+    };
     const echo = JSON.parse((await request(`${proxy.origin}/echo`, { headers })).body.toString());
     expect(echo.headers).toMatchObject(headers);
     const res = await request(`${proxy.origin}/cookies`);
@@ -298,7 +317,11 @@ describe('createDevProxy recording', () => {
   it('records bodies only when asked, capped at maxBodyBytes, text only', async () => {
     const proxy = await proxyFor({ recordBodies: true, maxBodyBytes: 100 });
     const json = JSON.stringify({ data: 'é'.repeat(300) });
-    await request(`${proxy.origin}/echo`, { method: 'POST', body: json, headers: { 'content-type': 'application/json' } });
+    await request(`${proxy.origin}/echo`, {
+      method: 'POST',
+      body: json,
+      headers: { 'content-type': 'application/json' },
+    });
     await request(`${proxy.origin}/bytes/500`);
     const echo = await finalRecord(proxy.store, '/echo');
     expect(echo.requestBody?.truncated).toBe(true);
@@ -307,9 +330,17 @@ describe('createDevProxy recording', () => {
     expect(echo.responseBody).toMatchObject({ truncated: true });
     expect(echo.responseBody?.text).toMatch(/^\{"method":"POST"/);
     const binary = await finalRecord(proxy.store, '/bytes/500');
-    expect(binary.responseBody).toEqual({ text: null, truncated: true, omitted: 'not text (application/octet-stream)' });
+    expect(binary.responseBody).toEqual({
+      text: null,
+      truncated: true,
+      omitted: 'not text (application/octet-stream)',
+    });
     const off = await proxyFor();
-    await request(`${off.origin}/echo`, { method: 'POST', body: json, headers: { 'content-type': 'application/json' } });
+    await request(`${off.origin}/echo`, {
+      method: 'POST',
+      body: json,
+      headers: { 'content-type': 'application/json' },
+    });
     expect(await finalRecord(off.store, '/echo')).toMatchObject({ requestBody: null, responseBody: null });
   });
 });
@@ -336,7 +367,9 @@ describe('createDevProxy reserved path and close', () => {
     expect((await request(`${proxy.origin}/__webstream?x=1`)).body.toString()).toBe('pong');
     const first = await withTimeout(
       new Promise<string>((resolve) => {
-        http.get(`${proxy.origin}/__webstream/events`, { agent: false }, (res) => res.once('data', (c) => resolve(String(c))));
+        http.get(`${proxy.origin}/__webstream/events`, { agent: false }, (res) =>
+          res.once('data', (c) => resolve(String(c))),
+        );
       }),
       5000,
       'the first SSE frame',

@@ -62,10 +62,13 @@ export function waitForRecord(
       if (change.type !== 'cleared' && predicate(change.record)) resolve(change.record);
     });
   });
-  const describe = () => `a matching record; have ${JSON.stringify(store.list().map((r) => [r.id, r.url, r.status, r.pending]))}`;
-  return withTimeout(match, ms, 'record').catch((error: Error) => {
-    throw new Error(`${error.message}: ${describe()}`);
-  }).finally(() => off());
+  const describe = () =>
+    `a matching record; have ${JSON.stringify(store.list().map((r) => [r.id, r.url, r.status, r.pending]))}`;
+  return withTimeout(match, ms, 'record')
+    .catch((error: Error) => {
+      throw new Error(`${error.message}: ${describe()}`);
+    })
+    .finally(() => off());
 }
 
 /** Waits for the final (non-pending) record of a URL. */
@@ -85,12 +88,18 @@ export function request(
   options: { method?: string; headers?: Record<string, string>; body?: Buffer | string } = {},
 ): Promise<RawResponse> {
   const done = new Promise<RawResponse>((resolve, reject) => {
-    const req = http.request(url, { method: options.method ?? 'GET', headers: options.headers, agent: false }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
-      res.on('error', reject);
-    });
+    const req = http.request(
+      url,
+      { method: options.method ?? 'GET', headers: options.headers, agent: false },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }),
+        );
+        res.on('error', reject);
+      },
+    );
     req.on('error', reject);
     req.end(options.body);
   });
