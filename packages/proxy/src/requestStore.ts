@@ -123,17 +123,7 @@ export function createRequestStore(options: RequestStoreOptions = {}): RequestSt
       return true;
     },
     get: (id) => slots.get(id)?.record,
-    list(filter = {}) {
-      const match = compileFilter(filter);
-      const limit = filter.limit ?? Number.POSITIVE_INFINITY;
-      const all = [...slots.values()];
-      const out: ProxyRequestRecord[] = [];
-      for (let i = all.length - 1; i >= 0 && out.length < limit; i--) {
-        const record = (all[i] as Slot).record;
-        if (match(record)) out.push(record);
-      }
-      return out;
-    },
+    list: (filter = {}) => newestFirst(slots, filter),
     onChange(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
@@ -149,6 +139,18 @@ export function createRequestStore(options: RequestStoreOptions = {}): RequestSt
       emit({ type: 'cleared' });
     },
   };
+}
+
+function newestFirst(slots: Map<string, Slot>, filter: RequestFilter): ProxyRequestRecord[] {
+  const match = compileFilter(filter);
+  const limit = filter.limit ?? Number.POSITIVE_INFINITY;
+  const all = [...slots.values()];
+  const out: ProxyRequestRecord[] = [];
+  for (let i = all.length - 1; i >= 0 && out.length < limit; i--) {
+    const record = (all[i] as Slot).record;
+    if (match(record)) out.push(record);
+  }
+  return out;
 }
 
 function positiveInteger(name: string, value: number): number {

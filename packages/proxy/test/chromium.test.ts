@@ -106,7 +106,9 @@ interface PageState {
 async function load(path: string): Promise<{ state: PageState; page: Page }> {
   const page = await browser.newPage();
   await page.goto(`${proxy.origin}${path}`, { timeout: 10_000 });
-  await page.waitForFunction(() => (globalThis as unknown as PageState).pinged !== undefined, null, { timeout: 10_000 });
+  await page.waitForFunction(() => (globalThis as unknown as PageState).pinged !== undefined, null, {
+    timeout: 10_000,
+  });
   const state = await page.evaluate(() => {
     const w = globalThis as unknown as PageState;
     return { injected: w.injected, pageInline: w.pageInline, pinged: w.pinged, violations: w.violations };
