@@ -30,6 +30,8 @@ export function failureResponse(failure: ProxyFailure, target: string): { status
         status: 502,
         body: `webstream proxy: the dev server at ${target} closed the connection before answering (${failure.message}).\n`,
       };
+    case 'proxy_error':
+      return { status: 502, body: 'webstream proxy: internal error while forwarding this request.\n' };
     default:
       return {
         status: 502,

@@ -3,7 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { pipeline, Readable } from 'node:stream';
 import { CountingStream } from './bodyCapture.js';
 import { classifyTargetError, failureResponse, observedFailure, TargetTimeoutError } from './failure.js';
-import { flatHeaders, forwardableHeaders, type HeaderPairs, headerValues } from './headerList.js';
+import { flatHeaders, forwardableHeaders, type HeaderPairs, headerValues, setHeader } from './headerList.js';
 import { planInjection, preparePage } from './pageInjector.js';
 import { elapsedMs, forwardOptions, newRecord, type ProxyContext } from './proxyContext.js';
 import { redactHeaders } from './redact.js';
@@ -100,7 +100,7 @@ export function onTargetResponse(ctx: ProxyContext, proxyRes: IncomingMessage, r
   };
   proxyRes.on('aborted', markAbort).on('error', markAbort).on('close', markAbort);
   const headers = forwardableHeaders(proxyRes.rawHeaders, ctx.target, ctx.origin);
-  headers.push(['x-webstream-request-id', ex.id]);
+  setHeader(headers, 'x-webstream-request-id', ex.id);
   ctx.store.update(ex.id, {
     status: proxyRes.statusCode ?? null,
     contentType: proxyRes.headers['content-type'] ?? null,
@@ -110,7 +110,8 @@ export function onTargetResponse(ctx: ProxyContext, proxyRes: IncomingMessage, r
   if (plan === 'try') {
     injectPage(ctx, ex, proxyRes, headers).catch((error: Error) => {
       ctx.onError(error);
-      ex.res.destroy();
+      proxyRes.destroy();
+      if (!ex.answered) answerFailure(ctx, ex, { kind: 'proxy_error', message: error.message });
     });
     return;
   }
@@ -199,6 +200,8 @@ function answerFailure(ctx: ProxyContext, ex: HttpExchange, failure: ProxyFailur
     ['cache-control', 'no-store'],
     ['x-webstream-request-id', ex.id],
   ];
+  // An unread request body would hold up the next request on this connection: close it after the answer.
+  if (!ex.req.complete) headers.push(['connection', 'close']);
   send(ctx, ex, { statusCode: status }, headers, ex.req.method === 'HEAD' ? [] : [bytes], null);
 }
 

@@ -106,6 +106,7 @@ export async function preparePage(options: {
   let snippet: string;
   try {
     snippet = options.html(nonce);
+    if (typeof snippet !== 'string') return passthrough(`inject.html returned ${typeof snippet}, not a string`);
   } catch (error) {
     return passthrough(`inject.html threw: ${(error as Error).message}`);
   }

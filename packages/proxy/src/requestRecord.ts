@@ -9,6 +9,7 @@ export type RecordedHeaders = Record<string, string | string[]>;
  * - `upstream_aborted`: the target closed or reset the connection before its response was complete.
  * - `upstream_error`: any other error reaching the target (DNS, TLS, a malformed response); answered 502.
  * - `proxy_closed`: `close()` was called while the exchange was in flight.
+ * - `proxy_error`: an unexpected error inside the proxy (reported to `onError`); answered 502 if nothing was sent yet.
  */
 export type ProxyFailureKind =
   | 'connection_refused'
@@ -16,7 +17,8 @@ export type ProxyFailureKind =
   | 'client_aborted'
   | 'upstream_aborted'
   | 'upstream_error'
-  | 'proxy_closed';
+  | 'proxy_closed'
+  | 'proxy_error';
 
 /** A failure with its error text (for example `connect ECONNREFUSED 127.0.0.1:5173`). */
 export interface ProxyFailure {

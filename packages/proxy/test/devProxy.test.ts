@@ -228,6 +228,17 @@ describe('createDevProxy failures', () => {
     expect(proxy.store.list({ status: 'failed' })).toHaveLength(1);
   });
 
+  it('answers 502 to a large upload to a target that is down, closing the connection', async () => {
+    const proxy = await proxyFor({ target: `http://127.0.0.1:${await closedPort()}` });
+    const res = await request(`${proxy.origin}/upload`, { method: 'POST', body: Buffer.alloc(1024 * 1024, 1) });
+    expect(res.status).toBe(502);
+    expect(res.headers.connection).toBe('close');
+    expect(await finalRecord(proxy.store, '/upload')).toMatchObject({
+      failed: true,
+      error: { kind: 'connection_refused' },
+    });
+  });
+
   it('answers 504 when the target does not answer within timeoutMs', async () => {
     const proxy = await proxyFor({ timeoutMs: 200 });
     const res = await request(`${proxy.origin}/hang`);
@@ -257,6 +268,16 @@ describe('createDevProxy failures', () => {
     expect(record).toMatchObject({ status: 200, failed: true, error: { kind: 'client_aborted' } });
     expect(record.responseBytes).toBeGreaterThan(0);
     await withTimeout(streamClosed, 5000, 'the target to see its response closed');
+  });
+
+  it('records a client that gives up before the headers (status null)', async () => {
+    const proxy = await proxyFor();
+    const req = http.get(`${proxy.origin}/hang?abort`, { agent: false });
+    req.on('error', () => {});
+    await waitForRecord(proxy.store, (r) => r.url === '/hang?abort');
+    req.destroy();
+    const record = await finalRecord(proxy.store, '/hang?abort');
+    expect(record).toMatchObject({ status: null, failed: true, error: { kind: 'client_aborted' } });
   });
 
   it('records a target that breaks off its response', async () => {
