@@ -9,7 +9,7 @@ export const COMMAND_HEARTBEAT_MS = 15_000;
 
 /** The command streams. */
 export interface CommandChannel {
-  /** Starts the SSE response for a session; `onClose` runs when this stream (not a replacement) ends. */
+  /** Starts the SSE response for a session (ending one it had); `onClose` runs once when this stream ends, however it ends. */
   attach(sessionId: string, res: ServerResponse, onClose: () => void): void;
   /** Writes a command to the session's stream; false when it has none. */
   send(sessionId: string, command: PageCommand): boolean;
@@ -23,6 +23,7 @@ export interface CommandChannel {
 /** Creates the channel. */
 export function createCommandChannel(heartbeatMs = COMMAND_HEARTBEAT_MS): CommandChannel {
   const streams = new Map<string, ServerResponse>();
+  const closers = new Map<ServerResponse, () => void>();
   let timer: NodeJS.Timeout | undefined;
 
   function heartbeat() {
@@ -45,6 +46,9 @@ export function createCommandChannel(heartbeatMs = COMMAND_HEARTBEAT_MS): Comman
     streams.delete(sessionId);
     res.end();
     stopHeartbeatIfIdle();
+    const onClose = closers.get(res);
+    closers.delete(res);
+    onClose?.();
   }
 
   return {
@@ -58,10 +62,12 @@ export function createCommandChannel(heartbeatMs = COMMAND_HEARTBEAT_MS): Comman
       });
       res.write('retry: 3000\n\n: commands for this page session\n\n');
       streams.set(sessionId, res);
+      closers.set(res, onClose);
       heartbeat();
       res.on('close', () => {
         if (streams.get(sessionId) !== res) return;
         streams.delete(sessionId);
+        closers.delete(res);
         stopHeartbeatIfIdle();
         onClose();
       });

@@ -15,7 +15,13 @@ export { formatConsole } from './formatConsole.js';
 export type { NetworkFailure, NetworkFilter } from './networkStore.js';
 export { DEFAULT_MAX_NETWORK_FAILURES } from './networkStore.js';
 export type { PageConfig, PageLimits } from './pageConfig.js';
-export { ALL_CONSOLE_LEVELS, DEFAULT_BASE, DEFAULT_PAGE_LIMITS, FIELD_LIMITS, REQUEST_ID_HEADER } from './pageConfig.js';
+export {
+  ALL_CONSOLE_LEVELS,
+  DEFAULT_BASE,
+  DEFAULT_PAGE_LIMITS,
+  FIELD_LIMITS,
+  REQUEST_ID_HEADER,
+} from './pageConfig.js';
 export type { PageScriptOptions } from './pageScript.js';
 export { pageConfig, pageScript, pageSource, scriptHash, scriptTag, TelemetryError } from './pageScript.js';
 export { DEFAULT_SESSION_RATE } from './rateLimiter.js';

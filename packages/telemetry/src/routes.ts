@@ -145,11 +145,11 @@ export function createHandler(deps: RouteDeps) {
       return;
     }
     req.socket.setTimeout(0);
-    record.commandStream = true;
     deps.channel.attach(id.data, res, () => {
       record.commandStream = false;
       deps.streamChanged(id.data, false);
     });
+    record.commandStream = true;
     deps.streamChanged(id.data, true);
   }
 }

@@ -110,23 +110,24 @@ export function createSourceMapper(options: SourceMapOptions = {}, now: () => nu
     await Promise.race([Promise.all([...entries.values()].map((entry) => entry.promise)), waited]);
     clearTimeout(timer);
     const notes = new Set<string>();
+    const names: Array<string | undefined> = [];
     const out = frames.map((frame, index) => {
       const target = targets[index];
-      if (!target) {
-        notes.add(`${frame.url} is not on the page's origin: not fetched`);
-        return unmapped(frame);
-      }
-      const value = entries.get(target)?.value;
-      if (!value) {
-        notes.add(`the source map of ${frame.url} was not loaded within ${config.waitMs} ms`);
-        return unmapped(frame);
-      }
-      if (!value.ok) {
-        notes.add(value.reason);
-        return unmapped(frame);
-      }
-      return mapFrame(value.map, frame, notes);
+      const value = target ? entries.get(target)?.value : undefined;
+      if (!target) notes.add(`${frame.url} is not on the page's origin: not fetched`);
+      else if (!value) notes.add(`the source map of ${frame.url} was not loaded within ${config.waitMs} ms`);
+      else if (!value.ok) notes.add(value.reason);
+      if (!value?.ok) return unmapped(frame);
+      const mapped = mapFrame(value.map, frame, notes);
+      names[index] = mapped.name;
+      return mapped.frame;
     });
+    // The name at a call site is the callee's: frame i is named by what frame i + 1 maps to.
+    for (let index = 0; index < out.length; index++) {
+      const name = names[index + 1];
+      const frame = out[index] as StackFrame;
+      if (name && frame.mapped) frame.function = name;
+    }
     const count = out.filter((frame) => frame.mapped).length;
     const mapping = count === out.length && count > 0 ? 'mapped' : count > 0 ? 'partial' : 'unmapped';
     const result: MappedStack = { frames: out, mapping };
@@ -145,12 +146,12 @@ function resolveSafe(resolve: (url: string) => string | undefined, url: string):
   }
 }
 
-function mapFrame(map: TraceMap, frame: RawFrame, notes: Set<string>): StackFrame {
-  if (frame.line === null || frame.column === null) return unmapped(frame);
+function mapFrame(map: TraceMap, frame: RawFrame, notes: Set<string>): { frame: StackFrame; name?: string } {
+  if (frame.line === null || frame.column === null) return { frame: unmapped(frame) };
   const position = originalPositionFor(map, { line: frame.line, column: Math.max(0, frame.column - 1) });
   if (position.source === null || position.line === null) {
     notes.add(`${frame.url}:${frame.line}:${frame.column} has no mapping in its source map`);
-    return unmapped(frame);
+    return { frame: unmapped(frame) };
   }
   const out: StackFrame = {
     file: displayPath(position.source),
@@ -159,9 +160,8 @@ function mapFrame(map: TraceMap, frame: RawFrame, notes: Set<string>): StackFram
     mapped: true,
     raw: frame,
   };
-  const name = position.name ?? frame.function;
-  if (name) out.function = name;
-  return out;
+  // Minified names say nothing; the original name comes from the caller's frame (see map()).
+  return position.name ? { frame: out, name: position.name } : { frame: out };
 }
 
 type Config = Required<Omit<SourceMapOptions, 'fetch'>>;

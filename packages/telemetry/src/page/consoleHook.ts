@@ -31,10 +31,10 @@ export function installConsoleHook(queue: Queue, config: PageConfig, guard: Guar
       if (args[0]) return;
       args = ['Assertion failed:', ...args.slice(1)];
     } else if (method === 'trace') {
-      const stack = String(new Error().stack ?? '')
-        .split('\n')
-        .slice(3)
-        .join('\n');
+      const lines = String(new Error().stack ?? '').split('\n');
+      // Drop this script's own frames: everything up to the wrapped console.trace call.
+      const own = lines.findIndex((line) => line.includes('[as trace]'));
+      const stack = lines.slice(own >= 0 ? own + 1 : 3).join('\n');
       args = [...args, stack];
     }
     const last = queue.last();

@@ -8,7 +8,6 @@ import { cap, type Guard, guarded } from './guard.js';
 import type { Queue } from './queue.js';
 import { safeMessage } from './serialize.js';
 
-
 interface XhrInfo {
   method: string;
   url: string;

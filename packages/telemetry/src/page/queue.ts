@@ -135,12 +135,7 @@ export function createQueue(key: string, limits: PageLimits, env: QueueEnv): Que
   function take(): { parts: string[]; sent: Record<BudgetKind, number> } {
     const parts: string[] = [];
     const sent = emptyTally();
-    let bytes = 600;
-    for (const item of droppedItems(env.now())) {
-      const json = JSON.stringify(item);
-      parts.push(json);
-      bytes += json.length + 1;
-    }
+    let bytes = 1200;
     let n = 0;
     for (; n < items.length && parts.length < limits.maxBatchItems; n++) {
       const item = items[n] as TelemetryItem;
@@ -153,6 +148,8 @@ export function createQueue(key: string, limits: PageLimits, env: QueueEnv): Que
     }
     for (const item of items.slice(0, n)) queued.delete(item);
     items = items.slice(n);
+    // Drops so far go after the items sent with them (at most three items, one per reason).
+    for (const item of droppedItems(env.now())) parts.push(JSON.stringify(item));
     return { parts, sent };
   }
 

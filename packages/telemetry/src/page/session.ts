@@ -15,8 +15,11 @@ export interface SessionEnv {
 /** Listens to the page's lifecycle events and keeps the heartbeat. */
 export function trackSession(queue: Queue, commands: Commands | undefined, env: SessionEnv): void {
   let lastState: TelemetryItem | undefined;
+  // After pagehide nothing more is sent (unload fires visibilitychange after it) until a pageshow.
+  let gone = false;
 
   function state() {
+    if (gone) return 'hidden';
     try {
       const { visibility, focused } = env.info();
       const item: TelemetryItem = { kind: 'visibility', at: env.now(), state: visibility, focused };
@@ -30,6 +33,7 @@ export function trackSession(queue: Queue, commands: Commands | undefined, env: 
   }
 
   document.addEventListener('visibilitychange', () => {
+    if (gone) return;
     const visibility = state();
     commands?.visibility(visibility);
     // Hidden may be the last moment the page runs (mobile, tab discarding): send now.
@@ -39,17 +43,22 @@ export function trackSession(queue: Queue, commands: Commands | undefined, env: 
   addEventListener('focus', () => state());
   addEventListener('blur', () => state());
   addEventListener('pagehide', (event) => {
+    if (gone) return;
     try {
       queue.push({ kind: 'closed', at: env.now(), persisted: event.persisted });
+      gone = true;
       queue.flush(true);
       commands?.close();
     } catch {}
   });
   addEventListener('pageshow', (event) => {
     if (!event.persisted) return;
+    gone = false;
     state();
     queue.flush(false, true);
     commands?.visibility('visible');
   });
-  env.setInterval(() => queue.flush(false, true), env.heartbeatMs);
+  env.setInterval(() => {
+    if (!gone) queue.flush(false, true);
+  }, env.heartbeatMs);
 }
