@@ -53,10 +53,11 @@ const DROP_REASONS: Record<DroppedItem['reason'], string> = {
   send: 'batches could not be delivered',
 };
 
-type Budgeted = ConsoleItem | ErrorItem | NetworkItem | DroppedItem;
+type Budgeted = ConsoleItem | ErrorItem | NetworkItem;
 
+/** Console lines, errors and failures count against the session's rate; state changes and drop reports never do. */
 function isBudgeted(item: TelemetryBatch['items'][number]): item is Budgeted {
-  return item.kind !== 'visibility' && item.kind !== 'closed';
+  return item.kind === 'console' || item.kind === 'error' || item.kind === 'network';
 }
 
 function describeDrops(counts: DropCounts): string {
@@ -67,30 +68,42 @@ function describeDrops(counts: DropCounts): string {
   return parts.join(', ');
 }
 
-/** Creates ingestion. */
-export function createIngest(deps: IngestDeps) {
-  const { sessions, now, emit, changed } = deps;
-  let pendingErrors = 0;
-  const errorEvents = new WeakMap<ErrorGroup, { at: number; occurrences: number }>();
-  const consoleEvents = new WeakMap<SessionRecord, { windowStart: number; count: number }>();
+/** Ingestion: `this.batch()` for each validated batch, `this.end()` for sessions the sweep closes. */
+export type Ingest = IngestImpl;
 
-  function end(record: SessionRecord, reason: SessionEndReason) {
-    deps.repl.sessionClosed(record.id);
-    deps.released(record, reason === 'evicted');
-    emit({ type: 'session-ended', session: toPublic(record), reason });
-    changed('sessions');
+/** Creates ingestion. */
+export function createIngest(deps: IngestDeps): Ingest {
+  return new IngestImpl(deps);
+}
+
+class IngestImpl {
+  private pending = 0;
+  private readonly errorEvents = new WeakMap<ErrorGroup, { at: number; occurrences: number }>();
+  private readonly consoleEvents = new WeakMap<SessionRecord, { windowStart: number; count: number }>();
+
+  constructor(private readonly deps: IngestDeps) {}
+
+  pendingErrors(): number {
+    return this.pending;
   }
 
-  function applyState(record: SessionRecord, visibility: PageInfo['visibility'], focused: boolean) {
+  end(record: SessionRecord, reason: SessionEndReason) {
+    this.deps.repl.sessionClosed(record.id);
+    this.deps.released(record, reason === 'evicted');
+    this.deps.emit({ type: 'session-ended', session: toPublic(record), reason });
+    this.deps.changed('sessions');
+  }
+
+  private applyState(record: SessionRecord, visibility: PageInfo['visibility'], focused: boolean) {
     const becameActive = (visibility === 'visible' && record.visibility !== 'visible') || (focused && !record.focused);
-    if (becameActive) record.activeAt = now();
+    if (becameActive) record.activeAt = this.deps.now();
     record.visibility = visibility;
     record.focused = focused;
   }
 
-  function note(record: SessionRecord, where: 'page' | 'server', reason: string, counts: DropCounts, at: number) {
+  private note(record: SessionRecord, where: 'page' | 'server', reason: string, counts: DropCounts, at: number) {
     const text = `webstream: ${where === 'page' ? 'the page' : 'the server'} dropped ${describeDrops(counts)} (${reason})`;
-    deps.console.add({
+    this.deps.console.add({
       sessionId: record.id,
       ...(record.context.processId ? { processId: record.context.processId } : {}),
       timestamp: new Date(at).toISOString(),
@@ -101,13 +114,13 @@ export function createIngest(deps: IngestDeps) {
       truncated: false,
       source: 'webstream',
     });
-    emit({ type: 'dropped', sessionId: record.id, where, reason, counts });
-    changed('console');
+    this.deps.emit({ type: 'dropped', sessionId: record.id, where, reason, counts });
+    this.deps.changed('console');
   }
 
-  function consoleLine(record: SessionRecord, item: ConsoleItem) {
+  private consoleLine(record: SessionRecord, item: ConsoleItem) {
     record.counts.console += item.count;
-    const entry = deps.console.add({
+    const entry = this.deps.console.add({
       sessionId: record.id,
       ...(record.context.processId ? { processId: record.context.processId } : {}),
       timestamp: new Date(item.at).toISOString(),
@@ -118,30 +131,30 @@ export function createIngest(deps: IngestDeps) {
       truncated: item.truncated === true,
       source: 'page',
     });
-    changed('console');
+    this.deps.changed('console');
     if (item.level !== 'error') return;
-    const time = now();
-    const window = consoleEvents.get(record) ?? { windowStart: time, count: 0 };
+    const time = this.deps.now();
+    const window = this.consoleEvents.get(record) ?? { windowStart: time, count: 0 };
     if (time - window.windowStart >= 1000) Object.assign(window, { windowStart: time, count: 0 });
-    consoleEvents.set(record, window);
-    if (window.count++ < deps.limits.consoleErrorEventsPerSecond) emit({ type: 'console-error', entry });
+    this.consoleEvents.set(record, window);
+    if (window.count++ < this.deps.limits.consoleErrorEventsPerSecond) this.deps.emit({ type: 'console-error', entry });
   }
 
-  function networkFailure(record: SessionRecord, item: NetworkItem) {
+  private networkFailure(record: SessionRecord, item: NetworkItem) {
     record.counts.network++;
     const { kind: _kind, at, ...rest } = item;
-    const failure = deps.network.add({
+    const failure = this.deps.network.add({
       ...rest,
       sessionId: record.id,
       ...(record.context.processId ? { processId: record.context.processId } : {}),
       timestamp: new Date(at).toISOString(),
       pageUrl: record.url,
     });
-    emit({ type: 'network-error', failure });
-    changed('network');
+    this.deps.emit({ type: 'network-error', failure });
+    this.deps.changed('network');
   }
 
-  function recordError(record: SessionRecord, item: ErrorItem, mapped: MappedStack | null) {
+  private recordError(record: SessionRecord, item: ErrorItem, mapped: MappedStack | null) {
     const frames = mapped?.frames ?? [];
     const occurrence = {
       kind: item.type,
@@ -158,92 +171,94 @@ export function createIngest(deps: IngestDeps) {
       ...(item.stack ? { rawStack: item.stack } : {}),
       ...(record.context.processId ? { processId: record.context.processId } : {}),
     };
-    const { group, first } = deps.errors.record(occurrence);
-    changed('errors');
-    const state = errorEvents.get(group) ?? { at: 0, occurrences: 0 };
+    const { group, first } = this.deps.errors.record(occurrence);
+    this.deps.changed('errors');
+    const state = this.errorEvents.get(group) ?? { at: 0, occurrences: 0 };
     state.occurrences += item.count;
-    errorEvents.set(group, state);
-    const time = now();
-    if (first || time - state.at >= deps.limits.errorEventIntervalMs) {
-      emit({ type: 'error', group, sessionId: record.id, first, occurrences: state.occurrences });
+    this.errorEvents.set(group, state);
+    const time = this.deps.now();
+    if (first || time - state.at >= this.deps.limits.errorEventIntervalMs) {
+      this.deps.emit({ type: 'error', group, sessionId: record.id, first, occurrences: state.occurrences });
       state.at = time;
       state.occurrences = 0;
     }
   }
 
-  function pageError(record: SessionRecord, item: ErrorItem): boolean {
+  private pageError(record: SessionRecord, item: ErrorItem): boolean {
     record.counts.errors += item.count;
-    if (pendingErrors >= deps.limits.maxPendingErrors) return false;
+    if (this.pending >= this.deps.limits.maxPendingErrors) return false;
     const raw = parseFrames(item);
     if (raw.length === 0) {
-      recordError(record, item, null);
+      this.recordError(record, item, null);
       return true;
     }
-    pendingErrors++;
-    const mapping: Promise<MappedStack> = deps.mapper
-      ? deps.mapper.map(raw, deps.resolver(record))
+    this.pending++;
+    const mapping: Promise<MappedStack> = this.deps.mapper
+      ? this.deps.mapper.map(raw, this.deps.resolver(record))
       : Promise.resolve({ frames: raw.map(unmapped), mapping: 'unmapped', note: 'source mapping is off' });
     mapping
       .catch((): MappedStack => ({ frames: raw.map(unmapped), mapping: 'unmapped', note: 'source mapping failed' }))
-      .then((mapped) => recordError(record, item, mapped))
+      .then((mapped) => this.recordError(record, item, mapped))
       .finally(() => {
-        pendingErrors--;
+        this.pending--;
       });
     return true;
   }
 
-  function items(record: SessionRecord, batch: TelemetryBatch, granted: number): DropCounts {
+  private items(record: SessionRecord, batch: TelemetryBatch, granted: number): DropCounts {
     const dropped: DropCounts = { console: 0, error: 0, network: 0 };
     const pendingDrops = { count: 0 };
     let left = granted;
     for (const item of batch.items) {
-      if (item.kind === 'visibility') applyState(record, item.state, item.focused);
+      if (item.kind === 'visibility') this.applyState(record, item.state, item.focused);
       else if (item.kind === 'closed') {
-        if (sessions.close(record.id, 'pagehide')) end(record, 'pagehide');
-      } else if (left-- <= 0) {
-        if (item.kind !== 'dropped') dropped[item.kind] += item.kind === 'network' ? 1 : item.count;
-      } else if (item.kind === 'console') consoleLine(record, item);
-      else if (item.kind === 'network') networkFailure(record, item);
-      else if (item.kind === 'error') {
-        if (!pageError(record, item)) pendingDrops.count += item.count;
-      } else {
+        if (this.deps.sessions.close(record.id, 'pagehide')) this.end(record, 'pagehide');
+      } else if (item.kind === 'dropped') {
         record.counts.droppedOnPage += item.console + item.error + item.network;
-        note(record, 'page', DROP_REASONS[item.reason], item, item.at);
-      }
+        this.note(record, 'page', DROP_REASONS[item.reason], item, item.at);
+      } else if (left-- <= 0) {
+        dropped[item.kind] += item.kind === 'network' ? 1 : item.count;
+      } else if (item.kind === 'console') this.consoleLine(record, item);
+      else if (item.kind === 'network') this.networkFailure(record, item);
+      else if (!this.pageError(record, item)) pendingDrops.count += item.count;
     }
     if (pendingDrops.count > 0) {
       record.counts.droppedOnServer += pendingDrops.count;
       const counts = { console: 0, error: pendingDrops.count, network: 0 };
-      note(record, 'server', `over ${deps.limits.maxPendingErrors} errors waiting for source maps`, counts, now());
+      this.note(
+        record,
+        'server',
+        `over ${this.deps.limits.maxPendingErrors} errors waiting for source maps`,
+        counts,
+        this.deps.now(),
+      );
     }
     return dropped;
   }
 
-  function batch(input: TelemetryBatch, context: SessionContext): IngestResult {
+  batch(input: TelemetryBatch, context: SessionContext): IngestResult {
     const budgeted = input.items.filter(isBudgeted).length;
-    const granted = budgeted > 0 ? deps.limiter.take(input.session.id, budgeted) : 0;
-    const { record, created, reopened, evicted } = sessions.touch(input.session, context);
-    if (evicted) end(evicted, 'evicted');
+    const granted = budgeted > 0 ? this.deps.limiter.take(input.session.id, budgeted) : 0;
+    const { record, created, reopened, evicted } = this.deps.sessions.touch(input.session, context);
+    if (evicted) this.end(evicted, 'evicted');
     if (created || reopened) {
-      applyState(record, input.session.visibility, input.session.focused);
-      record.activeAt = now();
-      emit({ type: 'session-started', session: toPublic(record), reopened });
+      this.applyState(record, input.session.visibility, input.session.focused);
+      record.activeAt = this.deps.now();
+      this.deps.emit({ type: 'session-started', session: toPublic(record), reopened });
     }
-    changed('sessions');
+    this.deps.changed('sessions');
     if (budgeted > 0 && granted === 0) {
       // Nothing is counted here: the page counts the refused batch and reports it.
-      items(record, { ...input, items: input.items.filter((item) => !isBudgeted(item)) }, 0);
-      return { status: 429, retryAfterMs: Math.max(1, deps.limiter.retryAfterMs(record.id)) };
+      this.items(record, { ...input, items: input.items.filter((item) => !isBudgeted(item)) }, 0);
+      return { status: 429, retryAfterMs: Math.max(1, this.deps.limiter.retryAfterMs(record.id)) };
     }
-    const dropped = items(record, input, granted);
-    if (record.closedAt === undefined) applyState(record, input.session.visibility, input.session.focused);
+    const dropped = this.items(record, input, granted);
+    if (record.closedAt === undefined) this.applyState(record, input.session.visibility, input.session.focused);
     const lost = dropped.console + dropped.error + dropped.network;
     if (lost > 0) {
       record.counts.droppedOnServer += lost;
-      note(record, 'server', 'over the per-session rate limit', dropped, now());
+      this.note(record, 'server', 'over the per-session rate limit', dropped, this.deps.now());
     }
-    return { status: 200, accepted: budgeted - Math.max(0, budgeted - granted), dropped: lost };
+    return { status: 200, accepted: Math.min(budgeted, granted), dropped: lost };
   }
-
-  return { batch, end, pendingErrors: () => pendingErrors };
 }

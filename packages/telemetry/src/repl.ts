@@ -85,6 +85,35 @@ interface Pending {
   resolve(result: ReplResult): void;
 }
 
+type Choice = { ok: true; record: SessionRecord; chosen: SessionChoice } | { ok: false; result: ReplResult };
+
+/** Picks the session: the given one (if open and connected), else the most recently active visible, else the most recently active. */
+function choose(sessions: SessionStore, channel: CommandChannel, sessionId: string | undefined): Choice {
+  if (sessionId !== undefined) {
+    const record = sessions.get(sessionId);
+    if (!record) return fail('unknown-session', `no page session ${sessionId}; open sessions: ${listOpen(sessions)}`);
+    if (record.closedAt !== undefined) return fail('closed', `page session ${sessionId} (${record.url}) is closed`);
+    if (!channel.connected(sessionId)) {
+      return fail(
+        'not-connected',
+        `page session ${sessionId} (${record.url}) has no command stream: hidden for a while, or loaded before this server started (reload it)`,
+      );
+    }
+    return { ok: true, record, chosen: 'given' };
+  }
+  const connected = [...sessions.records()].filter((r) => r.closedAt === undefined && channel.connected(r.id));
+  connected.sort((a, b) => b.activeAt - a.activeAt);
+  const visible = connected.find((r) => r.visibility === 'visible');
+  if (visible) return { ok: true, record: visible, chosen: 'most-recent-visible' };
+  if (connected[0]) return { ok: true, record: connected[0], chosen: 'most-recent' };
+  return fail('no-session', 'no page is connected: open the app through the proxy URL (with the REPL enabled)');
+}
+
+function listOpen(sessions: SessionStore): string {
+  const open = [...sessions.records()].filter((r) => r.closedAt === undefined).slice(-5);
+  return open.length ? open.map((r) => `${r.id} (${r.url})`).join(', ') : 'none';
+}
+
 /** Creates the REPL over a command channel and the session store. */
 export function createRepl(
   enabled: boolean,
@@ -92,52 +121,60 @@ export function createRepl(
   sessions: SessionStore,
   now: () => number,
 ): ReplInternal {
-  const pending = new Map<string, Pending>();
-  let refusedAnswers = 0;
+  return new ReplImpl(enabled, channel, sessions, now);
+}
 
-  function choose(
-    sessionId: string | undefined,
-  ): { ok: true; record: SessionRecord; chosen: SessionChoice } | { ok: false; result: ReplResult } {
-    if (sessionId !== undefined) {
-      const record = sessions.get(sessionId);
-      if (!record) return fail('unknown-session', `no page session ${sessionId}; open sessions: ${listOpen()}`);
-      if (record.closedAt !== undefined) return fail('closed', `page session ${sessionId} (${record.url}) is closed`);
-      if (!channel.connected(sessionId)) {
-        return fail(
-          'not-connected',
-          `page session ${sessionId} (${record.url}) has no command stream: hidden for a while, or loaded before this server started (reload it)`,
-        );
-      }
-      return { ok: true, record, chosen: 'given' };
-    }
-    const connected = [...sessions.records()].filter((r) => r.closedAt === undefined && channel.connected(r.id));
-    connected.sort((a, b) => b.activeAt - a.activeAt);
-    const visible = connected.find((r) => r.visibility === 'visible');
-    if (visible) return { ok: true, record: visible, chosen: 'most-recent-visible' };
-    if (connected[0]) return { ok: true, record: connected[0], chosen: 'most-recent' };
-    return fail('no-session', 'no page is connected: open the app through the proxy URL (with the REPL enabled)');
+class ReplImpl implements ReplInternal {
+  private readonly waiting = new Map<string, Pending>();
+  private refusedAnswers = 0;
+
+  constructor(
+    readonly enabled: boolean,
+    private readonly channel: CommandChannel,
+    private readonly sessions: SessionStore,
+    private readonly now: () => number,
+  ) {}
+
+  execute(input: ReplExecuteInput): Promise<ReplResult> {
+    if (typeof input?.code !== 'string' || input.code.trim() === '')
+      return Promise.resolve(invalid('code must be a non-empty string'));
+    if (input.code.length > 100_000) return Promise.resolve(invalid('code is longer than 100,000 characters'));
+    return this.send(input.sessionId, { action: 'eval', code: input.code }, input.timeoutMs);
   }
 
-  function listOpen(): string {
-    const open = [...sessions.records()].filter((r) => r.closedAt === undefined).slice(-5);
-    return open.length ? open.map((r) => `${r.id} (${r.url})`).join(', ') : 'none';
+  refresh(sessionId?: string, timeoutMs?: number): Promise<ReplResult> {
+    return this.send(sessionId, { action: 'refresh' }, timeoutMs);
   }
 
-  function send(
+  navigate(sessionId: string | undefined, url: string, timeoutMs?: number): Promise<ReplResult> {
+    if (!isNavigable(url))
+      return Promise.resolve(invalid(`url must be a path or an http(s) URL (got ${JSON.stringify(url)})`));
+    return this.send(sessionId, { action: 'navigate', url }, timeoutMs);
+  }
+
+  pending(): number {
+    return this.waiting.size;
+  }
+
+  stats() {
+    return { refusedAnswers: this.refusedAnswers };
+  }
+
+  private send(
     sessionId: string | undefined,
     command: CommandBody,
     timeoutMs = DEFAULT_REPL_TIMEOUT_MS,
   ): Promise<ReplResult> {
-    if (!enabled)
+    if (!this.enabled)
       return Promise.resolve({ ok: false, code: 'disabled', message: 'the REPL is disabled on this server' });
     if (!Number.isFinite(timeoutMs) || timeoutMs <= 0 || timeoutMs > MAX_REPL_TIMEOUT_MS) {
       return Promise.resolve(invalid(`timeoutMs must be between 1 and ${MAX_REPL_TIMEOUT_MS} (got ${timeoutMs})`));
     }
-    const choice = choose(sessionId);
+    const choice = choose(this.sessions, this.channel, sessionId);
     if (!choice.ok) return Promise.resolve(choice.result);
     const { record, chosen } = choice;
     const target: ReplTarget = { sessionId: record.id, url: record.url, title: record.title, chosen };
-    const waiting = [...pending.values()].filter((p) => p.sessionId === record.id).length;
+    const waiting = [...this.waiting.values()].filter((p) => p.sessionId === record.id).length;
     if (waiting >= MAX_PENDING_PER_SESSION) {
       return Promise.resolve({
         ...target,
@@ -148,18 +185,19 @@ export function createRepl(
     }
     const id = randomUUID();
     return new Promise<ReplResult>((resolve) => {
-      const timer = setTimeout(() => {
-        settle(id, {
-          ...target,
-          ok: false,
-          code: 'timeout',
-          message: `no answer from page session ${record.id} (${record.url}) within ${timeoutMs} ms; the code may still be running there`,
-        });
-      }, timeoutMs);
+      const message = `no answer from page session ${record.id} (${record.url}) within ${timeoutMs} ms; the code may still be running there`;
+      const timer = setTimeout(() => this.settle(id, { ...target, ok: false, code: 'timeout', message }), timeoutMs);
       timer.unref();
-      pending.set(id, { sessionId: record.id, action: command.action, target, started: now(), timer, resolve });
-      if (!channel.send(record.id, { ...command, id } as PageCommand)) {
-        settle(id, {
+      this.waiting.set(id, {
+        sessionId: record.id,
+        action: command.action,
+        target,
+        started: this.now(),
+        timer,
+        resolve,
+      });
+      if (!this.channel.send(record.id, { ...command, id } as PageCommand)) {
+        this.settle(id, {
           ...target,
           ok: false,
           code: 'not-connected',
@@ -169,40 +207,47 @@ export function createRepl(
     });
   }
 
-  function settle(id: string, result: ReplResult) {
-    const entry = pending.get(id);
+  private settle(id: string, result: ReplResult) {
+    const entry = this.waiting.get(id);
     if (!entry) return;
-    pending.delete(id);
+    this.waiting.delete(id);
     clearTimeout(entry.timer);
     entry.resolve(result);
   }
 
-  function answer(input: ReplAnswer): { ok: true } | { ok: false; message: string } {
-    const entry = pending.get(input.id);
+  answer(input: ReplAnswer): { ok: true } | { ok: false; message: string } {
+    const entry = this.waiting.get(input.id);
     if (!entry || entry.sessionId !== input.sessionId) {
-      refusedAnswers++;
+      this.refusedAnswers++;
       return {
         ok: false,
         message: `no command ${input.id} is waiting for this page session (answered already, timed out, or sent elsewhere)`,
       };
     }
-    const durationMs = now() - entry.started;
-    if (input.ok) settle(input.id, { ...entry.target, ok: true, value: input.value, type: input.type, durationMs });
+    const durationMs = this.now() - entry.started;
+    if (input.ok)
+      this.settle(input.id, { ...entry.target, ok: true, value: input.value, type: input.type, durationMs });
     else {
       const message = `${input.error.name ? `${input.error.name}: ` : ''}${input.error.message}`;
-      settle(input.id, { ...entry.target, ok: false, code: 'thrown', message, error: input.error, durationMs });
+      this.settle(input.id, { ...entry.target, ok: false, code: 'thrown', message, error: input.error, durationMs });
     }
     return { ok: true };
   }
 
-  function sessionClosed(sessionId: string) {
-    for (const [id, entry] of pending) {
+  sessionClosed(sessionId: string) {
+    for (const [id, entry] of this.waiting) {
       if (entry.sessionId !== sessionId) continue;
       // A refresh or navigation closes the page: that is the command succeeding.
       if (entry.action !== 'eval') {
-        settle(id, { ...entry.target, ok: true, value: null, type: 'undefined', durationMs: now() - entry.started });
+        this.settle(id, {
+          ...entry.target,
+          ok: true,
+          value: null,
+          type: 'undefined',
+          durationMs: this.now() - entry.started,
+        });
       } else {
-        settle(id, {
+        this.settle(id, {
           ...entry.target,
           ok: false,
           code: 'closed',
@@ -212,29 +257,11 @@ export function createRepl(
     }
   }
 
-  return {
-    enabled,
-    execute: (input) => {
-      if (typeof input?.code !== 'string' || input.code.trim() === '')
-        return Promise.resolve(invalid('code must be a non-empty string'));
-      if (input.code.length > 100_000) return Promise.resolve(invalid('code is longer than 100,000 characters'));
-      return send(input.sessionId, { action: 'eval', code: input.code }, input.timeoutMs);
-    },
-    refresh: (sessionId, timeoutMs) => send(sessionId, { action: 'refresh' }, timeoutMs),
-    navigate: (sessionId, url, timeoutMs) => {
-      if (!isNavigable(url))
-        return Promise.resolve(invalid(`url must be a path or an http(s) URL (got ${JSON.stringify(url)})`));
-      return send(sessionId, { action: 'navigate', url }, timeoutMs);
-    },
-    pending: () => pending.size,
-    answer,
-    sessionClosed,
-    close() {
-      for (const id of [...pending.keys()])
-        settle(id, { ok: false, code: 'shutdown', message: 'the telemetry collector closed' });
-    },
-    stats: () => ({ refusedAnswers }),
-  };
+  close() {
+    for (const id of [...this.waiting.keys()]) {
+      this.settle(id, { ok: false, code: 'shutdown', message: 'the telemetry collector closed' });
+    }
+  }
 }
 
 function fail(code: ReplErrorCode, message: string): { ok: false; result: ReplResult } {

@@ -66,90 +66,96 @@ export function createHandler(deps: RouteDeps) {
       return true;
     }
     const pageOrigin = req.headers.origin ?? origins[0] ?? '';
-    if (route === 'commands') commands(url, req, res);
+    if (route === 'commands') commands(deps, url, req, res);
     else {
-      const work = route === 'telemetry' ? telemetry(req, res, { ...context, origin: pageOrigin }) : answer(req, res);
+      const work =
+        route === 'telemetry' ? telemetry(deps, req, res, { ...context, origin: pageOrigin }) : answer(deps, req, res);
       work.catch((error: unknown) =>
         sendError(res, 400, `the request could not be handled: ${(error as Error).message}`),
       );
     }
     return true;
   };
+}
 
-  async function readChecked(req: IncomingMessage, res: ServerResponse): Promise<unknown | undefined> {
-    const body = await readJsonBody(req, deps.maxBodyBytes, MAX_BODY_DEPTH);
-    if (!body.ok) {
-      sendError(res, body.status, body.message);
-      return undefined;
-    }
-    const key = (body.value as { key?: unknown } | null)?.key;
-    if (!keyMatches(key, deps.key)) {
-      sendError(res, 403, 'wrong or missing page key: the page was loaded before this server started; reload it');
-      return undefined;
-    }
-    return body.value;
+async function readChecked(deps: RouteDeps, req: IncomingMessage, res: ServerResponse): Promise<unknown | undefined> {
+  const body = await readJsonBody(req, deps.maxBodyBytes, MAX_BODY_DEPTH);
+  if (!body.ok) {
+    sendError(res, body.status, body.message);
+    return undefined;
   }
-
-  async function telemetry(req: IncomingMessage, res: ServerResponse, context: HandleContext & { origin: string }) {
-    const value = await readChecked(req, res);
-    if (value === undefined) return;
-    const parsed = TelemetryBatchSchema.safeParse(value);
-    if (!parsed.success) {
-      sendError(res, 400, `invalid telemetry batch: ${describeIssues(parsed.error)}`);
-      return;
-    }
-    const sessionContext: SessionContext = { origin: context.origin };
-    if (context.target) sessionContext.target = context.target;
-    if (context.processId) sessionContext.processId = context.processId;
-    const result = deps.ingest(parsed.data, sessionContext);
-    if (result.status === 429) {
-      const seconds = Math.ceil(result.retryAfterMs / 1000);
-      sendError(res, 429, `this page session is over its rate limit; retry in ${seconds} s`, {
-        'retry-after': String(seconds),
-      });
-    } else {
-      sendJson(res, 200, { accepted: result.accepted, dropped: result.dropped });
-    }
+  const key = (body.value as { key?: unknown } | null)?.key;
+  if (!keyMatches(key, deps.key)) {
+    sendError(res, 403, 'wrong or missing page key: the page was loaded before this server started; reload it');
+    return undefined;
   }
+  return body.value;
+}
 
-  async function answer(req: IncomingMessage, res: ServerResponse) {
-    const value = await readChecked(req, res);
-    if (value === undefined) return;
-    const parsed = ReplAnswerSchema.safeParse(value);
-    if (!parsed.success) {
-      sendError(res, 400, `invalid REPL answer: ${describeIssues(parsed.error)}`);
-      return;
-    }
-    const outcome = deps.repl.answer(parsed.data as ReplAnswer);
-    if (outcome.ok) sendJson(res, 200, { accepted: true });
-    else sendError(res, 409, outcome.message);
+async function telemetry(
+  deps: RouteDeps,
+  req: IncomingMessage,
+  res: ServerResponse,
+  context: HandleContext & { origin: string },
+) {
+  const value = await readChecked(deps, req, res);
+  if (value === undefined) return;
+  const parsed = TelemetryBatchSchema.safeParse(value);
+  if (!parsed.success) {
+    sendError(res, 400, `invalid telemetry batch: ${describeIssues(parsed.error)}`);
+    return;
   }
-
-  function commands(url: URL, req: IncomingMessage, res: ServerResponse) {
-    if (!keyMatches(url.searchParams.get('key'), deps.key)) {
-      sendError(res, 403, 'wrong or missing page key: the page was loaded before this server started; reload it');
-      return;
-    }
-    if (!deps.repl.enabled) {
-      sendError(res, 404, 'the REPL is disabled on this server');
-      return;
-    }
-    const id = SessionIdSchema.safeParse(url.searchParams.get('session'));
-    if (!id.success) {
-      sendError(res, 400, `session: ${describeIssues(id.error)}`);
-      return;
-    }
-    const record = deps.sessions.get(id.data);
-    if (!record || record.closedAt !== undefined) {
-      sendError(res, 404, `unknown or closed page session ${id.data}: the page sends a telemetry batch first`);
-      return;
-    }
-    req.socket.setTimeout(0);
-    deps.channel.attach(id.data, res, () => {
-      record.commandStream = false;
-      deps.streamChanged(id.data, false);
+  const sessionContext: SessionContext = { origin: context.origin };
+  if (context.target) sessionContext.target = context.target;
+  if (context.processId) sessionContext.processId = context.processId;
+  const result = deps.ingest(parsed.data, sessionContext);
+  if (result.status === 429) {
+    const seconds = Math.ceil(result.retryAfterMs / 1000);
+    sendError(res, 429, `this page session is over its rate limit; retry in ${seconds} s`, {
+      'retry-after': String(seconds),
     });
-    record.commandStream = true;
-    deps.streamChanged(id.data, true);
+  } else {
+    sendJson(res, 200, { accepted: result.accepted, dropped: result.dropped });
   }
+}
+
+async function answer(deps: RouteDeps, req: IncomingMessage, res: ServerResponse) {
+  const value = await readChecked(deps, req, res);
+  if (value === undefined) return;
+  const parsed = ReplAnswerSchema.safeParse(value);
+  if (!parsed.success) {
+    sendError(res, 400, `invalid REPL answer: ${describeIssues(parsed.error)}`);
+    return;
+  }
+  const outcome = deps.repl.answer(parsed.data as ReplAnswer);
+  if (outcome.ok) sendJson(res, 200, { accepted: true });
+  else sendError(res, 409, outcome.message);
+}
+
+function commands(deps: RouteDeps, url: URL, req: IncomingMessage, res: ServerResponse) {
+  if (!keyMatches(url.searchParams.get('key'), deps.key)) {
+    sendError(res, 403, 'wrong or missing page key: the page was loaded before this server started; reload it');
+    return;
+  }
+  if (!deps.repl.enabled) {
+    sendError(res, 404, 'the REPL is disabled on this server');
+    return;
+  }
+  const id = SessionIdSchema.safeParse(url.searchParams.get('session'));
+  if (!id.success) {
+    sendError(res, 400, `session: ${describeIssues(id.error)}`);
+    return;
+  }
+  const record = deps.sessions.get(id.data);
+  if (!record || record.closedAt !== undefined) {
+    sendError(res, 404, `unknown or closed page session ${id.data}: the page sends a telemetry batch first`);
+    return;
+  }
+  req.socket.setTimeout(0);
+  deps.channel.attach(id.data, res, () => {
+    record.commandStream = false;
+    deps.streamChanged(id.data, false);
+  });
+  record.commandStream = true;
+  deps.streamChanged(id.data, true);
 }

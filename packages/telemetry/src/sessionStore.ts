@@ -99,20 +99,7 @@ export function createSessionStore(maxSessions: number, now: () => number): Sess
     const created = !record;
     if (!record) {
       if (byId.size >= maxSessions) evicted = evictOne();
-      record = {
-        id: info.id,
-        url: info.url,
-        title: info.title,
-        userAgent: info.userAgent,
-        context,
-        startedAt: Math.min(info.startedAt, at),
-        lastSeenAt: at,
-        activeAt: at,
-        visibility: info.visibility,
-        focused: info.focused,
-        commandStream: false,
-        counts: { console: 0, errors: 0, network: 0, droppedOnPage: 0, droppedOnServer: 0 },
-      };
+      record = newRecord(info, context, at);
     }
     const reopened = record.closedAt !== undefined;
     if (reopened) {
@@ -162,6 +149,23 @@ export function createSessionStore(maxSessions: number, now: () => number): Sess
     get size() {
       return byId.size;
     },
+  };
+}
+
+function newRecord(info: PageInfo, context: SessionContext, at: number): SessionRecord {
+  return {
+    id: info.id,
+    url: info.url,
+    title: info.title,
+    userAgent: info.userAgent,
+    context,
+    startedAt: Math.min(info.startedAt, at),
+    lastSeenAt: at,
+    activeAt: at,
+    visibility: info.visibility,
+    focused: info.focused,
+    commandStream: false,
+    counts: { console: 0, errors: 0, network: 0, droppedOnPage: 0, droppedOnServer: 0 },
   };
 }
 

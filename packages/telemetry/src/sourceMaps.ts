@@ -102,40 +102,57 @@ export function createSourceMapper(options: SourceMapOptions = {}, now: () => nu
     const targets = frames.map((frame) => resolveSafe(resolve, frame.url));
     const entries = new Map<string, CacheEntry>();
     for (const target of targets) if (target && !entries.has(target)) entries.set(target, entryFor(target));
-    let timer: NodeJS.Timeout | undefined;
-    const waited = new Promise<void>((done) => {
-      timer = setTimeout(done, config.waitMs);
-      timer.unref();
-    });
-    await Promise.race([Promise.all([...entries.values()].map((entry) => entry.promise)), waited]);
-    clearTimeout(timer);
-    const notes = new Set<string>();
-    const names: Array<string | undefined> = [];
-    const out = frames.map((frame, index) => {
-      const target = targets[index];
-      const value = target ? entries.get(target)?.value : undefined;
-      if (!target) notes.add(`${frame.url} is not on the page's origin: not fetched`);
-      else if (!value) notes.add(`the source map of ${frame.url} was not loaded within ${config.waitMs} ms`);
-      else if (!value.ok) notes.add(value.reason);
-      if (!value?.ok) return unmapped(frame);
-      const mapped = mapFrame(value.map, frame, notes);
-      names[index] = mapped.name;
-      return mapped.frame;
-    });
-    // The name at a call site is the callee's: frame i is named by what frame i + 1 maps to.
-    for (let index = 0; index < out.length; index++) {
-      const name = names[index + 1];
-      const frame = out[index] as StackFrame;
-      if (name && frame.mapped) frame.function = name;
-    }
-    const count = out.filter((frame) => frame.mapped).length;
-    const mapping = count === out.length && count > 0 ? 'mapped' : count > 0 ? 'partial' : 'unmapped';
-    const result: MappedStack = { frames: out, mapping };
-    if (notes.size > 0) result.note = [...notes].slice(0, 3).join('; ');
-    return result;
+    await settledWithin(
+      [...entries.values()].map((entry) => entry.promise),
+      config.waitMs,
+    );
+    return mapFrames(frames, targets, entries, config.waitMs);
   }
 
   return { map, stats: () => ({ maps: cache.size, bytes }) };
+}
+
+/** Waits for all promises, or `ms`, whichever comes first. */
+async function settledWithin(promises: Promise<unknown>[], ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const waited = new Promise<void>((done) => {
+    timer = setTimeout(done, ms);
+    timer.unref();
+  });
+  await Promise.race([Promise.all(promises), waited]);
+  clearTimeout(timer);
+}
+
+function mapFrames(
+  frames: readonly RawFrame[],
+  targets: Array<string | undefined>,
+  entries: Map<string, CacheEntry>,
+  waitMs: number,
+): MappedStack {
+  const notes = new Set<string>();
+  const names: Array<string | undefined> = [];
+  const out = frames.map((frame, index) => {
+    const target = targets[index];
+    const value = target ? entries.get(target)?.value : undefined;
+    if (!target) notes.add(`${frame.url} is not on the page's origin: not fetched`);
+    else if (!value) notes.add(`the source map of ${frame.url} was not loaded within ${waitMs} ms`);
+    else if (!value.ok) notes.add(value.reason);
+    if (!value?.ok) return unmapped(frame);
+    const mapped = mapFrame(value.map, frame, notes);
+    names[index] = mapped.name;
+    return mapped.frame;
+  });
+  // The name at a call site is the callee's: frame i is named by what frame i + 1 maps to.
+  for (let index = 0; index < out.length; index++) {
+    const name = names[index + 1];
+    const frame = out[index] as StackFrame;
+    if (name && frame.mapped) frame.function = name;
+  }
+  const count = out.filter((frame) => frame.mapped).length;
+  const mapping = count === out.length && count > 0 ? 'mapped' : count > 0 ? 'partial' : 'unmapped';
+  const result: MappedStack = { frames: out, mapping };
+  if (notes.size > 0) result.note = [...notes].slice(0, 3).join('; ');
+  return result;
 }
 
 function resolveSafe(resolve: (url: string) => string | undefined, url: string): string | undefined {

@@ -10,7 +10,7 @@ import {
 } from './consoleStore.js';
 import { createErrorStore, DEFAULT_MAX_ERROR_GROUPS, type ErrorGroup } from './errorStore.js';
 import { createListeners, type TelemetryEvent, type TelemetryStoreName } from './events.js';
-import { createIngest } from './ingest.js';
+import { createIngest, type Ingest } from './ingest.js';
 import {
   createNetworkStore,
   DEFAULT_MAX_NETWORK_FAILURES,
@@ -20,7 +20,7 @@ import {
 import { DEFAULT_BASE, type PageLimits } from './pageConfig.js';
 import { checkBase, pageScript, scriptHash, scriptTag, TelemetryError } from './pageScript.js';
 import { createRateLimiter, DEFAULT_SESSION_RATE } from './rateLimiter.js';
-import { createRepl, type Repl } from './repl.js';
+import { createRepl, type Repl, type ReplInternal } from './repl.js';
 import { createHandler, type HandleContext } from './routes.js';
 import type { ConsoleLevel } from './schemas.js';
 import {
@@ -155,6 +155,77 @@ function defaultResolver(url: string, context: SessionContext): string | undefin
   return context.target ? new URL(parsed.pathname + parsed.search, context.target).href : parsed.href;
 }
 
+type Changes = ReturnType<typeof createChanges>;
+
+/** Store changes, coalesced per event-loop turn. */
+function createChanges() {
+  const listeners = createListeners<ReadonlySet<TelemetryStoreName>>();
+  let changed = new Set<TelemetryStoreName>();
+  let scheduled = false;
+  return {
+    listeners,
+    mark(store: TelemetryStoreName) {
+      changed.add(store);
+      if (scheduled) return;
+      scheduled = true;
+      setImmediate(() => {
+        scheduled = false;
+        const stores = changed;
+        changed = new Set();
+        listeners.emit(stores);
+      });
+    },
+  };
+}
+
+function createStores(options: TelemetryOptions, now: () => number) {
+  const maxSessions = positive('maxSessions', options.maxSessions, DEFAULT_MAX_SESSIONS);
+  return {
+    sessions: createSessionStore(maxSessions, now),
+    console: createConsoleStore(
+      positive('maxConsoleEntries', options.maxConsoleEntries, DEFAULT_MAX_CONSOLE_ENTRIES),
+      positive('maxConsoleBytes', options.maxConsoleBytes, DEFAULT_MAX_CONSOLE_BYTES),
+    ),
+    errors: createErrorStore(positive('maxErrorGroups', options.maxErrorGroups, DEFAULT_MAX_ERROR_GROUPS)),
+    network: createNetworkStore(
+      positive('maxNetworkFailures', options.maxNetworkFailures, DEFAULT_MAX_NETWORK_FAILURES),
+    ),
+    limiter: createRateLimiter(options.sessionRate ?? DEFAULT_SESSION_RATE, maxSessions * 2, now),
+    mapper: options.sourceMaps === null ? null : createSourceMapper(options.sourceMaps ?? {}, now),
+    channel: createCommandChannel(),
+  };
+}
+
+type Stores = ReturnType<typeof createStores>;
+
+function createIngestFor(
+  options: TelemetryOptions,
+  stores: Stores,
+  repl: ReplInternal,
+  events: (event: TelemetryEvent) => void,
+  changes: Changes,
+  now: () => number,
+) {
+  const resolveUrl = options.resolveUrl ?? defaultResolver;
+  return createIngest({
+    ...stores,
+    repl,
+    now,
+    limits: {
+      maxPendingErrors: positive('maxPendingErrors', options.maxPendingErrors, DEFAULT_MAX_PENDING_ERRORS),
+      errorEventIntervalMs: options.errorEventIntervalMs ?? DEFAULT_ERROR_EVENT_INTERVAL_MS,
+      consoleErrorEventsPerSecond: options.consoleErrorEventsPerSecond ?? DEFAULT_CONSOLE_ERROR_EVENTS_PER_SECOND,
+    },
+    resolver: (record: SessionRecord) => (url: string) => resolveUrl(url, record.context),
+    emit: events,
+    changed: changes.mark,
+    released: (record, evicted) => {
+      stores.channel.detach(record.id);
+      if (evicted) stores.limiter.delete(record.id);
+    },
+  });
+}
+
 /** Creates the collector. */
 export function createTelemetry(options: TelemetryOptions = {}): Telemetry {
   const now = options.now ?? Date.now;
@@ -170,86 +241,58 @@ export function createTelemetry(options: TelemetryOptions = {}): Telemetry {
     repl: replEnabled,
     limits: options.page ?? {},
   });
-  const maxSessions = positive('maxSessions', options.maxSessions, DEFAULT_MAX_SESSIONS);
   const sessionTimeoutMs = positive('sessionTimeoutMs', options.sessionTimeoutMs, DEFAULT_SESSION_TIMEOUT_MS);
-  const sessions = createSessionStore(maxSessions, now);
-  const consoleStore = createConsoleStore(
-    positive('maxConsoleEntries', options.maxConsoleEntries, DEFAULT_MAX_CONSOLE_ENTRIES),
-    positive('maxConsoleBytes', options.maxConsoleBytes, DEFAULT_MAX_CONSOLE_BYTES),
-  );
-  const errors = createErrorStore(positive('maxErrorGroups', options.maxErrorGroups, DEFAULT_MAX_ERROR_GROUPS));
-  const network = createNetworkStore(
-    positive('maxNetworkFailures', options.maxNetworkFailures, DEFAULT_MAX_NETWORK_FAILURES),
-  );
-  const limiter = createRateLimiter(options.sessionRate ?? DEFAULT_SESSION_RATE, maxSessions * 2, now);
-  const mapper = options.sourceMaps === null ? null : createSourceMapper(options.sourceMaps ?? {}, now);
-  const channel = createCommandChannel();
-  const repl = createRepl(replEnabled, channel, sessions, now);
+  const stores = createStores(options, now);
+  const repl = createRepl(replEnabled, stores.channel, stores.sessions, now);
   const events = createListeners<TelemetryEvent>();
   if (options.onEvent) events.add(options.onEvent);
-  const changes = createListeners<ReadonlySet<TelemetryStoreName>>();
-  let changed = new Set<TelemetryStoreName>();
-  let flushScheduled = false;
-
-  function markChanged(store: TelemetryStoreName) {
-    changed.add(store);
-    if (flushScheduled) return;
-    flushScheduled = true;
-    setImmediate(() => {
-      flushScheduled = false;
-      const stores = changed;
-      changed = new Set();
-      changes.emit(stores);
-    });
-  }
-
-  const resolveUrl = options.resolveUrl ?? defaultResolver;
-  const ingest = createIngest({
-    sessions,
-    console: consoleStore,
-    errors,
-    network,
-    limiter,
-    mapper,
-    repl,
-    now,
-    limits: {
-      maxPendingErrors: positive('maxPendingErrors', options.maxPendingErrors, DEFAULT_MAX_PENDING_ERRORS),
-      errorEventIntervalMs: options.errorEventIntervalMs ?? DEFAULT_ERROR_EVENT_INTERVAL_MS,
-      consoleErrorEventsPerSecond: options.consoleErrorEventsPerSecond ?? DEFAULT_CONSOLE_ERROR_EVENTS_PER_SECOND,
-    },
-    resolver: (record: SessionRecord) => (url: string) => resolveUrl(url, record.context),
-    emit: (event) => events.emit(event),
-    changed: markChanged,
-    released: (record, evicted) => {
-      channel.detach(record.id);
-      if (evicted) limiter.delete(record.id);
-    },
-  });
-
+  const changes = createChanges();
+  const ingest = createIngestFor(options, stores, repl, (event) => events.emit(event), changes, now);
   const handle = createHandler({
     base,
     key,
     origins: options.origins,
     maxBodyBytes: positive('maxBodyBytes', options.maxBodyBytes, DEFAULT_MAX_BODY_BYTES),
-    sessions,
-    channel,
+    sessions: stores.sessions,
+    channel: stores.channel,
     repl,
-    ingest: ingest.batch,
+    ingest: (batch, context) => ingest.batch(batch, context),
     streamChanged: (sessionId) => {
-      sessions.seen(sessionId);
-      markChanged('sessions');
+      stores.sessions.seen(sessionId);
+      changes.mark('sessions');
     },
   });
-
   const sweeper = setInterval(
     () => {
-      for (const record of sessions.sweep(sessionTimeoutMs)) ingest.end(record, 'timeout');
+      for (const record of stores.sessions.sweep(sessionTimeoutMs)) ingest.end(record, 'timeout');
     },
     Math.min(15_000, Math.max(1000, Math.floor(sessionTimeoutMs / 2))),
   );
   sweeper.unref();
+  const close = () => {
+    clearInterval(sweeper);
+    repl.close();
+    stores.channel.close();
+    events.clear();
+    changes.listeners.clear();
+  };
+  return facade({ key, base, text, stores, repl, ingest, handle, events, changes, close });
+}
 
+interface Parts {
+  key: string;
+  base: string;
+  text: string;
+  stores: Stores;
+  repl: ReplInternal;
+  ingest: Ingest;
+  handle: Telemetry['handle'];
+  events: ReturnType<typeof createListeners<TelemetryEvent>>;
+  changes: Changes;
+  close(): void;
+}
+
+function facade({ key, base, text, stores, repl, ingest, handle, events, changes, close }: Parts): Telemetry {
   return {
     key,
     base,
@@ -257,42 +300,36 @@ export function createTelemetry(options: TelemetryOptions = {}): Telemetry {
     script: () => text,
     scriptTag: (nonce) => scriptTag(text, nonce),
     scriptHash: scriptHash(text),
-    sessions: () => sessions.list(),
+    sessions: () => stores.sessions.list(),
     session: (id) => {
-      const record = sessions.get(id);
+      const record = stores.sessions.get(id);
       return record ? toPublic(record) : undefined;
     },
-    errors: () => errors.list(),
-    error: (id) => errors.get(id),
-    consoleEntries: (filter) => consoleStore.query(filter),
-    networkFailures: (filter) => network.query(filter),
-    onChange: (listener) => changes.add(listener),
+    errors: () => stores.errors.list(),
+    error: (id) => stores.errors.get(id),
+    consoleEntries: (filter) => stores.console.query(filter),
+    networkFailures: (filter) => stores.network.query(filter),
+    onChange: (listener) => changes.listeners.add(listener),
     onEvent: (listener) => events.add(listener),
     repl,
     stats: () => {
-      const consoleStats = consoleStore.stats();
-      const errorStats = errors.stats();
+      const consoleStats = stores.console.stats();
+      const errorStats = stores.errors.stats();
       return {
-        sessions: sessions.size,
-        commandStreams: channel.size,
+        sessions: stores.sessions.size,
+        commandStreams: stores.channel.size,
         errorGroups: errorStats.groups,
         evictedErrorGroups: errorStats.evicted,
         consoleEntries: consoleStats.entries,
         consoleBytes: consoleStats.bytes,
         evictedConsoleEntries: consoleStats.evicted,
-        networkFailures: network.stats().failures,
+        networkFailures: stores.network.stats().failures,
         pendingErrors: ingest.pendingErrors(),
         pendingCommands: repl.pending(),
         refusedAnswers: repl.stats().refusedAnswers,
-        sourceMaps: mapper?.stats() ?? { maps: 0, bytes: 0 },
+        sourceMaps: stores.mapper?.stats() ?? { maps: 0, bytes: 0 },
       };
     },
-    close() {
-      clearInterval(sweeper);
-      repl.close();
-      channel.close();
-      events.clear();
-      changes.clear();
-    },
+    close,
   };
 }

@@ -349,7 +349,13 @@ describe('a page that floods', () => {
     });
     const { page, id } = await open();
     const loopMs = await page.evaluate(() => fixture.flood(10_000));
-    expect(loopMs).toBeLessThan(3000);
+    // The browser's own console (recorded by the DevTools protocol here) costs most of the loop; the
+    // page script adds a bounded share. Baseline: the same loop on the same app without the script.
+    const bare = await context.newPage();
+    await bare.goto(`${server.url}/bare`);
+    const bareMs = await bare.evaluate(() => fixture.flood(10_000));
+    await bare.close();
+    expect(loopMs).toBeLessThan(bareMs * 2 + 500);
     const started = Date.now();
     const health = await fetch(`${server.url}/health`);
     expect(await health.text()).toBe('ok');

@@ -78,6 +78,11 @@ export async function startFixtureServer(
     if (path === '/') return page(telemetry, res, 'Fixture', true);
     if (path === '/plain') return page(telemetry, res, 'Plain', false);
     if (path === '/other') return page(telemetry, res, 'Other', true);
+    if (path === '/bare') {
+      // The same app without the page script: the baseline for the page's own cost.
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      return res.end('<!doctype html><title>Bare</title><h1 id="title">Bare</h1><script src="/dist/app.js"></script>');
+    }
     if (path === '/dist/app.js') {
       res.writeHead(200, { 'content-type': 'text/javascript' });
       return res.end(bundle.js);

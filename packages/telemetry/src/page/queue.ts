@@ -51,174 +51,180 @@ function emptyTally(): Record<BudgetKind, number> {
 
 /** Creates the queue. `key` goes into every batch. */
 export function createQueue(key: string, limits: PageLimits, env: QueueEnv): Queue {
-  let items: TelemetryItem[] = [];
-  const queued = new WeakSet<object>();
-  const dropped: Record<DropReason, Record<BudgetKind, number>> = {
+  return new PageQueue(key, limits, env);
+}
+
+class PageQueue implements Queue {
+  private items: TelemetryItem[] = [];
+  private readonly queued = new WeakSet<object>();
+  private dropped: Record<DropReason, Record<BudgetKind, number>> = {
     rate: emptyTally(),
     queue: emptyTally(),
     send: emptyTally(),
   };
-  let windowStart = 0;
-  let used = emptyTally();
-  let timer: unknown;
-  let timerDue = 0;
-  let inFlight = false;
-  let again = false;
-  let disabled = false;
-  let failures = 0;
-  let backoffUntil = 0;
-  let seq = 0;
-  const delivered: Array<() => void> = [];
-  const budget: Record<BudgetKind, number> = {
-    console: limits.consolePerSecond,
-    error: limits.errorsPerSecond,
-    network: limits.networkPerSecond,
-  };
+  private windowStart = 0;
+  private used = emptyTally();
+  private timer: unknown;
+  private timerDue = 0;
+  private inFlight = false;
+  private again = false;
+  private failures = 0;
+  private backoffUntil = 0;
+  private seq = 0;
+  private readonly delivered: Array<() => void> = [];
+  private readonly budget: Record<BudgetKind, number>;
+  disabled = false;
 
-  function drop(kind: BudgetKind, reason: DropReason, count = 1) {
-    dropped[reason][kind] += count;
-    schedule(limits.flushIntervalMs);
+  constructor(
+    private readonly key: string,
+    private readonly limits: PageLimits,
+    private readonly env: QueueEnv,
+  ) {
+    this.budget = { console: limits.consolePerSecond, error: limits.errorsPerSecond, network: limits.networkPerSecond };
   }
 
-  function schedule(ms: number) {
-    if (disabled) return;
-    const due = env.now() + ms;
-    if (timer !== undefined) {
-      if (timerDue <= due) return;
-      env.clearTimer(timer);
+  drop(kind: BudgetKind, reason: DropReason, count = 1) {
+    this.dropped[reason][kind] += count;
+    // Cheap on the flood path: a flush is already due when a timer is set.
+    if (this.timer === undefined) this.schedule(this.limits.flushIntervalMs);
+  }
+
+  private schedule(ms: number) {
+    if (this.disabled) return;
+    const due = this.env.now() + ms;
+    if (this.timer !== undefined) {
+      if (this.timerDue <= due) return;
+      this.env.clearTimer(this.timer);
     }
-    timerDue = due;
-    timer = env.setTimer(() => {
-      timer = undefined;
-      flush();
+    this.timerDue = due;
+    this.timer = this.env.setTimer(() => {
+      this.timer = undefined;
+      this.flush();
     }, ms);
   }
 
-  function admit(kind: BudgetKind, count = 1): boolean {
-    if (disabled) return false;
-    const now = env.now();
-    if (now - windowStart >= 1000) {
-      windowStart = now;
-      used = emptyTally();
+  admit(kind: BudgetKind, count = 1): boolean {
+    if (this.disabled) return false;
+    const now = this.env.now();
+    if (now - this.windowStart >= 1000) {
+      this.windowStart = now;
+      this.used = emptyTally();
     }
-    if (used[kind] >= budget[kind]) {
-      drop(kind, 'rate', count);
+    if (this.used[kind] >= this.budget[kind]) {
+      this.drop(kind, 'rate', count);
       return false;
     }
-    if (items.length >= limits.maxQueueItems) {
-      drop(kind, 'queue', count);
+    if (this.items.length >= this.limits.maxQueueItems) {
+      this.drop(kind, 'queue', count);
       return false;
     }
-    used[kind]++;
+    this.used[kind]++;
     return true;
   }
 
-  function push(item: TelemetryItem): boolean {
-    if (disabled || items.length >= limits.maxQueueItems * 2) return false;
-    items.push(item);
-    queued.add(item);
-    schedule(items.length >= limits.maxBatchItems ? 0 : limits.flushIntervalMs);
+  push(item: TelemetryItem): boolean {
+    if (this.disabled || this.items.length >= this.limits.maxQueueItems * 2) return false;
+    this.items.push(item);
+    this.queued.add(item);
+    this.schedule(this.items.length >= this.limits.maxBatchItems ? 0 : this.limits.flushIntervalMs);
     return true;
   }
 
-  function droppedItems(now: number): DroppedItem[] {
+  isQueued(item: object): boolean {
+    return this.queued.has(item);
+  }
+
+  last(): TelemetryItem | undefined {
+    const item = this.items[this.items.length - 1];
+    return item && this.queued.has(item) ? item : undefined;
+  }
+
+  onDelivered(listener: () => void) {
+    this.delivered.push(listener);
+  }
+
+  private droppedItems(now: number): DroppedItem[] {
     const out: DroppedItem[] = [];
     for (const reason of REASONS) {
-      const tally = dropped[reason];
+      const tally = this.dropped[reason];
       if (tally.console + tally.error + tally.network === 0) continue;
       out.push({ kind: 'dropped', at: now, reason, ...tally });
-      dropped[reason] = emptyTally();
+      this.dropped[reason] = emptyTally();
     }
     return out;
   }
 
-  function take(): { parts: string[]; sent: Record<BudgetKind, number> } {
+  private take(): { parts: string[]; sent: Record<BudgetKind, number> } {
     const parts: string[] = [];
     const sent = emptyTally();
     let bytes = 1200;
     let n = 0;
-    for (; n < items.length && parts.length < limits.maxBatchItems; n++) {
-      const item = items[n] as TelemetryItem;
+    for (; n < this.items.length && parts.length < this.limits.maxBatchItems; n++) {
+      const item = this.items[n] as TelemetryItem;
       const json = JSON.stringify(item);
-      if (bytes + json.length + 1 > limits.maxBatchBytes && parts.length > 0) break;
+      if (bytes + json.length + 1 > this.limits.maxBatchBytes && parts.length > 0) break;
       parts.push(json);
       bytes += json.length + 1;
       const kind = kindOf(item);
       if (kind) sent[kind] += itemCount(item);
     }
-    for (const item of items.slice(0, n)) queued.delete(item);
-    items = items.slice(n);
+    for (const item of this.items.slice(0, n)) this.queued.delete(item);
+    this.items = this.items.slice(n);
     // Drops so far go after the items sent with them (at most three items, one per reason).
-    for (const item of droppedItems(env.now())) parts.push(JSON.stringify(item));
+    for (const item of this.droppedItems(this.env.now())) parts.push(JSON.stringify(item));
     return { parts, sent };
   }
 
-  function settle(status: number, retryAfterMs: number | undefined, sent: Record<BudgetKind, number>) {
-    inFlight = false;
+  private settle(status: number, retryAfterMs: number | undefined, sent: Record<BudgetKind, number>) {
+    this.inFlight = false;
     if (status >= 200 && status < 300) {
-      failures = 0;
-      for (const listener of delivered) listener();
+      this.failures = 0;
+      for (const listener of this.delivered) listener();
     } else if (status === 403 || status === 404) {
       // The key was refused (the server restarted since this page loaded): stop for good.
-      disabled = true;
-      items = [];
+      this.disabled = true;
+      this.items = [];
       return;
     } else {
-      for (const kind of KINDS) if (sent[kind]) drop(kind, 'send', sent[kind]);
-      failures++;
-      const wait = retryAfterMs ?? Math.min(MAX_BACKOFF_MS, 250 * 2 ** failures);
-      backoffUntil = env.now() + wait;
+      for (const kind of KINDS) if (sent[kind]) this.drop(kind, 'send', sent[kind]);
+      this.failures++;
+      this.backoffUntil = this.env.now() + (retryAfterMs ?? Math.min(MAX_BACKOFF_MS, 250 * 2 ** this.failures));
     }
-    if (items.length || again) {
-      again = false;
-      const wait = Math.max(0, backoffUntil - env.now());
-      schedule(items.length >= limits.maxBatchItems ? wait : Math.max(limits.flushIntervalMs, wait));
+    if (this.items.length || this.again) {
+      this.again = false;
+      const wait = Math.max(0, this.backoffUntil - this.env.now());
+      this.schedule(
+        this.items.length >= this.limits.maxBatchItems ? wait : Math.max(this.limits.flushIntervalMs, wait),
+      );
     }
   }
 
-  function flush(beacon = false, force = false) {
-    if (timer !== undefined) {
-      env.clearTimer(timer);
-      timer = undefined;
+  flush(beacon = false, force = false) {
+    if (this.timer !== undefined) {
+      this.env.clearTimer(this.timer);
+      this.timer = undefined;
     }
-    if (disabled) return;
-    if (!beacon && (inFlight || backoffUntil > env.now())) {
-      again = true;
-      if (!inFlight) schedule(backoffUntil - env.now());
+    if (this.disabled) return;
+    if (!beacon && (this.inFlight || this.backoffUntil > this.env.now())) {
+      this.again = true;
+      if (!this.inFlight) this.schedule(this.backoffUntil - this.env.now());
       return;
     }
-    const { parts, sent } = take();
+    const { parts, sent } = this.take();
     if (parts.length === 0 && !force) return;
-    const body = `{"key":${JSON.stringify(key)},"session":${JSON.stringify(env.info())},"seq":${seq++},"items":[${parts.join(',')}]}`;
+    const session = JSON.stringify(this.env.info());
+    const body = `{"key":${JSON.stringify(this.key)},"session":${session},"seq":${this.seq++},"items":[${parts.join(',')}]}`;
     if (beacon) {
-      env.send(body, true).catch(() => {});
+      this.env.send(body, true).catch(() => {});
       return;
     }
-    inFlight = true;
-    env.send(body, false).then(
-      (result) => settle(result.status, result.retryAfterMs, sent),
-      () => settle(0, undefined, sent),
+    this.inFlight = true;
+    this.env.send(body, false).then(
+      (result) => this.settle(result.status, result.retryAfterMs, sent),
+      () => this.settle(0, undefined, sent),
     );
-    if (items.length >= limits.maxBatchItems) again = true;
+    if (this.items.length >= this.limits.maxBatchItems) this.again = true;
   }
-
-  return {
-    admit,
-    push,
-    drop,
-    flush,
-    isQueued: (item) => queued.has(item),
-    last: () => {
-      const item = items[items.length - 1];
-      return item && queued.has(item) ? item : undefined;
-    },
-    onDelivered: (listener) => {
-      delivered.push(listener);
-    },
-    get disabled() {
-      return disabled;
-    },
-  };
 }
 
 function kindOf(item: TelemetryItem): BudgetKind | undefined {
