@@ -1,4 +1,3 @@
-export type { CommandChannel } from './commandChannel.js';
 export { COMMAND_HEARTBEAT_MS } from './commandChannel.js';
 export type { ConsoleEntry, ConsoleFilter } from './consoleStore.js';
 export {

@@ -4,6 +4,7 @@
 // page closing. Late and duplicate answers are refused and counted.
 import { randomUUID } from 'node:crypto';
 import type { CommandChannel } from './commandChannel.js';
+import { FIELD_LIMITS } from './pageConfig.js';
 import type { PageCommand, ReplAnswer, Thrown } from './schemas.js';
 import type { SessionRecord, SessionStore } from './sessionStore.js';
 
@@ -138,7 +139,9 @@ class ReplImpl implements ReplInternal {
   execute(input: ReplExecuteInput): Promise<ReplResult> {
     if (typeof input?.code !== 'string' || input.code.trim() === '')
       return Promise.resolve(invalid('code must be a non-empty string'));
-    if (input.code.length > 100_000) return Promise.resolve(invalid('code is longer than 100,000 characters'));
+    if (input.code.length > FIELD_LIMITS.code) {
+      return Promise.resolve(invalid(`code is longer than ${FIELD_LIMITS.code} characters`));
+    }
     return this.send(input.sessionId, { action: 'eval', code: input.code }, input.timeoutMs);
   }
 
