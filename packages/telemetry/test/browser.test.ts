@@ -105,6 +105,50 @@ describe('page telemetry in Chromium', () => {
     ]);
   });
 
+  test('hostile values: getters that log or throw, proxies, huge strings; nothing recurses or reaches the page', async () => {
+    await setup();
+    const { page, id } = await open();
+    const pageErrors: string[] = [];
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    await page.evaluate(() => {
+      const noisy = {
+        get loud() {
+          console.log('from a getter');
+          return 1;
+        },
+        get broken() {
+          throw new Error('getter failed');
+        },
+      };
+      console.log('hostile', noisy, 'y'.repeat(100_000));
+      const trap = new Proxy(
+        {},
+        {
+          ownKeys: () => {
+            throw new Error('trap');
+          },
+        },
+      );
+      console.warn('proxy', trap);
+      console.log('after');
+    });
+    const entries = await waitFor(() => {
+      const list = telemetry.consoleEntries({ sessionId: id });
+      return list.some((entry) => entry.text === 'after') && list;
+    }, 'the last line');
+    const hostile = entries.find((entry) => entry.text.startsWith('hostile'));
+    expect(hostile?.text).toContain('"loud":1');
+    expect(hostile?.text).toContain('"broken":"[Thrown: getter failed]"');
+    expect(hostile?.truncated).toBe(true);
+    expect(hostile?.text.length).toBeLessThan(6000);
+    // The getter's own console.log ran inside the capture: passed through to the console, not captured.
+    expect(entries.some((entry) => entry.text === 'from a getter')).toBe(false);
+    expect(entries.find((entry) => entry.text.startsWith('proxy'))?.text).toBe('proxy [unserializable: trap]');
+    expect(pageErrors).toEqual([]);
+    expect(telemetry.errors()).toEqual([]);
+    expect(server.refused).toEqual([]);
+  });
+
   test('an uncaught error and a rejected promise are mapped to the original source through the served map', async () => {
     await setup();
     const { page, id } = await open();

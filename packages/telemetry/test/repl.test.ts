@@ -1,6 +1,7 @@
 // REPL correlation over real HTTP: scripted pages hold their command streams (the eventsource
 // client) and answer by POST; the caller's promise resolves once, from the right page only.
 import { afterEach, describe, expect, test } from 'vitest';
+import { MAX_PENDING_PER_SESSION } from '../src/index.js';
 import { type Collector, fakePage, startCollector } from './collector.js';
 import { waitFor } from './harness.js';
 
@@ -176,6 +177,22 @@ describe('REPL correlation', () => {
     expect(await collector.telemetry.repl.execute({ code: '1' })).toMatchObject({ ok: false, code: 'disabled' });
     const stream = await fetch(`${collector.url}/__webstream/commands?session=page-aaaa&key=test-key`);
     expect(stream.status).toBe(404);
+  });
+
+  test('at most MAX_PENDING_PER_SESSION commands wait per page; one more answers busy', async () => {
+    collector = await startCollector();
+    const fake = await page('page-busy');
+    const waiting = Array.from({ length: MAX_PENDING_PER_SESSION }, () =>
+      collector.telemetry.repl.execute({ sessionId: 'page-busy', code: 'x' }),
+    );
+    expect(await collector.telemetry.repl.execute({ sessionId: 'page-busy', code: 'x' })).toMatchObject({
+      ok: false,
+      code: 'busy',
+    });
+    await waitFor(() => fake.commands.length === MAX_PENDING_PER_SESSION, 'every command delivered');
+    for (const command of fake.commands)
+      await fake.answer(command.id, { ok: true, value: 1, type: 'number', url: '/' });
+    expect((await Promise.all(waiting)).every((result) => result.ok)).toBe(true);
   });
 
   test('a second stream for a session replaces the first; close() resolves pending calls and ends streams', async () => {

@@ -103,19 +103,20 @@ type Outcome = { ok: true; value: unknown; type: string; url: string } | { ok: f
 type ReplAnswerError = { name: string; message: string; stack?: string };
 
 async function execute(command: PageCommand, config: PageConfig, env: CommandEnv): Promise<Outcome> {
-  if (command.action === 'refresh') return { ok: true, value: null, type: 'undefined', url: location.href };
+  if (command.action === 'refresh')
+    return { ok: true, value: null, type: 'undefined', url: cap(location.href, FIELD_LIMITS.url) };
   if (command.action === 'navigate') {
     const target = new URL(command.url, location.href);
     if (target.protocol !== 'http:' && target.protocol !== 'https:') {
       return { ok: false, error: { name: 'TypeError', message: `refusing to navigate to a ${target.protocol} URL` } };
     }
-    return { ok: true, value: target.href, type: 'string', url: location.href };
+    return { ok: true, value: target.href, type: 'string', url: cap(location.href, FIELD_LIMITS.url) };
   }
   const fn = compile(command.code, env.nonce, env.guard);
   const result = await fn.call(window);
   const limits = { ...config, maxBytes: config.maxResultBytes };
   const value = result === undefined ? null : serialize(result, limits).value;
-  return { ok: true, value, type: describeType(result), url: location.href };
+  return { ok: true, value, type: cap(describeType(result), 100), url: cap(location.href, FIELD_LIMITS.url) };
 }
 
 function thrown(error: unknown): Outcome {

@@ -4,7 +4,7 @@ import type { PageConfig } from '../pageConfig.js';
 import type { ConsoleItem, ConsoleLevel } from '../schemas.js';
 import { type Guard, guarded } from './guard.js';
 import type { Queue } from './queue.js';
-import { type Json, serialize } from './serialize.js';
+import { serialize } from './serialize.js';
 
 const METHODS: Array<[keyof Console, ConsoleLevel]> = [
   ['debug', 'debug'],
@@ -45,7 +45,9 @@ export function installConsoleHook(queue: Queue, config: PageConfig, guard: Guar
     if (!queue.admit('console')) return;
     const limits = { ...config, maxDepth: config.maxDepth + 1, maxBytes: config.maxItemBytes };
     const { value, truncated } = serialize(args, limits);
-    const item: ConsoleItem = { kind: 'console', at: now(), level, args: value as Json[], count: 1 };
+    // A value that failed as a whole (a hostile proxy) comes back as one string: still a list of arguments.
+    const list = Array.isArray(value) ? value : [value];
+    const item: ConsoleItem = { kind: 'console', at: now(), level, args: list, count: 1 };
     if (truncated) item.truncated = true;
     queue.push(item);
     lastItem = item;

@@ -128,7 +128,7 @@ function failure(
     method: cap(method, 16),
     url,
     status,
-    durationMs: Math.max(0, now() - started),
+    durationMs: Math.min(86_400_000, Math.max(0, now() - started)),
   };
   if (statusText) out.statusText = cap(statusText, 200);
   if (requestId) out.requestId = cap(requestId, 200);

@@ -119,6 +119,10 @@ function walkObject(value: object, depth: number, state: State): Json {
       return walkList(Array.from(value as unknown as ArrayLike<number>).slice(0, state.limits.maxKeys), depth, state);
     }
     return walkProperties(value, depth, state);
+  } catch (error) {
+    // A hostile object (a proxy whose traps throw) fails alone, not the values around it.
+    state.truncated = true;
+    return `[unserializable: ${safeMessage(error)}]`;
   } finally {
     state.ancestors.pop();
   }
