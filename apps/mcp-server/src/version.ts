@@ -1,4 +1,10 @@
 import { createRequire } from 'node:module';
 
-/** The server version: the `version` of this package's package.json (one level up from src/ and dist/). */
-export const VERSION: string = (createRequire(import.meta.url)('../package.json') as { version: string }).version;
+/** Set by the build (tsup `define`) from package.json's `version`; absent when running from source. */
+declare const __WEBSTREAM_VERSION__: string | undefined;
+
+/** The server version: package.json's, written in at build time (read from package.json when running from source). */
+export const VERSION: string =
+  typeof __WEBSTREAM_VERSION__ === 'string'
+    ? __WEBSTREAM_VERSION__
+    : (createRequire(import.meta.url)('../package.json') as { version: string }).version;
