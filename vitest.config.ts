@@ -1,7 +1,42 @@
-import { defineConfig } from 'vitest/config';
+import { existsSync, readdirSync } from 'node:fs';
+import { configDefaults, defineConfig, type TestProjectInlineConfiguration } from 'vitest/config';
 
-export default defineConfig({
-  test: {
-    projects: ['packages/*/vitest.config.ts', 'apps/*/vitest.config.ts'],
+/** Where the projects are: every `packages/*` and `apps/*` folder with a `vitest.config.ts`. */
+const PROJECT_DIRS = ['packages', 'apps'].flatMap((parent) =>
+  readdirSync(parent)
+    .map((name) => `${parent}/${name}`)
+    .filter((dir) => existsSync(`${dir}/vitest.config.ts`)),
+);
+
+/**
+ * What `pnpm test:fast` (`vitest run --mode fast`) leaves out, and why: `true` for a whole project,
+ * else globs relative to the project. `pnpm test` (what CI runs) runs everything.
+ */
+export const SLOW_TESTS: Record<string, true | Record<string, string>> = {
+  'apps/dashboard': true, // drives Chromium through playwright-core
+  'packages/runner': { 'test/errorDetector.test.ts': 'runs the real tsc, eslint and vite on fixtures' },
+  'apps/mcp-server': {
+    'test/pack.test.ts': 'packs every package and installs the tarballs with npm',
+    'test/fuzz/**': 'fast-check properties against spawned servers (100 cases per weight)',
   },
-});
+};
+
+function fastProject(dir: string): string | TestProjectInlineConfiguration | undefined {
+  const slow = SLOW_TESTS[dir];
+  if (slow === true) return undefined;
+  if (!slow) return `${dir}/vitest.config.ts`;
+  return {
+    extends: `${dir}/vitest.config.ts`,
+    root: dir,
+    test: { exclude: [...configDefaults.exclude, ...Object.keys(slow)] },
+  };
+}
+
+export default defineConfig(({ mode }) => ({
+  test: {
+    projects:
+      mode === 'fast'
+        ? PROJECT_DIRS.map(fastProject).filter((p) => p !== undefined)
+        : PROJECT_DIRS.map((dir) => `${dir}/vitest.config.ts`),
+  },
+}));
