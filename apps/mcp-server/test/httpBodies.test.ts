@@ -4,7 +4,8 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
+import { cleanupAfterEach } from '@ws/testing';
+import { describe, expect, it } from 'vitest';
 import { MAX_JSON_DEPTH } from '../src/http/body/jsonDepth.js';
 import { json, post, startTestServer } from './helpers.js';
 import { connectMcp } from './mcpClient.js';
@@ -60,11 +61,7 @@ const postChunked = (url: string, text: string) =>
 const nested = (depth: number) => `${'['.repeat(depth)}1${']'.repeat(depth)}`;
 
 const fixture = fileURLToPath(new URL('./fixtures/project', import.meta.url));
-let cleanup: (() => Promise<unknown> | unknown)[] = [];
-afterEach(async () => {
-  for (const f of cleanup.reverse()) await f();
-  cleanup = [];
-});
+const defer = cleanupAfterEach();
 
 describe('request bodies: chunked, missing, oversized, deeply nested, not UTF-8 (real sockets)', () => {
   it('accepts a chunked body within the limit on /api/push, /api/ack and the dev-process POST routes', async () => {
@@ -209,7 +206,7 @@ describe('request bodies: chunked, missing, oversized, deeply nested, not UTF-8 
 
   it(`push_stream over MCP: an isError result naming the depth limit (${MAX_JSON_DEPTH}) for 5,000 levels`, async () => {
     await using server = await startTestServer();
-    const { client, transport } = await connectMcp(server.url, {}, cleanup);
+    const { client, transport } = await connectMcp(server.url, {}, defer);
     // The SDK client itself cannot serialize 5,000 levels, so this call goes out as raw JSON-RPC.
     const call = async (id: number, data: string) => {
       const res = await fetch(`${server.url}/mcp`, {

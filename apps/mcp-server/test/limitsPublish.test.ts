@@ -5,7 +5,8 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { afterEach, describe, expect, it } from 'vitest';
+import { cleanupAfterEach } from '@ws/testing';
+import { describe, expect, it } from 'vitest';
 import { createPublishPolicy, LOCAL_PUBLISHER, type Publisher } from '../src/limits/publishPolicy.js';
 import { createMcpServer } from '../src/mcp/createMcpServer.js';
 import { mcpAuthInfo, publisherOf, setMcpCaller } from '../src/mcp/http/mcpCaller.js';
@@ -13,11 +14,7 @@ import { createStreamService } from '../src/stream/streamService.js';
 import { json, post, startTestServer, TOKEN } from './helpers.js';
 import { connectMcp } from './mcpClient.js';
 
-let cleanup: (() => Promise<unknown> | unknown)[] = [];
-afterEach(async () => {
-  for (const f of cleanup.reverse()) await f();
-  cleanup = [];
-});
+const defer = cleanupAfterEach();
 
 const REMOTE = { 'x-forwarded-for': '203.0.113.50' };
 
@@ -103,7 +100,7 @@ describe('publish policy: trusted publishers are not throttled by default, anony
 describe('push_stream follows the same policy', () => {
   it('over /mcp from this machine with default settings: 300 calls, none refused', async () => {
     await using server = await startTestServer();
-    const { client } = await connectMcp(server.url, {}, cleanup);
+    const { client } = await connectMcp(server.url, {}, defer);
     const results = await pool(300, 4, (i) => client.callTool({ name: 'push_stream', arguments: { message: `${i}` } }));
     expect(results.filter((r) => r.isError)).toEqual([]);
   }, 60_000);
@@ -125,7 +122,7 @@ describe('push_stream follows the same policy', () => {
       ),
     );
     await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
-    cleanup.push(
+    defer(
       () => new Promise((r) => http.close(r)),
       () => mcp.close(),
       () => service.close(),
@@ -134,7 +131,7 @@ describe('push_stream follows the same policy', () => {
     await client.connect(
       new StreamableHTTPClientTransport(new URL(`http://127.0.0.1:${(http.address() as AddressInfo).port}/mcp`)),
     );
-    cleanup.push(() => client.close());
+    defer(() => client.close());
     const results: CallToolResult[] = [];
     for (let i = 0; i < 3; i++) {
       results.push((await client.callTool({ name: 'push_stream', arguments: { message: `${i}` } })) as CallToolResult);

@@ -1,14 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { cpSync, mkdtempSync, renameSync, writeFileSync } from 'node:fs';
+import { renameSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { createAdaptorServer } from '@hono/node-server';
 import type { Notification } from '@modelcontextprotocol/sdk/types.js';
+import { cleanupAfterEach, until } from '@ws/testing';
 import { Redis } from 'ioredis';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SHARED_REDIS_URL } from '../../../packages/redis/test/redisServer.js';
 import { createDevService, type DevService } from '../src/dev/devEvents.js';
 import { DEV_RESOURCES } from '../src/mcp/devProcessResources.js';
@@ -17,16 +16,10 @@ import { memorySessionLogs, redisSessionLogs, type SessionLogs } from '../src/mc
 import { GAP_NOTIFICATION_METHOD, type GapParams } from '../src/mcp/http/sessionEventStore.js';
 import { createLogger } from '../src/server/logger.js';
 import { createStreamService } from '../src/stream/streamService.js';
-import { until } from './helpers.js';
+import { fixtureProject, WAIT_MS } from './helpers.js';
 import { connectMcp } from './mcpClient.js';
 
-const fixture = fileURLToPath(new URL('./fixtures/project', import.meta.url));
-
-let cleanup: (() => Promise<unknown> | unknown)[] = [];
-afterEach(async () => {
-  for (const f of cleanup.reverse()) await f();
-  cleanup = [];
-});
+const defer = cleanupAfterEach();
 
 /** A session log backend, and how to wait until what was sent to it is stored. */
 interface Backend {
@@ -42,7 +35,7 @@ const BACKENDS: [string, () => Backend][] = [
     () => {
       const redis = new Redis(SHARED_REDIS_URL);
       const prefix = `webstream:test:${randomUUID()}`;
-      cleanup.push(async () => {
+      defer(async () => {
         const keys = await redis.keys(`${prefix}:*`);
         if (keys.length > 0) await redis.del(...keys);
         redis.disconnect();
@@ -55,8 +48,7 @@ const BACKENDS: [string, () => Backend][] = [
 
 /** The MCP endpoint alone on 127.0.0.1:0 (no /api, no auth), with session log options. */
 async function startMcp(backend: Backend, sessionEvents?: number) {
-  const cwd = mkdtempSync(join(tmpdir(), 'ws-resume-'));
-  cpSync(fixture, cwd, { recursive: true });
+  const cwd = fixtureProject('ws-resume-');
   const logger = createLogger('silent');
   const service = createStreamService({ hub: { heartbeatIntervalMs: null } });
   const dev = createDevService({ cwd, stream: service, logger });
@@ -66,7 +58,7 @@ async function startMcp(backend: Backend, sessionEvents?: number) {
     overrideGlobalObjects: false,
   }) as Server;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  cleanup.push(async () => {
+  defer(async () => {
     await mcp.close();
     await dev.close();
     await service.close();
@@ -101,7 +93,7 @@ async function burst(dev: DevService, cwd: string, count: number | 'exit'): Prom
 
 /** Waits until the server has seen a session's streams close (a resume of an open stream is a 409). */
 const dropped = (mcp: McpSessions, sessionId: string) =>
-  until(() => mcp.list().find((s) => s.id === sessionId)?.openStreams === 0, 5000, 'the client to drop');
+  until(() => mcp.list().find((s) => s.id === sessionId)?.openStreams === 0, WAIT_MS, 'the client to drop');
 const seqOf = (id: string) => Number(id.split('.').at(-1));
 const gapsIn = (notes: Notification[]) =>
   notes.filter((n) => n.method === GAP_NOTIFICATION_METHOD).map((n) => n.params as unknown as GapParams);
@@ -121,10 +113,10 @@ describe.each(BACKENDS)('MCP resumption past the session log (%s)', (_name, make
     const N = 10;
     const { url, cwd, dev, mcp } = await startMcp(backend, N);
     const ids: string[] = [];
-    const a = await connectMcp(url, { ids }, cleanup);
+    const a = await connectMcp(url, { ids }, defer);
     const sessionId = a.transport.sessionId as string;
     await startBurst(dev);
-    await until(() => a.dev().some((n) => (n.params as { content?: string }).content === 'burst ready'), 5000, 'A');
+    await until(() => a.dev().some((n) => (n.params as { content?: string }).content === 'burst ready'), WAIT_MS, 'A');
     const first = ids.at(-1) as string;
     await a.client.close();
     await dropped(mcp, sessionId);
@@ -132,9 +124,9 @@ describe.each(BACKENDS)('MCP resumption past the session log (%s)', (_name, make
     const exactlyN = await burst(dev, cwd, N);
     await backend.settle();
     const bIds: string[] = [];
-    const b = await connectMcp(url, { sessionId, ids: bIds }, cleanup);
+    const b = await connectMcp(url, { sessionId, ids: bIds }, defer);
     await b.transport.resumeStream(first);
-    await until(() => b.dev().length === N, 5000, 'the N missed notifications');
+    await until(() => b.dev().length === N, WAIT_MS, 'the N missed notifications');
     expect(replayOf(b.notes, 'notifications/logs/new')).toEqual(exactlyN);
     expect(bIds.map(seqOf)).toEqual(exactlyN.map((_, i) => seqOf(first) + i + 1)); // ids strictly increase
     const second = bIds.at(-1) as string;
@@ -143,9 +135,9 @@ describe.each(BACKENDS)('MCP resumption past the session log (%s)', (_name, make
 
     const onePast = await burst(dev, cwd, N + 1);
     await backend.settle();
-    const c = await connectMcp(url, { sessionId }, cleanup);
+    const c = await connectMcp(url, { sessionId }, defer);
     await c.transport.resumeStream(second);
-    await until(() => c.dev().length === N, 5000, 'the N retained notifications');
+    await until(() => c.dev().length === N, WAIT_MS, 'the N retained notifications');
     expect(replayOf(c.notes, 'notifications/logs/new')).toEqual(['gap', ...onePast.slice(1)]);
     const [gap] = gapsIn(c.notes);
     expect(gap).toMatchObject({
@@ -165,9 +157,9 @@ describe.each(BACKENDS)('MCP resumption past the session log (%s)', (_name, make
     const backend = makeBackend();
     const { url, cwd, dev, mcp } = await startMcp(backend);
     const ids: string[] = [];
-    const a = await connectMcp(url, { ids }, cleanup);
+    const a = await connectMcp(url, { ids }, defer);
     const sessionId = a.transport.sessionId as string;
-    await until(() => ids.length > 0, 5000, 'the priming event');
+    await until(() => ids.length > 0, WAIT_MS, 'the priming event');
     const lastSeen = ids.at(-1) as string;
     await a.client.close();
     await dropped(mcp, sessionId);
@@ -183,7 +175,7 @@ describe.each(BACKENDS)('MCP resumption past the session log (%s)', (_name, make
     expect(missed[0]).toBe('started');
     await backend.settle();
 
-    const b = await connectMcp(url, { sessionId }, cleanup);
+    const b = await connectMcp(url, { sessionId }, defer);
     await b.transport.resumeStream(lastSeen);
     await until(() => b.dev().length === 1000, 10_000, 'the 1,000 retained notifications');
     const [gap] = gapsIn(b.notes);
@@ -198,7 +190,7 @@ describe.each(BACKENDS)('MCP resumption past the session log (%s)', (_name, make
   it('a running scripts_run POST stream resumed past the log gets the gap, the retained lines, then its result', async () => {
     const backend = makeBackend();
     const { url, cwd, dev, mcp } = await startMcp(backend);
-    const a = await connectMcp(url, {}, cleanup);
+    const a = await connectMcp(url, {}, defer);
     const sessionId = a.transport.sessionId as string;
     const postIds: string[] = [];
     const call = a.client
@@ -223,7 +215,7 @@ describe.each(BACKENDS)('MCP resumption past the session log (%s)', (_name, make
 
     const lines = await burst(dev, cwd, 3006);
     await backend.settle();
-    const b = await connectMcp(url, { sessionId }, cleanup);
+    const b = await connectMcp(url, { sessionId }, defer);
     const resumed = b.client.callTool({ name: 'scripts_run', arguments: { name: 'burst' } }, undefined, {
       resumptionToken: lastSeen,
       timeout: 60_000,
@@ -272,10 +264,10 @@ describe.each(BACKENDS)('MCP resumption past the session log (%s)', (_name, make
   it('refuses Last-Event-IDs this session never issued (400, saying so); resumes from one it did', async () => {
     const { url, mcp } = await startMcp(makeBackend(), 10);
     const ids: string[] = [];
-    const a = await connectMcp(url, { ids }, cleanup);
+    const a = await connectMcp(url, { ids }, defer);
     const other: string[] = [];
-    await connectMcp(url, { ids: other }, cleanup);
-    await until(() => ids.length > 0 && other.length > 0, 5000, 'both priming events');
+    await connectMcp(url, { ids: other }, defer);
+    await until(() => ids.length > 0 && other.length > 0, WAIT_MS, 'both priming events');
     const sessionId = a.transport.sessionId as string;
     await a.client.close();
     await dropped(mcp, sessionId);

@@ -1,12 +1,14 @@
 import { afterEach } from 'vitest';
 
-/** Registers a teardown step for the current test. */
-export type Defer = (step: () => unknown) => void;
+/** Registers teardown steps for the current test (run newest first, like a stack). */
+export type Defer = (...steps: (() => unknown)[]) => void;
 
 /**
  * Teardown for tests that open several resources: returns `defer(step)`; after each test the steps
  * run newest first, each awaited, all of them even when one throws (the first error is rethrown).
  * Call it once at the top of a test file (or of a `describe`).
+ *
+ * @example const defer = cleanupAfterEach(); ... defer(() => server.close());
  */
 export function cleanupAfterEach(): Defer {
   let steps: (() => unknown)[] = [];
@@ -23,7 +25,7 @@ export function cleanupAfterEach(): Defer {
     }
     if (errors.length > 0) throw errors[0];
   });
-  return (step) => {
-    steps.push(step);
+  return (...added) => {
+    steps.push(...added);
   };
 }

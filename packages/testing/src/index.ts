@@ -10,6 +10,7 @@ export {
   type SpawnReadyOptions,
   spawnReady,
 } from './process.js';
+export { type PrivateRedis, startPrivateRedis, TEST_REDIS_URL } from './redis.js';
 export { freePort, type LocalServer, listenLocal } from './server.js';
 export {
   DEFAULT_READ_LIMIT_CHARS,
