@@ -5,10 +5,9 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { createAdaptorServer } from '@hono/node-server';
 import type { Notification } from '@modelcontextprotocol/sdk/types.js';
-import { cleanupAfterEach, until } from '@ws/testing';
+import { cleanupAfterEach, TEST_REDIS_URL, until } from '@ws/testing';
 import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
-import { SHARED_REDIS_URL } from '../../../packages/redis/test/redisServer.js';
 import { createDevService, type DevService } from '../src/dev/devEvents.js';
 import { DEV_RESOURCES } from '../src/mcp/devProcessResources.js';
 import { createMcpSessions, type McpSessions } from '../src/mcp/http/httpSessions.js';
@@ -33,7 +32,7 @@ const BACKENDS: [string, () => Backend][] = [
   [
     'Redis',
     () => {
-      const redis = new Redis(SHARED_REDIS_URL);
+      const redis = new Redis(TEST_REDIS_URL);
       const prefix = `webstream:test:${randomUUID()}`;
       defer(async () => {
         const keys = await redis.keys(`${prefix}:*`);
