@@ -10,14 +10,19 @@ const PROJECT_DIRS = ['packages', 'apps'].flatMap((parent) =>
 
 /**
  * What `pnpm test:fast` (`vitest run --mode fast`) leaves out, and why: `true` for a whole project,
- * else globs relative to the project. `pnpm test` (what CI runs) runs everything.
+ * else globs relative to the project. The rule: the fast loop runs unit tests and in-process
+ * socket tests; it leaves out what drives a browser or the real compilers, what runs the built
+ * artifacts (the binary, the packed tarballs), fuzzing, and volume tests (thousands of messages).
+ * `pnpm test` (what CI runs) runs everything.
  */
 export const SLOW_TESTS: Record<string, true | Record<string, string>> = {
   'apps/dashboard': true, // drives Chromium through playwright-core
   'packages/runner': { 'test/errorDetector.test.ts': 'runs the real tsc, eslint and vite on fixtures' },
   'apps/mcp-server': {
     'test/pack.test.ts': 'packs every package and installs the tarballs with npm',
+    'test/stdio.test.ts': 'spawns the built binary about a dozen times (MCP over stdio, exit, cleanup)',
     'test/fuzz/**': 'fast-check properties against spawned servers (100 cases per weight)',
+    'test/volume/**': 'thousands of messages per test, to show limits and bounds hold at scale',
   },
 };
 

@@ -42,6 +42,21 @@ export async function spawnWebstream(args: string[]): Promise<ReadyProcess & { u
   return Object.assign(running, { url: running.match[1] as string });
 }
 
+/** Runs `n` tasks, `concurrency` at a time; returns their results in order. */
+export async function pool<T>(n: number, concurrency: number, task: (i: number) => Promise<T>): Promise<T[]> {
+  const results: T[] = new Array(n);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < n) {
+        const i = next++;
+        results[i] = await task(i);
+      }
+    }),
+  );
+  return results;
+}
+
 export const post = (url: string, body: unknown, headers: Record<string, string> = {}) =>
   fetch(url, {
     method: 'POST',
