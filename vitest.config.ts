@@ -2,12 +2,11 @@ import { existsSync, readdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { configDefaults, defineConfig, type TestProjectInlineConfiguration } from 'vitest/config';
 
-/** Where the projects are: every `packages/*` and `apps/*` folder with a `vitest.config.ts`. */
-const PROJECT_DIRS = ['packages', 'apps'].flatMap((parent) =>
-  readdirSync(parent)
-    .map((name) => `${parent}/${name}`)
-    .filter((dir) => existsSync(`${dir}/vitest.config.ts`)),
-);
+/** Where the projects are: every `packages/*` and `apps/*` folder with a `vitest.config.ts`, and `bench`. */
+const PROJECT_DIRS = [
+  ...['packages', 'apps'].flatMap((parent) => readdirSync(parent).map((name) => `${parent}/${name}`)),
+  'bench',
+].filter((dir) => existsSync(`${dir}/vitest.config.ts`));
 
 /**
  * What `pnpm test:fast` (`vitest run --mode fast`) leaves out, and why: `true` for a whole project,
@@ -21,10 +20,11 @@ export const SLOW_TESTS: Record<string, true | Record<string, string>> = {
   'packages/runner': { 'test/errorDetector.test.ts': 'runs the real tsc, eslint and vite on fixtures' },
   'apps/mcp-server': {
     'test/pack.test.ts': 'packs every package and installs the tarballs with npm',
-    'test/stdio.test.ts': 'spawns the built binary about a dozen times (MCP over stdio, exit, cleanup)',
+    'test/stdio*.test.ts': 'spawn the built binary again and again (MCP over stdio, fronts, exit, cleanup)',
     'test/fuzz/**': 'fast-check properties against spawned servers (100 cases per weight)',
     'test/volume/**': 'thousands of messages per test, to show limits and bounds hold at scale',
   },
+  bench: { 'src/e2e/harness.test.ts': 'starts the built binary and the other servers, with receiver processes' },
 };
 
 /**

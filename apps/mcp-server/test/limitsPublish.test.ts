@@ -7,6 +7,7 @@ import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { cleanupAfterEach } from '@ws/testing';
 import { describe, expect, it } from 'vitest';
+import { createLocalApi } from '../src/api/localApi.js';
 import { createPublishPolicy, LOCAL_PUBLISHER, type Publisher } from '../src/limits/publishPolicy.js';
 import { createMcpServer } from '../src/mcp/createMcpServer.js';
 import { mcpAuthInfo, publisherOf, setMcpCaller } from '../src/mcp/http/mcpCaller.js';
@@ -76,7 +77,9 @@ describe('push_stream follows the same policy', () => {
     const service = createStreamService();
     const caller: Publisher = { address: '203.0.113.9', authenticated: false, loopback: false };
     const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: () => crypto.randomUUID() });
-    const mcp = createMcpServer({ service, publishPolicy: createPublishPolicy({ rateLimit: 0.01, rateBurst: 2 }) });
+    const mcp = createMcpServer({
+      api: createLocalApi({ service, publishPolicy: createPublishPolicy({ rateLimit: 0.01, rateBurst: 2 }) }),
+    });
     await mcp.connect(transport);
     const http = createServer(
       getRequestListener(

@@ -158,8 +158,9 @@ describe('MCP over Streamable HTTP (official SDK client)', () => {
       'scripts://available',
     ]);
     const scripts = await client.readResource({ uri: 'scripts://available' });
-    expect(JSON.parse((scripts.contents[0] as { text: string }).text)).toEqual({
+    expect(JSON.parse((scripts.contents[0] as { text: string }).text)).toMatchObject({
       packageManager: 'npm',
+      cwd: expect.stringMatching(/ws-mcp-/),
       scripts: {
         crash: 'node crash.js',
         long: 'node long.js',

@@ -9,6 +9,7 @@ import { createAdaptorServer } from '@hono/node-server';
 import type { Notification } from '@modelcontextprotocol/sdk/types.js';
 import { type Defer, TEST_REDIS_URL, until } from '@ws/testing';
 import { Redis } from 'ioredis';
+import { createLocalApi } from '../src/api/localApi.js';
 import { createDevService, type DevService } from '../src/dev/devEvents.js';
 import { createMcpSessions, type McpSessions } from '../src/mcp/http/httpSessions.js';
 import { redisSessionLogs, type SessionLogs } from '../src/mcp/http/sessionEventLogs.js';
@@ -49,7 +50,8 @@ export async function startMcp(defer: Defer, backend: Backend, sessionEvents?: n
   const logger = createLogger('silent');
   const service = createStreamService({ hub: { heartbeatIntervalMs: null } });
   const dev = createDevService({ cwd, stream: service, logger });
-  const mcp = createMcpSessions({ service, dev, logger, sessionEvents, logs: backend.logs });
+  const api = createLocalApi({ service, dev });
+  const mcp = createMcpSessions({ api, logger, sessionEvents, logs: backend.logs });
   const server = createAdaptorServer({
     fetch: (request: Request) => mcp.handle(request),
     overrideGlobalObjects: false,

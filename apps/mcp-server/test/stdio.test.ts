@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { CallToolResultSchema } from '@modelcontextprotocol/sdk/types.js';
-import { cleanupAfterEach, exited, isAlive, openEventSource, spawnReady, until } from '@ws/testing';
+import { cleanupAfterEach, exited, isAlive, listenLocal, openEventSource, spawnReady, until } from '@ws/testing';
 import { describe, expect, it } from 'vitest';
 import { CLI, FIXTURE_PROJECT, post, STARTUP_MS, spawnWebstream, WAIT_MS } from './helpers.js';
 import { ALL_TOOLS } from './mcpClient.js';
@@ -229,16 +229,21 @@ describe('webstream --stdio with the official MCP SDK client', () => {
     expect(server.stderr()).toMatch(/listening on http:\/\/127\.0\.0\.1:\d+/);
   });
 
-  it('exits when the MCP client closes stdin, and fails fast, naming the flag, when the port is taken', async () => {
-    await using first = await spawnWebstream(['--stdio', '--port', '0']);
-    const port = new URL(first.url).port;
+  it('exits when the MCP client closes stdin, and fails fast, naming the flag, when the port is taken by something else', async () => {
+    // Not a webstream: a plain HTTP server that answers /health with something else.
+    await using other = await listenLocal((_req, res) => res.end('hello'));
+    const port = String(other.port);
     const refused = await spawnWebstream(['--stdio', '--port', port]).catch((error: Error) => error);
     expect(refused).toBeInstanceOf(Error);
     expect((refused as Error).message).toMatch(/ exited \(1\) before printing /);
-    expect((refused as Error).message).toContain(`port ${port} on 127.0.0.1 is already in use`);
+    expect((refused as Error).message).toContain(
+      `port ${port} on 127.0.0.1 is taken by something that is not webstream`,
+    );
     expect((refused as Error).message).toContain('--port');
-    first.child.stdin.end();
-    expect(await exited(first.child, WAIT_MS, 'the first server to exit on the end of stdin')).toEqual({
+
+    await using server = await spawnWebstream(['--stdio', '--port', '0']);
+    server.child.stdin.end();
+    expect(await exited(server.child, WAIT_MS, 'the server to exit on the end of stdin')).toEqual({
       code: 0,
       signal: null,
     });

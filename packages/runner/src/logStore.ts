@@ -1,12 +1,10 @@
 import type { LogEntry } from '@ws/events';
+import { atLeast, type LogLevel } from './logLevel.js';
 
 /** Default number of lines the store keeps. */
 export const DEFAULT_LOG_CAPACITY = 10_000;
 
-/** Severity of a line, for filtering. */
-export type LogLevel = 'error' | 'warn' | 'info';
-
-/** A stored line: the `notifications/logs/new` payload plus what search needs. */
+/** A stored line: the `notifications/logs/new` payload plus what search needs (the second argument of `log` listeners). */
 export interface StoredLog extends LogEntry {
   /** The content without ANSI escapes. */
   readonly plain: string;
@@ -29,8 +27,6 @@ export interface LogQuery {
   /** Most lines returned (the newest). Default 100. */
   limit?: number | undefined;
 }
-
-const RANK: Record<LogLevel, number> = { info: 0, warn: 1, error: 2 };
 
 /** A ring buffer of log lines: O(1) append and eviction, newest-first search. */
 export class LogStore {
@@ -69,14 +65,13 @@ export class LogStore {
   /** Matching lines, oldest first, at most `limit` (the newest ones). */
   search(q: LogQuery = {}): StoredLog[] {
     const limit = q.limit ?? 100;
-    const min = q.level === undefined ? 0 : RANK[q.level];
     const needle = q.regex === undefined ? q.query?.toLowerCase() : undefined;
     const out: StoredLog[] = [];
     for (let i = this.#size - 1; i >= 0 && out.length < limit; i--) {
       const e = this.#ring[(this.#head + i) % this.capacity] as StoredLog;
       if (q.since !== undefined && e.time < q.since) break; // older from here on
       if (q.processId !== undefined && e.processId !== q.processId) continue;
-      if (RANK[e.level] < min) continue;
+      if (!atLeast(e.level, q.level)) continue;
       if (q.regex !== undefined) {
         q.regex.lastIndex = 0;
         if (!q.regex.test(e.plain)) continue;

@@ -3,14 +3,17 @@ import { createProcessManager, type ProcessManager, type RunnerEvents } from '@w
 import type { Logger } from '../server/logger.js';
 import type { StreamService } from '../stream/streamService.js';
 
-/** A dev-process notification as MCP sessions receive it. */
-export type DevNotification = {
+/**
+ * A dev-process event as MCP sessions receive it: a notification's `method` and `params` (the
+ * session's transport adds the JSON-RPC envelope, @ws/events' `DevNotification`).
+ */
+export type DevEvent = {
   [M in NotificationMethod]: { method: M; params: NotificationParams<M> };
 }[NotificationMethod];
 
-/** What a session listens to: notifications, and which resources changed. */
+/** What a session listens to: dev events, and which resources changed. */
 export interface DevListener {
-  notification(n: DevNotification): void;
+  notification(event: DevEvent): void;
   resourceChanged(uri: ResourceUri): void;
 }
 
@@ -22,82 +25,101 @@ export interface DevService {
   close(): Promise<void>;
 }
 
-export function createDevService(options: {
+/** Options of {@link createDevService}. */
+export interface DevServiceOptions {
+  /** The project folder whose scripts are supervised (`--cwd`). */
   cwd: string;
   stream: StreamService;
   logger: Logger;
+  /** Log lines kept. Default: the runner's (10,000). */
   logCapacity?: number;
+  /** Between SIGTERM and SIGKILL, in ms. Default: the runner's (5000). */
   stopGraceMs?: number;
-}): DevService {
+}
+
+/** Added to a problem with the supervised folder (no package.json, no scripts): the flag that fixes it. */
+export const PROJECT_HINT = 'start webstream with --cwd <your project>';
+
+/** How one dev event goes to `/stream`: its channel, type, priority and one-line message. */
+interface StreamForm {
+  channel: DevChannel;
+  type: 'info' | 'success' | 'error';
+  priority: 'low' | 'normal' | 'high';
+  message: string;
+}
+
+/** Where each runner event goes: the dev event sessions get, the resources it changes, its `/stream` form. */
+type Route = (event: DevEvent, changed: ResourceUri[], form: StreamForm) => void;
+
+function routeRunnerEvents(runner: ProcessManager, route: Route): void {
+  runner.on('started', (params: RunnerEvents['started']) =>
+    route({ method: NotificationMethod.processStarted, params }, [ResourceUri.processesActive], {
+      channel: DevChannel.process,
+      type: 'info',
+      priority: 'normal',
+      message: `${params.processName} started: ${params.command} (pid ${params.pid})`,
+    }),
+  );
+  runner.on('exited', (params: RunnerEvents['exited']) => {
+    const how = params.signal ? `signal ${params.signal}` : `code ${params.exitCode}`;
+    route({ method: NotificationMethod.processExited, params }, [ResourceUri.processesActive], {
+      channel: DevChannel.process,
+      type: params.exitCode === 0 ? 'success' : 'error',
+      priority: 'normal',
+      message: `${params.processName} exited with ${how} after ${params.duration} ms`,
+    });
+  });
+  runner.on('log', (params: RunnerEvents['log']) =>
+    route(
+      { method: NotificationMethod.logsNew, params },
+      params.isError ? [ResourceUri.logsRecent, ResourceUri.logsErrors] : [ResourceUri.logsRecent],
+      { channel: DevChannel.logs, type: params.isError ? 'error' : 'info', priority: 'low', message: params.content },
+    ),
+  );
+  runner.on('error', ({ detail: _detail, ...params }: RunnerEvents['error']) => {
+    const { message, file, line, column } = params.error;
+    const where = file ? ` at ${file}:${line ?? '?'}:${column ?? '?'}` : '';
+    route({ method: NotificationMethod.errorDetected, params }, [ResourceUri.logsErrors], {
+      channel: DevChannel.errors,
+      type: 'error',
+      priority: 'high',
+      message: `${message}${where}`,
+    });
+  });
+}
+
+/**
+ * Creates the runner for `cwd` and sends its events to every listening MCP session (and the
+ * resources they change) and to `/stream` (the process, logs and errors channels). Logs which
+ * package manager runs the scripts, and each problem with the folder.
+ */
+export function createDevService(options: DevServiceOptions): DevService {
   const { stream, logger } = options;
   const runner = createProcessManager({
     cwd: options.cwd,
     logCapacity: options.logCapacity,
     stopGraceMs: options.stopGraceMs,
+    projectHint: PROJECT_HINT,
   });
   const listeners = new Set<DevListener>();
-
-  const notify = (n: DevNotification, changed: ResourceUri[]) => {
+  routeRunnerEvents(runner, (event, changed, form) => {
     for (const l of listeners) {
-      l.notification(n);
+      l.notification(event);
       for (const uri of changed) l.resourceChanged(uri);
     }
-  };
-  // /stream gets the same events, as JSON envelopes on the process, logs and errors channels.
-  const toStream = (
-    channel: DevChannel,
-    type: 'info' | 'success' | 'error',
-    priority: 'low' | 'normal' | 'high',
-    message: string,
-    n: DevNotification,
-  ) => {
+    // /stream gets the same events, as JSON envelopes on the process, logs and errors channels.
     stream
-      .push({ channel, type, priority, message, data: n as unknown as Record<string, never> })
+      .push({ ...form, data: event as unknown as Record<string, never> })
       .catch((error: unknown) =>
-        logger.warn('could not publish a dev event to /stream', { channel, error: String(error) }),
+        logger.warn('could not publish a dev event to /stream', { channel: form.channel, error: String(error) }),
       );
-  };
-
-  runner.on('started', (params: RunnerEvents['started']) => {
-    const n: DevNotification = { method: NotificationMethod.processStarted, params };
-    notify(n, [ResourceUri.processesActive]);
-    toStream(
-      DevChannel.process,
-      'info',
-      'normal',
-      `${params.processName} started: ${params.command} (pid ${params.pid})`,
-      n,
-    );
-  });
-  runner.on('exited', (params: RunnerEvents['exited']) => {
-    const n: DevNotification = { method: NotificationMethod.processExited, params };
-    notify(n, [ResourceUri.processesActive]);
-    const how = params.signal ? `signal ${params.signal}` : `code ${params.exitCode}`;
-    toStream(
-      DevChannel.process,
-      params.exitCode === 0 ? 'success' : 'error',
-      'normal',
-      `${params.processName} exited with ${how} after ${params.duration} ms`,
-      n,
-    );
-  });
-  runner.on('log', (params: RunnerEvents['log']) => {
-    const n: DevNotification = { method: NotificationMethod.logsNew, params };
-    notify(n, params.isError ? [ResourceUri.logsRecent, ResourceUri.logsErrors] : [ResourceUri.logsRecent]);
-    toStream(DevChannel.logs, params.isError ? 'error' : 'info', 'low', params.content, n);
-  });
-  runner.on('error', ({ detail: _detail, ...params }: RunnerEvents['error']) => {
-    const n: DevNotification = { method: NotificationMethod.errorDetected, params };
-    notify(n, [ResourceUri.logsErrors]);
-    const where = params.error.file
-      ? ` at ${params.error.file}:${params.error.line ?? '?'}:${params.error.column ?? '?'}`
-      : '';
-    toStream(DevChannel.errors, 'error', 'high', `${params.error.message}${where}`, n);
   });
   runner.on('scripts', () => {
     for (const l of listeners) l.resourceChanged(ResourceUri.scriptsAvailable);
   });
-
+  runner.on('warning', ({ message }) => logger.warn(message));
+  const { packageManager, packageManagerSource } = runner.scriptsInfo();
+  logger.info(`supervising ${runner.cwd} with ${packageManager} (${packageManagerSource})`);
   return {
     runner,
     listen(listener) {

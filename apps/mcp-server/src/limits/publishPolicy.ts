@@ -1,6 +1,11 @@
 import type { Config } from '../config/config.js';
 import { createRateLimiter } from './rateLimiter.js';
 
+/** Publishes per second per address for anonymous remote publishers (`--rate-limit`). */
+export const DEFAULT_RATE_LIMIT = 20;
+/** Burst per address for anonymous remote publishers (`--rate-burst`). */
+export const DEFAULT_RATE_BURST = 40;
+
 /** Who publishes (a push, an ack, a dev-process action, a `push_stream` call). */
 export interface Publisher {
   /** Client address (the rate-limit key). */
@@ -52,8 +57,8 @@ export interface PublishPolicyOptions {
  * by default, while anonymous remote publishers share `rateLimit`/`rateBurst` per address.
  */
 export function createPublishPolicy(options: PublishPolicyOptions = {}): PublishPolicy {
-  const rateLimit = options.rateLimit ?? 20;
-  const rateBurst = options.rateBurst ?? 40;
+  const rateLimit = options.rateLimit ?? DEFAULT_RATE_LIMIT;
+  const rateBurst = options.rateBurst ?? DEFAULT_RATE_BURST;
   const tokenRequired = options.tokenRequired ?? false;
   const anonymous = createRateLimiter({ perSecond: rateLimit, burst: rateBurst, now: options.now });
   const trustedLimit = options.trustedRateLimit;

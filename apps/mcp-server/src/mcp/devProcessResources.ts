@@ -1,10 +1,12 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { ReadResourceRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import { RECENT_ERRORS_LIMIT, RECENT_LOGS_LIMIT, ResourceUri } from '@ws/events';
-import type { ProcessManager, StoredLog } from '@ws/runner';
+import type { DevApi, Outcome } from '../api/webstreamApi.js';
 
 /** JSON-RPC error code of `resources/read` for an unknown URI (MCP spec, Resources: Error Handling). */
 export const RESOURCE_NOT_FOUND = -32002;
+/** JSON-RPC error code of a resource that exists but cannot be read now (the server's generic error range). */
+const RESOURCE_UNAVAILABLE = -32000;
 /** The resources of the dev-process service (all subscribable). */
 export const DEV_RESOURCES: readonly string[] = [
   ResourceUri.logsRecent,
@@ -17,50 +19,61 @@ export const DEV_RESOURCES: readonly string[] = [
 export const rpcError = (code: number, message: string, data?: unknown) =>
   Object.assign(new Error(message), { code, data });
 
-/** A stored log line as clients see it. */
-export const publicLog = ({ plain: _p, time: _t, ...entry }: StoredLog) => entry;
+interface DevResource {
+  name: string;
+  uri: string;
+  title: string;
+  description: string;
+  read: () => Promise<Outcome<unknown>>;
+}
 
-/**
- * Registers the dev-process resources ({@link DEV_RESOURCES}) and answers `resources/read` of any
- * other URI with {@link RESOURCE_NOT_FOUND} and the URI (the SDK would answer -32602).
- */
-export function registerDevResources(server: McpServer, runner: ProcessManager): void {
-  const resources: { name: string; uri: string; title: string; description: string; read: () => unknown }[] = [
+function devResources(dev: DevApi): DevResource[] {
+  return [
     {
       name: 'recent-logs',
       uri: ResourceUri.logsRecent,
       title: 'Recent log lines',
       description: `The last ${RECENT_LOGS_LIMIT} lines of every process`,
-      read: () => runner.logs.recent(RECENT_LOGS_LIMIT).map(publicLog),
+      read: () => dev.logs({ limit: RECENT_LOGS_LIMIT }),
     },
     {
       name: 'error-logs',
       uri: ResourceUri.logsErrors,
       title: 'Recent error lines',
       description: `The last ${RECENT_ERRORS_LIMIT} error lines`,
-      read: () => runner.logs.search({ level: 'error', limit: RECENT_ERRORS_LIMIT }).map(publicLog),
+      read: () => dev.logs({ level: 'error', limit: RECENT_ERRORS_LIMIT }),
     },
     {
       name: 'active-processes',
       uri: ResourceUri.processesActive,
       title: 'Running processes',
       description: 'Processes started by the server that are still running',
-      read: () => runner.list({ active: true }),
+      read: () => dev.processes({ active: true }),
     },
     {
       name: 'available-scripts',
       uri: ResourceUri.scriptsAvailable,
       title: 'package.json scripts',
-      description: 'Scripts and package manager of the project',
-      read: () => ({ packageManager: runner.packageManager, scripts: runner.scripts() }),
+      description: 'Scripts, folder and package manager of the project',
+      read: () => dev.scripts(),
     },
   ];
-  const contents = (uri: string, value: unknown) => ({
-    contents: [{ uri, mimeType: 'application/json', text: JSON.stringify(value) }],
-  });
+}
+
+/**
+ * Registers the dev-process resources ({@link DEV_RESOURCES}) and answers `resources/read` of any
+ * other URI with {@link RESOURCE_NOT_FOUND} and the URI (the SDK would answer -32602).
+ */
+export function registerDevResources(server: McpServer, dev: DevApi): void {
+  const resources = devResources(dev);
+  const contents = async (uri: string, read: DevResource['read']) => {
+    const outcome = await read();
+    if (!outcome.ok) throw rpcError(RESOURCE_UNAVAILABLE, `${uri} cannot be read now: ${outcome.message}`, { uri });
+    return { contents: [{ uri, mimeType: 'application/json', text: JSON.stringify(outcome.value) }] };
+  };
   for (const { name, uri, title, description, read } of resources)
-    server.registerResource(name, uri, { title, description, mimeType: 'application/json' }, async (u) =>
-      contents(u.href, read()),
+    server.registerResource(name, uri, { title, description, mimeType: 'application/json' }, (u) =>
+      contents(u.href, read),
     );
   // The SDK answers an unknown URI with -32602; the MCP spec says -32002 (Resource not found).
   const readers = new Map(resources.map((r) => [r.uri, r.read]));
@@ -70,6 +83,6 @@ export function registerDevResources(server: McpServer, runner: ProcessManager):
       throw rpcError(RESOURCE_NOT_FOUND, `Resource not found: ${uri} (resources: ${DEV_RESOURCES.join(', ')})`, {
         uri,
       });
-    return contents(uri, read());
+    return contents(uri, read);
   });
 }

@@ -11,7 +11,12 @@ export interface HealthDeps {
   guard: HostGuard;
   redis?: RedisBus | undefined;
   version?: string | undefined;
+  /** The folder whose dev processes this server supervises (absolute), so a stdio front can tell. */
+  project?: string | undefined;
 }
+
+/** The `service` field of `/health`: how a client (the stdio front) recognises a webstream server. */
+export const HEALTH_SERVICE = 'webstream';
 
 /**
  * `GET /health`: 200 `ok`, or 503 `degraded` (with `error` and Retry-After) while the Redis backend is
@@ -31,7 +36,9 @@ export function createHealthRoute(deps: HealthDeps): Handler<AppEnv> {
       {
         status,
         error,
+        service: HEALTH_SERVICE,
         version: deps.version ?? '0.0.0',
+        project: deps.project,
         uptimeSeconds: deps.service.status().uptimeSeconds,
         clients: deps.service.hub.stats().clients,
         backend: redis ? { type: 'redis', ...redis } : { type: 'memory' },

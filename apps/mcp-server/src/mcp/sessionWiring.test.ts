@@ -2,10 +2,11 @@ import { fileURLToPath } from 'node:url';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { until, withTimeout } from '@ws/testing';
 import { describe, expect, it } from 'vitest';
+import { createLocalDevApi } from '../api/localDevApi.js';
 import { createDevService } from '../dev/devEvents.js';
 import { createLogger } from '../server/logger.js';
 import { createStreamService } from '../stream/streamService.js';
-import { attachDevSession } from './devProcessTools.js';
+import { attachDevSession } from './sessionWiring.js';
 
 describe('attachDevSession', () => {
   it('reports a notification it could not deliver instead of losing it silently', async () => {
@@ -17,7 +18,7 @@ describe('attachDevSession', () => {
     });
     const server = new McpServer({ name: 't', version: '1' }, { capabilities: { resources: { subscribe: true } } });
     const failures: string[] = [];
-    const detach = attachDevSession(server, dev, (what) => failures.push(what)); // never connected: every send fails
+    const detach = attachDevSession(server, createLocalDevApi(dev), (what) => failures.push(what)); // never connected: every send fails
     const exited = new Promise<void>((resolve) => dev.runner.on('exited', () => resolve()));
     dev.runner.runCommand('echo hello', 'echo');
     await withTimeout(exited, 10_000, 'echo to exit');

@@ -1,0 +1,25 @@
+import type { StreamMessage } from '@ws/events';
+import type { MessageStatus, PushResult, StreamStatus } from '../stream/streamService.js';
+import type { ApiClient } from './httpClient.js';
+import type { StreamApi } from './webstreamApi.js';
+
+/** The stream operations of a running server, over its HTTP API (its own publish policy applies). */
+export function createRemoteStreamApi(client: ApiClient): StreamApi {
+  return {
+    async push(input) {
+      const answer = await client.post<PushResult & { status?: string }>('/api/push', input);
+      if (!answer.ok) return answer;
+      const { status: _status, ...result } = answer.value;
+      return { ok: true, value: result };
+    },
+    status: () => client.get<StreamStatus>('/api/stats'),
+    async history({ channel, limit }) {
+      const query = new URLSearchParams();
+      if (channel !== undefined) query.set('channel', channel);
+      if (limit !== undefined) query.set('limit', String(limit));
+      const answer = await client.get<{ messages: StreamMessage[] }>(`/api/history?${query}`);
+      return answer.ok ? { ok: true, value: answer.value.messages } : answer;
+    },
+    messageStatus: (id) => client.get<MessageStatus>(`/api/messages/${encodeURIComponent(id)}`),
+  };
+}

@@ -1,0 +1,129 @@
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import {
+  ChannelSchema,
+  MAX_MESSAGE_LENGTH,
+  MessagePrioritySchema,
+  MessageTypeSchema,
+  PushInputSchema,
+} from '@ws/events';
+import { z } from 'zod';
+import type { StreamApi } from '../api/webstreamApi.js';
+import { exceedsJsonDepth, MAX_JSON_DEPTH } from '../http/body/jsonDepth.js';
+import { publisherOf } from './http/mcpCaller.js';
+import { fail, fromOutcome, READ_ONLY } from './toolResult.js';
+
+const PushResultShape = {
+  id: z.string().describe('Event id; clients resume after it with Last-Event-ID'),
+  timestamp: z.string().describe('ISO-8601 UTC time the server accepted the message'),
+  channel: z.string(),
+  type: MessageTypeSchema,
+  priority: MessagePrioritySchema,
+  clients: z.number().int().describe('Connected clients the message was sent to'),
+};
+
+const StatusShape = {
+  clients: z.number().int(),
+  channels: z.record(z.string(), z.number().int()).describe('Clients per channel filter; * = clients of every channel'),
+  published: z.number().int(),
+  delivered: z.number().int(),
+  dropped: z.number().int(),
+  evicted: z.number().int(),
+  queuedBytes: z.number().int(),
+  uptimeSeconds: z.number().int(),
+  historySize: z.number().int(),
+};
+
+const MessageShape = z.object({
+  id: z.string(),
+  timestamp: z.string(),
+  channel: z.string(),
+  type: MessageTypeSchema,
+  priority: MessagePrioritySchema,
+  message: z.string().optional(),
+  data: z.unknown().optional(),
+});
+
+const PushArgs = {
+  message: z
+    .string()
+    .min(1, 'message must not be empty')
+    .max(MAX_MESSAGE_LENGTH)
+    .describe('The text to show; several lines are fine'),
+  type: MessageTypeSchema.optional().describe('info (default), warning, error, success or custom'),
+  channel: ChannelSchema.optional().describe('Channel name (default "default"); clients may subscribe to channels'),
+  data: z.unknown().optional().describe('Optional structured JSON payload delivered with the message'),
+  priority: MessagePrioritySchema.optional().describe(
+    'low, normal (default) or high; high is never dropped for slow clients',
+  ),
+};
+
+/** `push_stream`, `stream_status`, `stream_history`, `message_status`. `where` names the stream URL for descriptions. */
+export function registerPushTools(server: McpServer, stream: StreamApi, where: string): void {
+  server.registerTool(
+    'push_stream',
+    {
+      title: 'Push a message to the live stream',
+      description: `Send a message to every web client connected to the stream (or to one channel). Returns the event id, timestamp and how many clients it reached.${where}`,
+      inputSchema: PushArgs,
+      outputSchema: PushResultShape,
+      annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
+    },
+    async (args, extra) => {
+      if (exceedsJsonDepth(args.data, MAX_JSON_DEPTH)) {
+        return fail(
+          `invalid push_stream arguments: data nests objects/arrays more than ${MAX_JSON_DEPTH} levels deep (the limit); flatten it`,
+        );
+      }
+      const input = PushInputSchema.safeParse(args);
+      if (!input.success) {
+        return fail(
+          `invalid push_stream arguments: ${input.error.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; ')}`,
+        );
+      }
+      return fromOutcome(await stream.push(input.data, publisherOf(extra)), (result) => ({
+        structured: { ...result },
+        text: `Pushed message ${result.id} to ${result.clients} client(s) on channel "${result.channel}" at ${result.timestamp}.`,
+      }));
+    },
+  );
+
+  server.registerTool(
+    'stream_status',
+    {
+      title: 'Stream status',
+      description: 'Connected clients (total and per channel), events published, delivered and dropped, and uptime.',
+      inputSchema: {},
+      outputSchema: StatusShape,
+      annotations: READ_ONLY,
+    },
+    async () => fromOutcome(await stream.status(), (status) => ({ structured: { ...status } })),
+  );
+
+  server.registerTool(
+    'stream_history',
+    {
+      title: 'Recent messages',
+      description: 'The most recent messages pushed to the stream, oldest first, optionally for one channel.',
+      inputSchema: {
+        channel: ChannelSchema.optional().describe('Only this channel'),
+        limit: z.number().int().min(1).max(100).optional().describe('How many (1-100, default 20)'),
+      },
+      outputSchema: { messages: z.array(MessageShape) },
+      annotations: READ_ONLY,
+    },
+    async ({ channel, limit }) =>
+      fromOutcome(await stream.history({ channel, limit }), (messages) => ({ structured: { messages } })),
+  );
+
+  server.registerTool(
+    'message_status',
+    {
+      title: 'Delivery and acknowledgements of a message',
+      description: 'How many clients a pushed message reached and how many acknowledged it (POST /api/ack).',
+      inputSchema: { id: z.string().min(1).describe('The id push_stream returned') },
+      outputSchema: { id: z.string(), reached: z.number().int(), acknowledged: z.number().int() },
+      annotations: READ_ONLY,
+    },
+    async ({ id }) => fromOutcome(await stream.messageStatus(id), (status) => ({ structured: { ...status } })),
+  );
+}

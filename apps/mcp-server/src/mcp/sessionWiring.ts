@@ -1,0 +1,62 @@
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { ErrorCode, SubscribeRequestSchema, UnsubscribeRequestSchema } from '@modelcontextprotocol/sdk/types.js';
+import type { DevApi } from '../api/webstreamApi.js';
+import { DEV_RESOURCES, rpcError } from './devProcessResources.js';
+
+/** Window in which resource updates for one URI are merged into one notification. */
+export const RESOURCE_UPDATE_COALESCE_MS = 250;
+
+/**
+ * Wires one MCP session to the dev events: every notification once, and `resources/subscribe`
+ * with coalesced `notifications/resources/updated {uri}`. Returns the function that detaches it.
+ * `onError` is told about every notification that could not be sent (none is lost silently).
+ */
+export function attachDevSession(
+  server: McpServer,
+  dev: DevApi,
+  onError: (what: string, error: unknown) => void = () => undefined,
+): () => void {
+  const subscribed = new Set<string>();
+  const dirty = new Set<string>();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const low = server.server;
+
+  low.setRequestHandler(SubscribeRequestSchema, async (request) => {
+    const { uri } = request.params;
+    if (!DEV_RESOURCES.includes(uri))
+      throw rpcError(
+        ErrorCode.InvalidParams,
+        `cannot subscribe to ${uri}: subscribable resources are ${DEV_RESOURCES.join(', ')}`,
+      );
+    subscribed.add(uri);
+    return {};
+  });
+  low.setRequestHandler(UnsubscribeRequestSchema, async (request) => {
+    subscribed.delete(request.params.uri);
+    return {};
+  });
+
+  const flush = () => {
+    timer = undefined;
+    for (const uri of dirty)
+      low.sendResourceUpdated({ uri }).catch((error: unknown) => onError(`resources/updated ${uri}`, error));
+    dirty.clear();
+  };
+  const detach = dev.listen({
+    event(e) {
+      low.notification(e).catch((error: unknown) => onError(e.method, error));
+    },
+    resourceChanged(uri) {
+      if (!subscribed.has(uri)) return;
+      dirty.add(uri);
+      if (timer === undefined) {
+        timer = setTimeout(flush, RESOURCE_UPDATE_COALESCE_MS);
+        timer.unref();
+      }
+    },
+  });
+  return () => {
+    detach();
+    if (timer) clearTimeout(timer);
+  };
+}
