@@ -191,8 +191,9 @@ describe('MCP over Streamable HTTP (official SDK client)', () => {
     await using server = await startTestServer({ cwd: project() });
     const { client } = await connect(server.url);
     const progress: string[] = [];
-    // Observed, not replaced: the tool subscribes to new lines with runner.on('log').
-    const subscribe = vi.spyOn(server.dev.runner, 'on');
+    // Observed, not replaced: the tool subscribes to new lines with the dev service's listen(), after
+    // this session's own subscription (made when it connected, before the spy).
+    const subscribe = vi.spyOn(server.dev, 'listen');
     const streaming = client.callTool(
       { name: 'logs_stream', arguments: { pattern: '^(ready|compiling)', durationMs: 20_000, limit: 2 } },
       undefined,
@@ -202,7 +203,7 @@ describe('MCP over Streamable HTTP (official SDK client)', () => {
         },
       },
     );
-    await until(() => subscribe.mock.calls.some(([event]) => event === 'log'), WAIT_MS, 'logs_stream to subscribe');
+    await until(() => subscribe.mock.calls.length > 0, WAIT_MS, 'logs_stream to subscribe');
     server.dev.runner.runScript('crash');
     const result = await streaming;
     expect(result.structuredContent).toMatchObject({ matched: 2 });
