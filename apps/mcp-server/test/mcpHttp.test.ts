@@ -33,7 +33,7 @@ describe('MCP over Streamable HTTP (official SDK client)', () => {
     const pid = summary.process.id;
     await until(
       () => a.notes.some((n) => n.method === 'notifications/process/exited'),
-      5000,
+      WAIT_MS,
       'the exited notification',
     );
     await until(

@@ -10,6 +10,7 @@ export {
   type SpawnReadyOptions,
   spawnReady,
 } from './process.js';
+export { type RawResponse, type SendRawOptions, sendRaw } from './rawHttp.js';
 export { type PrivateRedis, startPrivateRedis, TEST_REDIS_URL } from './redis.js';
 export { freePort, type LocalServer, listenLocal } from './server.js';
 export {
