@@ -16,8 +16,9 @@ const PROJECT_DIRS = [
  * `pnpm test` (what CI runs) runs everything.
  */
 export const SLOW_TESTS: Record<string, true | Record<string, string>> = {
-  'apps/dashboard': true, // drives Chromium through playwright-core
+  'apps/dashboard': true, // drives Chromium and the built server (its few pure unit tests run in `pnpm test`)
   'packages/runner': { 'test/errorDetector.test.ts': 'runs the real tsc, eslint and vite on fixtures' },
+  'packages/proxy': { 'test/chromium.test.ts': 'drives Chromium through the proxy (CSP nonces, HMR WebSocket)' },
   'apps/mcp-server': {
     'test/pack.test.ts': 'packs every package and installs the tarballs with npm',
     'test/stdio*.test.ts': 'spawn the built binary again and again (MCP over stdio, fronts, exit, cleanup)',

@@ -1,11 +1,19 @@
 // The dashboard talks to the server only through its public HTTP API (same origin, cookie auth).
-import type { LogEntry, ProcessError, ProcessInfo, StreamMessage } from '@ws/events';
-
-/** A log line as the API returns it. */
-export type LogLine = LogEntry;
-/** A detected error as the API returns it. */
-export type DetectedError = ProcessError;
-export type { ProcessInfo };
+// Every answer is checked against its @ws/events schema before use: a server that answers
+// something else is reported as such, not half-rendered.
+import {
+  ErrorBodySchema,
+  ErrorListSchema,
+  LogLinesSchema,
+  ProcessListSchema,
+  ProcessResultSchema,
+  type PushInput,
+  PushResultSchema,
+  RunResultSchema,
+  ScriptListSchema,
+  StreamStatusSchema,
+} from '@ws/events';
+import type { z } from 'zod';
 
 export class ApiError extends Error {
   constructor(
@@ -16,7 +24,19 @@ export class ApiError extends Error {
   }
 }
 
-async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
+function errorMessage(res: Response, body: unknown): string {
+  const parsed = ErrorBodySchema.safeParse(body);
+  if (!parsed.success) return `${res.status} ${res.statusText}`;
+  const detail = parsed.data.issues?.map((i) => `${i.path}: ${i.message}`).join('; ');
+  return detail ? `${parsed.data.error}: ${detail}` : parsed.data.error;
+}
+
+async function call<S extends z.ZodType>(
+  schema: S,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<z.output<S>> {
   const res = await fetch(path, {
     method,
     credentials: 'same-origin',
@@ -24,26 +44,25 @@ async function call<T>(method: string, path: string, body?: unknown): Promise<T>
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await res.text();
-  const parsed = text ? (JSON.parse(text) as unknown) : undefined;
-  if (!res.ok) {
-    const p = parsed as { error?: string; issues?: { path: string; message: string }[] } | undefined;
-    const detail = p?.issues?.map((i) => `${i.path}: ${i.message}`).join('; ');
-    throw new ApiError(res.status, detail ? `${p?.error}: ${detail}` : (p?.error ?? `${res.status} ${res.statusText}`));
+  let parsed: unknown;
+  try {
+    parsed = text ? JSON.parse(text) : undefined;
+  } catch {
+    throw new ApiError(res.status, `${method} ${path}: the answer is not JSON (${res.status} ${res.statusText})`);
   }
-  return parsed as T;
+  if (!res.ok) throw new ApiError(res.status, errorMessage(res, parsed));
+  const answer = schema.safeParse(parsed);
+  if (!answer.success) {
+    const where = answer.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; ');
+    throw new ApiError(res.status, `${method} ${path}: unexpected answer (${where})`);
+  }
+  return answer.data;
 }
 
-export interface Stats {
-  clients: number;
-  channels: Record<string, number>;
-  published: number;
-  delivered: number;
-  dropped: number;
-  uptimeSeconds: number;
-}
+const processPath = (id: string, action = '') => `/api/processes/${encodeURIComponent(id)}${action}`;
 
 export const api = {
-  stats: () => call<Stats>('GET', '/api/stats'),
+  stats: () => call(StreamStatusSchema, 'GET', '/api/stats'),
   login: async (token: string) => {
     const res = await fetch('/api/session', {
       method: 'POST',
@@ -53,22 +72,13 @@ export const api = {
     });
     if (!res.ok) throw new ApiError(res.status, 'the token was not accepted');
   },
-  push: (input: { message?: string; data?: unknown; type: string; channel: string; priority: string }) =>
-    call<{ id: string; clients: number }>('POST', '/api/push', input),
-  /** `cwd`, the supervised project's absolute folder, is used when the server sends it. */
-  scripts: () => call<{ packageManager: string; scripts: Record<string, string>; cwd?: string }>('GET', '/api/scripts'),
-  processes: () => call<{ processes: ProcessInfo[] }>('GET', '/api/processes'),
-  run: (name: string) => call<{ process: ProcessInfo }>('POST', `/api/scripts/${encodeURIComponent(name)}/run`, {}),
-  stop: (id: string) => call<{ process: ProcessInfo }>('POST', `/api/processes/${encodeURIComponent(id)}/stop`, {}),
-  restart: (id: string) =>
-    call<{ process: ProcessInfo }>('POST', `/api/processes/${encodeURIComponent(id)}/restart`, {}),
-  logs: (id: string, limit = 2000) =>
-    call<{ lines: LogLine[] }>('GET', `/api/processes/${encodeURIComponent(id)}/logs?limit=${limit}`),
+  push: (input: PushInput) => call(PushResultSchema, 'POST', '/api/push', input),
+  scripts: () => call(ScriptListSchema, 'GET', '/api/scripts'),
+  processes: () => call(ProcessListSchema, 'GET', '/api/processes'),
+  run: (name: string) => call(RunResultSchema, 'POST', `/api/scripts/${encodeURIComponent(name)}/run`, {}),
+  stop: (id: string) => call(ProcessResultSchema, 'POST', processPath(id, '/stop'), {}),
+  restart: (id: string) => call(ProcessResultSchema, 'POST', processPath(id, '/restart'), {}),
+  logs: (id: string, limit = 2000) => call(LogLinesSchema, 'GET', processPath(id, `/logs?limit=${limit}`)),
   errors: (processId?: string) =>
-    call<{ errors: DetectedError[] }>(
-      'GET',
-      `/api/errors${processId ? `?processId=${encodeURIComponent(processId)}` : ''}`,
-    ),
+    call(ErrorListSchema, 'GET', `/api/errors${processId ? `?processId=${encodeURIComponent(processId)}` : ''}`),
 };
-
-export type { StreamMessage };

@@ -1,17 +1,31 @@
 // One EventSource for everything (channels are filtered client-side), with a state a person can read.
-import type { StreamMessage } from '@ws/events';
+import { ReplayedSchema, type StreamGap, StreamGapSchema, type StreamMessage } from '@ws/events';
 
 export type ConnectionState = 'connecting' | 'replaying' | 'connected' | 'reconnecting';
 
 export interface ConnectionEvents {
   state(state: ConnectionState): void;
   message(message: StreamMessage): void;
-  /** The server could not prove delivery gap-free: `missed` events (overflow) or an unknown span (expired history, restart). */
-  gap(detail: { reason: string; missed?: number }): void;
+  /**
+   * The server could not prove delivery complete and says what is missing; `undefined` when its
+   * `gap` data did not match the schema (a gap all the same: it is announced, not dropped).
+   */
+  gap(detail: StreamGap | undefined): void;
+  /** A replay ended; `count` events were caught up (`undefined` if the marker's data was unreadable). */
+  replayed?(count: number | undefined): void;
 }
 
 /** Events replayed from history on the first connection. */
 export const INITIAL_REPLAY = 200;
+
+/** The `data` of a named event, parsed as JSON; `undefined` when it is not JSON. */
+function jsonData(e: Event): unknown {
+  try {
+    return JSON.parse((e as MessageEvent<string>).data);
+  } catch {
+    return undefined;
+  }
+}
 
 export function connect(on: ConnectionEvents): () => void {
   // The first request replays recent history; on reconnect the browser sends Last-Event-ID, which wins.
@@ -25,7 +39,10 @@ export function connect(on: ConnectionEvents): () => void {
   on.state(state);
   // Every open is followed by a replay (initial history, or what was missed) that ends with `replayed`.
   source.onopen = () => set('replaying');
-  source.addEventListener('replayed', () => set('connected'));
+  source.addEventListener('replayed', (e) => {
+    set('connected');
+    on.replayed?.(ReplayedSchema.safeParse(jsonData(e)).data?.count);
+  });
   source.onerror = () => set(source.readyState === EventSource.CLOSED ? 'connecting' : 'reconnecting');
   source.onmessage = (e: MessageEvent<string>) => {
     try {
@@ -34,8 +51,6 @@ export function connect(on: ConnectionEvents): () => void {
       // Not an envelope (cannot happen with format=json); ignore rather than break the stream.
     }
   };
-  source.addEventListener('gap', (e) =>
-    on.gap(JSON.parse((e as MessageEvent<string>).data) as { reason: string; missed?: number }),
-  );
+  source.addEventListener('gap', (e) => on.gap(StreamGapSchema.safeParse(jsonData(e)).data));
   return () => source.close();
 }

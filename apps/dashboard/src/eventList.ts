@@ -1,5 +1,5 @@
 // The live event list: a bounded store, filters, pause without loss, and rendering batched per frame.
-import type { StreamMessage } from '@ws/events';
+import { type MessageType, MessageTypeSchema, type StreamMessage } from '@ws/events';
 import { shortId } from './copy.js';
 import { el } from './dom.js';
 
@@ -8,7 +8,7 @@ export const MAX_EVENTS = 5000;
 /** Rows in the DOM at once (the newest matching). */
 export const MAX_ROWS = 200;
 
-const ICON: Record<string, string> = { info: 'ℹ', warning: '⚠', error: '✖', success: '✔', custom: '◆' };
+const ICON: Record<MessageType, string> = { info: 'ℹ', warning: '⚠', error: '✖', success: '✔', custom: '◆' };
 
 export interface Filters {
   /** '' = every channel except `logs`; '*' = every channel; else one channel. */
@@ -27,7 +27,7 @@ export class EventList {
   #paused = false;
   readonly filters: Filters = {
     channel: '',
-    types: new Set(['info', 'warning', 'error', 'success', 'custom']),
+    types: new Set<string>(MessageTypeSchema.options),
     text: '',
   };
   readonly channels = new Set<string>();
@@ -64,9 +64,10 @@ export class EventList {
     return true;
   }
 
-  /** A notice row (gaps, restarts) that is not an event. */
-  notice(text: string): void {
-    this.#list.prepend(el('li', { class: 'notice', text, attrs: { role: 'status' } }));
+  /** A notice row (gaps, restarts) that is not an event: text and nodes (never parsed as HTML). */
+  notice(...content: (Node | string)[]): void {
+    // One flex item: the text and its id buttons flow as one line.
+    this.#list.prepend(el('li', { class: 'notice', attrs: { role: 'status' } }, el('span', {}, ...content)));
   }
 
   setPaused(paused: boolean): void {

@@ -1,6 +1,6 @@
 // A virtualized log view: only the visible lines are in the DOM; it follows the tail unless scrolled up.
+import type { LogEntry } from '@ws/events';
 import { appendAnsi } from './ansi.js';
-import type { LogLine } from './api.js';
 import { el } from './dom.js';
 
 export const LINE_HEIGHT = 18;
@@ -11,7 +11,7 @@ export class LogView {
   readonly #scroller: HTMLElement;
   readonly #spacer: HTMLElement;
   readonly #rows: HTMLElement;
-  #lines: LogLine[] = [];
+  #lines: LogEntry[] = [];
   #follow = true;
   #frame = 0;
 
@@ -27,13 +27,13 @@ export class LogView {
     });
   }
 
-  reset(lines: LogLine[]): void {
+  reset(lines: LogEntry[]): void {
     this.#lines = lines.slice(-MAX_LINES);
     this.#follow = true;
     this.#schedule();
   }
 
-  append(line: LogLine): void {
+  append(line: LogEntry): void {
     this.#lines.push(line);
     if (this.#lines.length > MAX_LINES) this.#lines.splice(0, this.#lines.length - MAX_LINES);
     this.#schedule();
@@ -56,7 +56,7 @@ export class LogView {
     const count = Math.ceil(this.#scroller.clientHeight / LINE_HEIGHT) + 20;
     const rows: HTMLElement[] = [];
     for (let i = first; i < Math.min(this.#lines.length, first + count); i++) {
-      const line = this.#lines[i] as LogLine;
+      const line = this.#lines[i] as LogEntry;
       const row = el('div', { class: line.isError ? 'line error' : 'line', attrs: { 'data-index': String(i) } });
       appendAnsi(row, line.content);
       rows.push(row);

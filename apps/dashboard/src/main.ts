@@ -1,11 +1,14 @@
-import type { StreamMessage } from '@ws/events';
+// First: configures zod before any schema is built (see zodSetup.ts).
+import './zodSetup.js';
+import { DevChannel, DevEventSchema, NotificationMethod, type StreamMessage } from '@ws/events';
 import { createActivityPanel } from './activityPanel.js';
-import { ApiError, api, type DetectedError, type LogLine } from './api.js';
+import { ApiError, api } from './api.js';
 import { type ConnectionState, connect } from './connection.js';
 import { copyWithFeedback } from './copy.js';
 import { byId, el } from './dom.js';
 import { createEditorSettings } from './editorSettings.js';
 import { EventList } from './eventList.js';
+import { gapNotice, noticeNodes, noticeText } from './gapNotice.js';
 import { ProcessesPanel } from './processes.js';
 import { createPushForm } from './pushForm.js';
 import { createTabs } from './tabs.js';
@@ -95,15 +98,16 @@ document.addEventListener('keydown', (e) => {
 
 function onMessage(m: StreamMessage): void {
   if (events.add(m)) activity.activity.countEvent(m.type, Date.parse(m.timestamp));
-  const dev = m.data as { method?: string; params?: Record<string, unknown> } | undefined;
-  if (m.channel === 'logs' && dev?.method === 'notifications/logs/new') processes.log(dev.params as unknown as LogLine);
-  else if (m.channel === 'errors' && dev?.method === 'notifications/error/detected') {
-    const p = dev.params as {
-      processId: string;
-      error: Omit<DetectedError, 'processId' | 'processName' | 'type' | 'timestamp'>;
-    };
-    processes.error({ processId: p.processId, processName: '', type: '', timestamp: m.timestamp, ...p.error });
-  } else if (m.channel === 'process') void processes.refresh();
+  if (m.channel === DevChannel.process) void processes.refresh();
+  if (m.channel !== DevChannel.logs && m.channel !== DevChannel.errors) return;
+  // A dev event that does not match its schema stays in the event list; the panels skip it.
+  const dev = DevEventSchema.safeParse(m.data);
+  if (!dev.success) return;
+  if (dev.data.method === NotificationMethod.logsNew) processes.log(dev.data.params);
+  else if (dev.data.method === NotificationMethod.errorDetected) {
+    const { processId, error } = dev.data.params;
+    processes.error({ processId, processName: '', type: '', timestamp: m.timestamp, ...error });
+  }
 }
 
 function start(): void {
@@ -115,14 +119,14 @@ function start(): void {
       if (state === 'replaying' || state === 'connected') activity.refreshClients();
     },
     message: onMessage,
-    gap({ reason, missed }) {
-      const text =
-        reason === 'overflow'
-          ? `gap: ${missed} events missed (this tab fell behind)`
-          : 'gap: history before this point is unavailable (the server restarted or trimmed it)';
+    gap(detail) {
+      const parts = gapNotice(detail);
       status.dataset.gap = 'true';
-      events.notice(text);
-      report(text);
+      events.notice(...noticeNodes(parts));
+      report(noticeText(parts));
+    },
+    replayed(count) {
+      status.title = count === undefined ? '' : `the last replay caught up ${count} event(s)`;
     },
   });
   void processes.load();

@@ -1,5 +1,6 @@
 // Scripts with run buttons, processes with stop/restart, the selected process's logs and errors.
-import { api, type DetectedError, type LogLine, type ProcessInfo } from './api.js';
+import type { LogEntry, ProcessError, ProcessInfo } from '@ws/events';
+import { api } from './api.js';
 import { byId, el } from './dom.js';
 import { editorHref, resolveErrorFile } from './editorLinks.js';
 import { LogView } from './logView.js';
@@ -15,7 +16,7 @@ export class ProcessesPanel {
   #selected: string | undefined;
   #processes: ProcessInfo[] = [];
   #refreshing = false;
-  #errors: DetectedError[] = [];
+  #errors: ProcessError[] = [];
   #projectDir: string | undefined;
   #editorTemplate: string;
   readonly #report: (text: string) => void;
@@ -29,7 +30,7 @@ export class ProcessesPanel {
 
   async load(): Promise<void> {
     try {
-      const { packageManager, scripts, cwd } = await api.scripts();
+      const { packageManager, scripts, cwd, problem } = await api.scripts();
       byId('package-manager').textContent = packageManager;
       this.#projectDir = cwd;
       const list = byId('scripts');
@@ -43,7 +44,9 @@ export class ProcessesPanel {
           ),
         ),
       );
-      if (Object.keys(scripts).length === 0) list.append(el('li', { text: 'no scripts in package.json' }));
+      // The server says what is wrong with the folder (no package.json, no scripts) and how to fix it.
+      if (Object.keys(scripts).length === 0)
+        list.append(el('li', { class: 'problem', text: problem ?? 'no scripts in package.json' }));
     } catch (error) {
       this.#report(`scripts: ${(error as Error).message}`);
     }
@@ -139,13 +142,13 @@ export class ProcessesPanel {
   }
 
   /** A log line from the stream. */
-  log(line: LogLine): void {
+  log(line: LogEntry): void {
     if (this.#selected === undefined) void this.select(line.processId);
     else if (line.processId === this.#selected) this.#logs.append(line);
   }
 
   /** A detected error from the stream. */
-  error(error: DetectedError): void {
+  error(error: ProcessError): void {
     if (error.processId !== this.#selected) return;
     this.#errors.push(error);
     if (this.#errors.length > MAX_ERRORS) {
@@ -165,7 +168,7 @@ export class ProcessesPanel {
     byId('error-list').replaceChildren(...this.#errors.map((e) => this.#errorItem(e)));
   }
 
-  #errorItem(e: DetectedError): HTMLElement {
+  #errorItem(e: ProcessError): HTMLElement {
     const where = el('div', { class: 'where' });
     if (!e.file) where.textContent = 'location unknown';
     else {
@@ -182,7 +185,7 @@ export class ProcessesPanel {
   }
 }
 
-function errorItem(e: DetectedError, where: HTMLElement): HTMLElement {
+function errorItem(e: ProcessError, where: HTMLElement): HTMLElement {
   return el(
     'li',
     { class: 'detected-error' },

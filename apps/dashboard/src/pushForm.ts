@@ -1,4 +1,6 @@
 // The push form: the same POST /api/push as everyone else, with the result (or what to fix) shown under it.
+// The input is checked with the server's own schema first, so a mistake is named without a round trip.
+import { PushInputSchema } from '@ws/events';
 import { api } from './api.js';
 import { byId } from './dom.js';
 
@@ -18,15 +20,21 @@ export function createPushForm(): void {
         return;
       }
     }
+    // Empty fields are left out: the schema fills the defaults (channel "default").
+    const input = PushInputSchema.safeParse({
+      message: value('message') || undefined,
+      data,
+      type: value('type'),
+      channel: value('channel') || undefined,
+      priority: value('priority'),
+    });
+    if (!input.success) {
+      const issues = input.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`);
+      result.textContent = `invalid message: ${issues.join('; ')}`;
+      return;
+    }
     try {
-      const message = value('message');
-      const pushed = await api.push({
-        message: message || undefined,
-        data,
-        type: value('type'),
-        channel: value('channel') || 'default',
-        priority: value('priority'),
-      });
+      const pushed = await api.push(input.data);
       result.textContent = `pushed #${pushed.id} to ${pushed.clients} client(s)`;
       (form.elements.namedItem('message') as HTMLTextAreaElement).value = '';
     } catch (error) {

@@ -4,7 +4,8 @@ import { cpSync, existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Browser, chromium } from 'playwright-core';
+import { type Browser, chromium, type Page, type ViewportSize } from 'playwright-core';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 
 export const CLI = fileURLToPath(new URL('../../mcp-server/dist/cli.js', import.meta.url));
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -88,3 +89,77 @@ export const push = (url: string, body: Record<string, unknown>, headers: Record
     if (!res.ok) throw new Error(`push failed: ${res.status} ${await res.text()}`);
     return (await res.json()) as { id: string; timestamp: string };
   });
+
+/** A dashboard open in Chromium on its own server, with what the page reported. */
+export interface OpenDashboard {
+  server: Server;
+  page: Page;
+  /** Uncaught page errors and dialogs (an `alert` would mean injected script ran). */
+  errors: string[];
+  /** The fixture project the server supervises (a copy, writable). */
+  project: string;
+}
+
+/**
+ * Registers the hooks of a test file: one Chromium for the file; the servers and pages each test
+ * opens are closed after it. `open` starts a server on a fresh fixture project and loads the page.
+ */
+export function useDashboard(): {
+  open(args?: string[], viewport?: ViewportSize): Promise<OpenDashboard>;
+  /** Stops `server` after the test too (one a test started itself). */
+  adopt(server: Server): Server;
+} {
+  let browser: Browser | undefined;
+  let servers: Server[] = [];
+  let pages: Page[] = [];
+  beforeAll(async () => {
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  afterEach(async () => {
+    for (const p of pages) await p.close();
+    for (const s of servers) await s.stop();
+    pages = [];
+    servers = [];
+  });
+  return {
+    adopt(server) {
+      servers.push(server);
+      return server;
+    },
+    async open(args = [], viewport = { width: 1280, height: 900 }) {
+      const project = fixtureProject();
+      const server = await startServer(['--cwd', project, ...args]);
+      servers.push(server);
+      const page = await (browser as Browser).newPage({ viewport });
+      pages.push(page);
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(e.message));
+      page.on('dialog', (d) => {
+        errors.push(`dialog: ${d.message()}`);
+        void d.dismiss();
+      });
+      // Anything the page's CSP blocks (an inline style element, a script, eval) is recorded here.
+      await page.addInitScript(() => {
+        const seen: string[] = [];
+        (window as unknown as { cspViolations: string[] }).cspViolations = seen;
+        document.addEventListener('securitypolicyviolation', (e) =>
+          seen.push(`${e.violatedDirective} ${e.blockedURI}`),
+        );
+      });
+      await page.goto(server.url);
+      return { server, page, errors, project };
+    },
+  };
+}
+
+/** What the page's CSP blocked so far. */
+export const cspViolations = (page: Page) =>
+  page.evaluate(() => (window as unknown as { cspViolations: string[] }).cspViolations);
+/** Waits until the stream is open and its replay done. */
+export const connected = (page: Page) => page.waitForSelector('#status[data-state="connected"]', { timeout: 10_000 });
+/** The texts of the event rows, newest first. */
+export const messages = (page: Page) =>
+  page.$$eval('#events li.event .message', (els) => els.map((e) => e.textContent));

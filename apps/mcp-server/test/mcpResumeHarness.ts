@@ -7,13 +7,13 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { createAdaptorServer } from '@hono/node-server';
 import type { Notification } from '@modelcontextprotocol/sdk/types.js';
+import { SESSION_GAP_METHOD, type SessionGap } from '@ws/events';
 import { type Defer, TEST_REDIS_URL, until } from '@ws/testing';
 import { Redis } from 'ioredis';
 import { createLocalApi } from '../src/api/localApi.js';
 import { createDevService, type DevService } from '../src/dev/devEvents.js';
 import { createMcpSessions, type McpSessions } from '../src/mcp/http/httpSessions.js';
 import { redisSessionLogs, type SessionLogs } from '../src/mcp/http/sessionEventLogs.js';
-import { GAP_NOTIFICATION_METHOD, type GapParams } from '../src/mcp/http/sessionEventStore.js';
 import { createLogger } from '../src/server/logger.js';
 import { createStreamService } from '../src/stream/streamService.js';
 import { fixtureProject, WAIT_MS } from './helpers.js';
@@ -95,13 +95,13 @@ export const dropped = (mcp: McpSessions, sessionId: string) =>
   until(() => mcp.list().find((s) => s.id === sessionId)?.openStreams === 0, WAIT_MS, 'the client to drop');
 export const seqOf = (id: string) => Number(id.split('.').at(-1));
 export const gapsIn = (notes: Notification[]) =>
-  notes.filter((n) => n.method === GAP_NOTIFICATION_METHOD).map((n) => n.params as unknown as GapParams);
+  notes.filter((n) => n.method === SESSION_GAP_METHOD).map((n) => n.params as unknown as SessionGap);
 /** The notifications of a resumed stream that matter here, in order: gaps and log lines. */
 export const replayOf = (notes: Notification[], method: string) =>
   notes
-    .filter((n) => n.method === GAP_NOTIFICATION_METHOD || n.method === method)
+    .filter((n) => n.method === SESSION_GAP_METHOD || n.method === method)
     .map((n) =>
-      n.method === GAP_NOTIFICATION_METHOD
+      n.method === SESSION_GAP_METHOD
         ? 'gap'
         : String(((n.params as { data?: { content: string } }).data ?? n.params)?.content),
     );

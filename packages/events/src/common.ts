@@ -47,6 +47,10 @@ class Exit {
  * A JSON value, validated in place: the value passes through as it is, never rebuilt, so every key
  * survives (an own `__proto__` key from `JSON.parse` included) and deep nesting cannot overflow.
  */
-export const JsonValueSchema = z.custom<JsonValue>(isJsonValue, {
-  message: 'must be JSON: null, a boolean, a finite number, a string, an array or an object',
-});
+export const JsonValueSchema = z
+  .unknown()
+  .refine(isJsonValue, {
+    message: 'must be JSON: null, a boolean, a finite number, a string, an array or an object',
+  })
+  // `unknown` with a check (not `z.custom`): JSON Schema tools (the MCP SDK's tool schemas) render it as `{}`.
+  .describe('Any JSON value') as unknown as z.ZodType<JsonValue>;

@@ -34,6 +34,14 @@ export const LogEntrySchema = z.object({
 });
 export type LogEntry = z.infer<typeof LogEntrySchema>;
 
+/** Severity of a stored log line: `error` (stderr or an error), `warn` (mentions a warning) or `info`. */
+export const LogLevelSchema = z.enum(['error', 'warn', 'info']);
+export type LogLevel = z.infer<typeof LogLevelSchema>;
+
+/** A stored log line as `GET /api/processes/:id/logs`, `logs_search` and `logs://recent` give it. */
+export const LogLineSchema = LogEntrySchema.extend({ level: LogLevelSchema });
+export type LogLine = z.infer<typeof LogLineSchema>;
+
 /** A detected error, located in the source when the output said where. Unknown parts are `null`. */
 export const DetectedErrorSchema = z.object({
   message: z.string(),
@@ -50,10 +58,6 @@ export const ErrorDetectedSchema = z.object({
   error: DetectedErrorSchema,
 });
 export type ErrorDetected = z.infer<typeof ErrorDetectedSchema>;
-
-/** The heartbeat `ping` event's data. */
-export const PingSchema = z.object({ timestamp: TimestampSchema });
-export type Ping = z.infer<typeof PingSchema>;
 
 /** Lifecycle state of a supervised process. */
 export const ProcessStatusSchema = z.enum(['running', 'stopping', 'exited', 'failed']);

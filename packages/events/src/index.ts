@@ -1,10 +1,29 @@
-export type { JsonValue, Timestamp } from './common.js';
-export { isJsonValue, JsonValueSchema, TimestampSchema } from './common.js';
+// @ws/events: the schema of every payload the webstream server emits or accepts, and nothing else.
+export type { JsonValue } from './common.js';
+export type {
+  ErrorList,
+  LogLines,
+  PackageManager,
+  ProcessList,
+  ProcessResult,
+  RunResult,
+  ScriptList,
+} from './devApi.js';
+export {
+  ErrorListSchema,
+  LogLinesSchema,
+  PackageManagerSchema,
+  ProcessListSchema,
+  ProcessResultSchema,
+  RunResultSchema,
+  ScriptListSchema,
+} from './devApi.js';
 export type {
   DetectedError,
   ErrorDetected,
   LogEntry,
-  Ping,
+  LogLevel,
+  LogLine,
   ProcessError,
   ProcessExited,
   ProcessInfo,
@@ -16,7 +35,8 @@ export {
   DetectedErrorSchema,
   ErrorDetectedSchema,
   LogEntrySchema,
-  PingSchema,
+  LogLevelSchema,
+  LogLineSchema,
   ProcessErrorSchema,
   ProcessExitedSchema,
   ProcessInfoSchema,
@@ -24,25 +44,43 @@ export {
   ProcessStatusSchema,
   StructuredErrorSchema,
 } from './devProcess.js';
+export type { DocumentedSchemaName } from './jsonSchema.js';
 export { documentedSchemas, toJsonSchemas } from './jsonSchema.js';
-export type { DevNotification, NotificationParams } from './notifications.js';
-export {
-  DevNotificationSchema,
-  ErrorDetectedNotificationSchema,
-  LogsNewNotificationSchema,
-  NotificationMethod,
-  notification,
-  ProcessExitedNotificationSchema,
-  ProcessStartedNotificationSchema,
-} from './notifications.js';
-export { DevChannel, RECENT_ERRORS_LIMIT, RECENT_LOGS_LIMIT, ResourceUri, ResourceUriSchema } from './resources.js';
+export type { DevEvent, NotificationParams, SessionGap } from './notifications.js';
+export { DevEventSchema, NotificationMethod, SESSION_GAP_METHOD, SessionGapSchema } from './notifications.js';
+export { DevChannel, RECENT_ERRORS_LIMIT, RECENT_LOGS_LIMIT, ResourceUri } from './resources.js';
 export type { MessagePriority, MessageType, ParsedPushInput, PushInput, StreamMessage } from './stream.js';
 export {
   ChannelSchema,
-  DEFAULT_STREAM_CHANNEL,
   MAX_MESSAGE_LENGTH,
   MessagePrioritySchema,
   MessageTypeSchema,
   PushInputSchema,
   StreamMessageSchema,
 } from './stream.js';
+export type {
+  AckInput,
+  ErrorBody,
+  Issue,
+  MessageHistory,
+  MessageStatus,
+  PushResult,
+  StreamStatus,
+} from './streamApi.js';
+export {
+  AckInputSchema,
+  ErrorBodySchema,
+  IssueSchema,
+  MessageHistorySchema,
+  MessageStatusSchema,
+  PushResultSchema,
+  StreamStatusSchema,
+} from './streamApi.js';
+export type { HistoryGap, OverflowGap, Replayed, StreamGap, UnrenderableGap } from './streamSignals.js';
+export {
+  HistoryGapSchema,
+  OverflowGapSchema,
+  ReplayedSchema,
+  StreamGapSchema,
+  UnrenderableGapSchema,
+} from './streamSignals.js';

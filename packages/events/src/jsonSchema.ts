@@ -1,35 +1,73 @@
 import { z } from 'zod';
 import {
+  ErrorListSchema,
+  LogLinesSchema,
+  ProcessListSchema,
+  ProcessResultSchema,
+  RunResultSchema,
+  ScriptListSchema,
+} from './devApi.js';
+import {
   ErrorDetectedSchema,
   LogEntrySchema,
-  PingSchema,
+  LogLineSchema,
   ProcessErrorSchema,
   ProcessExitedSchema,
   ProcessInfoSchema,
   ProcessStartedSchema,
 } from './devProcess.js';
-import { DevNotificationSchema } from './notifications.js';
+import { DevEventSchema, SessionGapSchema } from './notifications.js';
 import { PushInputSchema, StreamMessageSchema } from './stream.js';
+import {
+  AckInputSchema,
+  ErrorBodySchema,
+  MessageHistorySchema,
+  MessageStatusSchema,
+  PushResultSchema,
+  StreamStatusSchema,
+} from './streamApi.js';
+import { ReplayedSchema, StreamGapSchema } from './streamSignals.js';
 
-/** The schemas documented as JSON Schema (draft 2020-12), by name. */
+/** The schemas documented as JSON Schema (draft 2020-12), by name: every payload the server emits or accepts. */
 export const documentedSchemas = {
+  // /stream events and the stream API
   PushInput: PushInputSchema,
   StreamMessage: StreamMessageSchema,
+  StreamGap: StreamGapSchema,
+  Replayed: ReplayedSchema,
+  PushResult: PushResultSchema,
+  StreamStatus: StreamStatusSchema,
+  MessageStatus: MessageStatusSchema,
+  AckInput: AckInputSchema,
+  MessageHistory: MessageHistorySchema,
+  ErrorBody: ErrorBodySchema,
+  // dev processes: notification params, /stream dev events, the HTTP API
   ProcessStarted: ProcessStartedSchema,
   ProcessExited: ProcessExitedSchema,
   LogEntry: LogEntrySchema,
   ErrorDetected: ErrorDetectedSchema,
-  Ping: PingSchema,
+  DevEvent: DevEventSchema,
   ProcessInfo: ProcessInfoSchema,
   ProcessError: ProcessErrorSchema,
-  DevNotification: DevNotificationSchema,
+  LogLine: LogLineSchema,
+  ScriptList: ScriptListSchema,
+  ProcessList: ProcessListSchema,
+  ProcessResult: ProcessResultSchema,
+  RunResult: RunResultSchema,
+  LogLines: LogLinesSchema,
+  ErrorList: ErrorListSchema,
+  // MCP sessions
+  SessionGap: SessionGapSchema,
 } as const;
 
+/** Name of a documented schema. */
+export type DocumentedSchemaName = keyof typeof documentedSchemas;
+
 /** JSON Schema of every documented schema, for docs and non-TypeScript clients. */
-export function toJsonSchemas(): Record<keyof typeof documentedSchemas, unknown> {
-  const out = {} as Record<keyof typeof documentedSchemas, unknown>;
+export function toJsonSchemas(): Record<DocumentedSchemaName, unknown> {
+  const out = {} as Record<DocumentedSchemaName, unknown>;
   for (const [name, schema] of Object.entries(documentedSchemas)) {
-    out[name as keyof typeof documentedSchemas] = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' });
+    out[name as DocumentedSchemaName] = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' });
   }
   return out;
 }

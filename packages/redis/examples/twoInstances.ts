@@ -24,8 +24,10 @@ const printer = (name: string): SseSink => ({
 a.subscribe(printer('subscriber on A'));
 b.subscribe(printer('subscriber on B'));
 
-const event = await a.publish({ data: JSON.stringify({ hello: 'from A' }), channel: 'news' });
-console.log(`published ${event.id} on A`);
+// Resolves once Redis has it and A's own subscribers have it queued (`queued`: 1). B's reader
+// delivers it to B's subscriber at the same time, give or take a round trip.
+const { event, queued } = await a.publish({ data: { hello: 'from A' }, channel: 'news' });
+console.log(`published ${event.id} on A, queued to ${queued} subscriber(s) there`);
 await new Promise((resolve) => setTimeout(resolve, 200));
 await busA.connection.del(stream);
 await Promise.all([a.close(), b.close()]);

@@ -1,2 +1,8 @@
 export type { RedisBus, RedisBusOptions, RedisBusState } from './redisBus.js';
-export { createRedisBus, DEFAULT_BLOCK_MS, DEFAULT_REDIS_MAX_LEN, DEFAULT_REDIS_STREAM } from './redisBus.js';
+export {
+  createRedisBus,
+  DEFAULT_BLOCK_MS,
+  DEFAULT_LOCAL_DELIVERY_TIMEOUT_MS,
+  DEFAULT_REDIS_MAX_LEN,
+  DEFAULT_REDIS_STREAM,
+} from './redisBus.js';

@@ -1,15 +1,10 @@
-import {
-  type Bus,
-  type BusListener,
-  compareStreamIds,
-  DEFAULT_CHANNEL,
-  type HubEvent,
-  type PublishInput,
-  parseStreamId,
-  type ReplayResult,
-  SseError,
-} from '@ws/sse-core';
-import { Redis, type RedisOptions } from 'ioredis';
+import { type Bus, type BusInput, compareStreamIds, type PublishResult, SseError } from '@ws/sse-core';
+import type { Redis } from 'ioredis';
+import { LocalDeliveries } from './localDeliveries.js';
+import { RedisConnections } from './redisConnections.js';
+import { toEvent, toFields } from './redisEntry.js';
+import { RedisHistory } from './redisHistory.js';
+import { StreamReader } from './streamReader.js';
 
 /** Default approximate length the stream is trimmed to (`XADD MAXLEN ~`). */
 export const DEFAULT_REDIS_MAX_LEN = 10_000;
@@ -17,24 +12,32 @@ export const DEFAULT_REDIS_MAX_LEN = 10_000;
 export const DEFAULT_REDIS_STREAM = 'webstream:events';
 /** How long one blocking read waits before it is issued again, in ms. */
 export const DEFAULT_BLOCK_MS = 5000;
+/** How long `publish` waits for this instance's reader to deliver the event, in ms. */
+export const DEFAULT_LOCAL_DELIVERY_TIMEOUT_MS = 1000;
 
 /** Options of {@link createRedisBus}. */
 export interface RedisBusOptions {
-  /** `redis://[user:pass@]host:port[/db]`. */
+  /** `redis://[user:pass@]host:port[/db]`. Required. */
   url: string;
-  /** Stream key. Default {@link DEFAULT_REDIS_STREAM}. */
+  /** Stream key; instances that share it share one history. @default 'webstream:events' ({@link DEFAULT_REDIS_STREAM}) */
   stream?: string;
-  /** Entries retained (approximately, `MAXLEN ~`). Default {@link DEFAULT_REDIS_MAX_LEN}. */
+  /** Entries retained (approximately, `MAXLEN ~`). @default 10000 ({@link DEFAULT_REDIS_MAX_LEN}) */
   maxLen?: number;
-  /** Trim exactly (`MAXLEN =`) instead of approximately; slower, for tests. Default false. */
+  /** Trim exactly (`MAXLEN =`) instead of approximately; slower, for tests. @default false */
   exactTrim?: boolean;
-  /** Blocking read timeout in ms. Default {@link DEFAULT_BLOCK_MS}. */
+  /** Blocking read timeout in ms. @default 5000 ({@link DEFAULT_BLOCK_MS}) */
   blockMs?: number;
-  /** Publish command timeout in ms: past it the publish fails rather than hangs. Default 2000. */
+  /** Publish command timeout in ms: past it the publish fails rather than hangs. @default 2000 */
   commandTimeoutMs?: number;
-  /** Longest reconnect backoff in ms. Default 2000. */
+  /** Longest reconnect backoff in ms (50 ms doubling, jittered). @default 2000 */
   maxBackoffMs?: number;
-  /** Where connection trouble is reported. Default: silent (state is in {@link RedisBus.state}). */
+  /**
+   * Longest wait, in ms, of `publish` for this instance's reader to deliver the event it just
+   * added (the local fan-out); past it `publish` resolves with `local: 'timeout'` and `queued: 0`.
+   * @default 1000 ({@link DEFAULT_LOCAL_DELIVERY_TIMEOUT_MS})
+   */
+  localDeliveryTimeoutMs?: number;
+  /** Told about connection changes (state is also in {@link RedisBus.state}). @default undefined (none) */
   onStateChange?: (state: RedisBusState) => void;
 }
 
@@ -52,203 +55,102 @@ export interface RedisBusState {
   reconnects: number;
 }
 
-/** A {@link Bus} on Redis Streams, plus its connection state. */
+/**
+ * A {@link Bus} on Redis Streams, plus its connection state.
+ *
+ * `publish` resolves once Redis has the event (`XADD`) AND this instance's reader has delivered it
+ * to the local listeners, with `local: 'delivered'` and the count they queued it to; if the reader
+ * does not deliver it within `localDeliveryTimeoutMs` (it is reconnecting, say) it resolves with
+ * `local: 'timeout'` and `queued: 0`, and the event is still delivered here once the reader
+ * catches up. `'skipped'`: the reader is already past the id (published before `ready()`, or
+ * trimmed before the reader reached it); `'closed'`: the bus closed first. It rejects
+ * (`backend_unavailable`) only when Redis did not take the event.
+ */
 export interface RedisBus extends Bus {
   state(): RedisBusState;
   /** The publishing connection (no offline queue: commands fail at once while Redis is away), for other short commands. */
   readonly connection: Redis;
-  /** Resolves once the reader knows where the stream ends (it reads every entry after that). */
+  /** Resolves once the reader knows where the stream ends (it reads every entry after that) and the publisher can write. */
   ready(): Promise<void>;
 }
 
-type Entry = [id: string, fields: string[]];
-
-function toEvent(id: string, fields: string[]): HubEvent {
-  const f: Record<string, string> = {};
-  for (let i = 0; i + 1 < fields.length; i += 2) f[fields[i] as string] = fields[i + 1] as string;
-  return {
-    id,
-    channel: f.c ?? DEFAULT_CHANNEL,
-    type: f.t ? f.t : undefined,
-    data: f.d ?? '',
-    priority: f.p === 'high' ? 'high' : 'normal',
-    timestamp: parseStreamId(id)?.[0] ?? Date.now(),
-  };
+/** `XADD` on the publishing connection, then the wait for the local delivery. */
+async function add(
+  conns: RedisConnections,
+  deliveries: LocalDeliveries,
+  trim: { key: string; maxLen: number; exact: boolean },
+  input: BusInput,
+): Promise<PublishResult> {
+  const fields = toFields(input);
+  const { publisher } = conns;
+  deliveries.begin();
+  let id: string | null;
+  try {
+    id = await publisher.xadd(trim.key, 'MAXLEN', trim.exact ? '=' : '~', trim.maxLen, '*', ...fields);
+  } catch (error) {
+    deliveries.failed();
+    throw new SseError(
+      'backend_unavailable',
+      `Redis is unavailable (${publisher.status}): ${(error as Error).message}`,
+      {
+        cause: error,
+      },
+    );
+  }
+  return deliveries.settle(toEvent(id as string, fields));
 }
 
 /**
- * Bus + History on one Redis stream. `publish` is `XADD ... MAXLEN ~ n` (the id Redis assigns is the
- * event id on every instance); one blocking `XREAD` loop per instance delivers every entry, in
- * order, to local listeners and resumes after the last delivered id across reconnects; `after`
- * is `XRANGE`, with a gap reason when the id was trimmed (`expired`) or never issued (`unknown`).
+ * Bus + History on one Redis stream: `publish` is `XADD ... MAXLEN ~ n` (the id Redis assigns is
+ * the event id on every instance), one blocking `XREAD` loop per instance delivers every entry in
+ * order ({@link StreamReader}), `after`/`latest` are `XRANGE`/`XREVRANGE` ({@link RedisHistory}).
+ * See {@link RedisBus} for when `publish` resolves.
  */
 export function createRedisBus(options: RedisBusOptions): RedisBus {
   const key = options.stream ?? DEFAULT_REDIS_STREAM;
   const maxLen = options.maxLen ?? DEFAULT_REDIS_MAX_LEN;
   const blockMs = options.blockMs ?? DEFAULT_BLOCK_MS;
-  const maxBackoff = options.maxBackoffMs ?? 2000;
-  const retryStrategy = (times: number) =>
-    Math.min(50 * 2 ** Math.min(times, 10), maxBackoff) + Math.floor(Math.random() * 50);
-  const base: RedisOptions = { retryStrategy, lazyConnect: false, connectionName: 'webstream' };
-  // Publishing fails fast while Redis is away (the caller answers 503): no offline queue, no retries.
-  const publisher = new Redis(options.url, {
-    ...base,
-    enableOfflineQueue: false,
-    maxRetriesPerRequest: 0,
-    commandTimeout: options.commandTimeoutMs ?? 2000,
-  });
-  // Reading waits for Redis to come back, then resumes after the last delivered id.
-  // An XREAD in flight at a disconnect is resent on reconnect (same last id); blockingTimeout is a
-  // client-side watchdog so a reply lost in a half-open connection cannot stall the loop.
-  const reader = new Redis(options.url, {
-    ...base,
-    enableOfflineQueue: true,
-    maxRetriesPerRequest: null,
-    blockingTimeout: blockMs + 2000,
-  });
-  const listeners = new Set<BusListener>();
-  let lastId: string | undefined;
-  let reconnects = 0;
-  let closed = false;
-  const noop = () => undefined;
-  publisher.on('error', noop);
-  reader.on('error', noop);
-
-  const state = (): RedisBusState => ({
-    up: publisher.status === 'ready' && reader.status === 'ready',
-    publisher: publisher.status,
-    reader: reader.status,
-    lastDeliveredId: lastId ?? '0-0',
-    reconnects,
-  });
-  for (const conn of [publisher, reader]) {
-    conn.on('reconnecting', () => {
-      reconnects++;
-      options.onStateChange?.(state());
-    });
-    conn.on('ready', () => options.onStateChange?.(state()));
-  }
-
-  // Where the stream ends now: the reader delivers everything after it.
-  let resolveReady!: () => void;
-  const readyPromise = new Promise<void>((r) => {
-    resolveReady = r;
-  });
-  const start = async () => {
-    while (!closed && lastId === undefined) {
-      try {
-        const last = (await reader.xrevrange(key, '+', '-', 'COUNT', 1)) as Entry[];
-        lastId = last[0]?.[0] ?? '0-0';
-      } catch {
-        await new Promise((r) => setTimeout(r, 200));
-      }
-    }
-    resolveReady();
-    while (!closed) {
-      try {
-        const res = (await reader.xread('COUNT', 1000, 'BLOCK', blockMs, 'STREAMS', key, lastId as string)) as
-          | [string, Entry[]][]
-          | null;
-        for (const [, entries] of res ?? []) {
-          for (const [id, fields] of entries) {
-            lastId = id;
-            const event = toEvent(id, fields);
-            for (const l of listeners) l(event);
-          }
-        }
-      } catch {
-        if (closed) return;
-        // Connection lost: ioredis reconnects with backoff; the next XREAD waits for it and resumes.
-        await new Promise((r) => setTimeout(r, 100));
-      }
-    }
-  };
-  void start();
-
-  async function after(lastEventId: string): Promise<ReplayResult> {
-    if (!parseStreamId(lastEventId)) return { events: await latest(maxLen), gap: 'unknown' };
-    // Queries go on the publishing connection: the reader is inside a blocking XREAD.
-    const [info, exact, rest] = (await publisher
-      .multi()
-      .call('XINFO', 'STREAM', key)
-      .xrange(key, lastEventId, lastEventId)
-      .xrange(key, `(${lastEventId}`, '+', 'COUNT', maxLen)
-      .exec()
-      .catch((error: unknown) => {
-        throw new SseError('backend_unavailable', `Redis is unavailable: ${(error as Error).message}`, {
-          cause: error,
-        });
-      })) as [Error | null, unknown][];
-    const events = ((rest?.[1] as Entry[] | undefined) ?? []).map(([id, fields]) => toEvent(id, fields));
-    if (info?.[0]) return { events, gap: 'unknown' }; // no stream (yet): the id cannot be ours
-    const fields = info?.[1] as unknown[];
-    const field = (name: string) => fields[fields.indexOf(name) + 1] as string | undefined;
-    if (((exact?.[1] as Entry[] | undefined) ?? []).length > 0) return { events };
-    // Trimming does not move max-deleted-entry-id (Redis 7.0 updates it on XDEL only): an id before
-    // the first retained entry of a stream that has lost entries is one we may have trimmed.
-    const first = (fields[fields.indexOf('first-entry') + 1] as Entry | null)?.[0];
-    const trimmed = Number(field('entries-added') ?? 0) > Number(field('length') ?? 0);
-    if (trimmed && first !== undefined && compareStreamIds(lastEventId, first) < 0) return { events, gap: 'expired' };
-    return { events, gap: 'unknown' };
-  }
-
-  async function latest(count: number): Promise<HubEvent[]> {
-    const n = Math.max(0, Math.floor(count));
-    if (n === 0) return [];
-    let entries: Entry[];
-    try {
-      entries = (await publisher.xrevrange(key, '+', '-', 'COUNT', n)) as Entry[];
-    } catch (error) {
-      throw new SseError('backend_unavailable', `Redis is unavailable: ${(error as Error).message}`, { cause: error });
-    }
-    return entries.reverse().map(([id, fields]) => toEvent(id, fields));
-  }
-
-  return {
-    async publish(input: PublishInput): Promise<HubEvent> {
-      if (closed) throw new SseError('closed', 'bus is closed');
-      const fields = [
-        'c',
-        input.channel ?? DEFAULT_CHANNEL,
-        't',
-        input.type ?? '',
-        'p',
-        input.priority ?? 'normal',
-        'd',
-        input.data,
-      ];
-      let id: string | null;
-      try {
-        id = await publisher.xadd(key, 'MAXLEN', options.exactTrim ? '=' : '~', maxLen, '*', ...fields);
-      } catch (error) {
-        throw new SseError(
-          'backend_unavailable',
-          `Redis is unavailable (${publisher.status}): ${(error as Error).message}`,
-          { cause: error },
-        );
-      }
-      return toEvent(id as string, fields);
+  const deliveries = new LocalDeliveries(options.localDeliveryTimeoutMs ?? DEFAULT_LOCAL_DELIVERY_TIMEOUT_MS);
+  // `state` is first called on a connection event, after everything here is built.
+  const conns = new RedisConnections(
+    {
+      url: options.url,
+      blockMs,
+      commandTimeoutMs: options.commandTimeoutMs ?? 2000,
+      maxBackoffMs: options.maxBackoffMs ?? 2000,
     },
+    () => options.onStateChange?.(state()),
+  );
+  const reader = new StreamReader(conns.reader, key, blockMs, deliveries);
+  const state = (): RedisBusState => ({
+    up: conns.up,
+    publisher: conns.publisher.status,
+    reader: conns.reader.status,
+    lastDeliveredId: reader.lastDeliveredId,
+    reconnects: conns.reconnects,
+  });
+  const history = new RedisHistory(conns.publisher, key, maxLen);
+  const trim = { key, maxLen, exact: options.exactTrim === true };
+  const listeners = reader.listeners;
+  let closed = false;
+  return {
+    publish: (input) =>
+      closed ? Promise.reject(new SseError('closed', 'bus is closed')) : add(conns, deliveries, trim, input),
     listen(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
-    after,
-    latest,
+    after: (lastEventId) => history.after(lastEventId),
+    latest: (count) => history.latest(count),
     compareIds: compareStreamIds,
-    connection: publisher,
+    connection: conns.publisher,
     state,
-    // Ready = the reader knows where to read from and the publisher can write.
-    ready: () =>
-      Promise.all([
-        readyPromise,
-        publisher.status === 'ready' ? undefined : new Promise<void>((r) => publisher.once('ready', () => r())),
-      ]).then(() => undefined),
+    ready: () => Promise.all([reader.ready, conns.publisherReady()]).then(() => undefined),
     async close() {
       closed = true;
-      listeners.clear();
-      publisher.disconnect();
-      reader.disconnect();
+      reader.close();
+      deliveries.close();
+      conns.close();
     },
   };
 }

@@ -41,18 +41,26 @@ describe('createRedisBus against the real Redis on 127.0.0.1:6379', () => {
     const b = await bus({ stream });
     const seenA: HubEvent[] = [];
     const seenB: HubEvent[] = [];
-    a.listen((e) => seenA.push(e));
-    b.listen((e) => seenB.push(e));
+    a.listen((e) => {
+      seenA.push(e);
+      return undefined;
+    });
+    b.listen((e) => {
+      seenB.push(e);
+      return undefined;
+    });
     const sent = [];
-    for (let i = 0; i < 20; i++)
-      sent.push(
-        await (i % 2 ? a : b).publish({
-          data: `m${i}`,
-          channel: 'ops',
-          type: i % 3 ? undefined : 'alert',
-          priority: i === 5 ? 'high' : undefined,
-        }),
-      );
+    for (let i = 0; i < 20; i++) {
+      const published = await (i % 2 ? a : b).publish({
+        data: `m${i}`,
+        text: i === 4 ? `text ${i}` : undefined,
+        channel: 'ops',
+        type: i % 3 ? undefined : 'alert',
+        priority: i === 5 ? 'high' : undefined,
+      });
+      expect(published).toMatchObject({ queued: 0, local: 'delivered' });
+      sent.push(published.event);
+    }
     expect(sent[0]?.id).toMatch(/^\d+-\d+$/);
     await until(() => seenA.length === 20 && seenB.length === 20, 5000, 'both instances');
     expect(seenA).toEqual(sent);
@@ -60,12 +68,14 @@ describe('createRedisBus against the real Redis on 127.0.0.1:6379', () => {
     expect(seenA[5]?.priority).toBe('high');
     expect(seenA[0]?.type).toBe('alert');
     expect(seenA[1]?.type).toBeUndefined();
+    expect(seenB[4]?.text).toBe('text 4');
+    expect(seenB[3]?.text).toBeUndefined();
   });
 
   it('replays after an id with XRANGE, and reports trimmed ids as expired, foreign ones as unknown', async () => {
     const b = await bus({ maxLen: 5, exactTrim: true });
     const sent = [];
-    for (let i = 0; i < 10; i++) sent.push(await b.publish({ data: `m${i}` }));
+    for (let i = 0; i < 10; i++) sent.push((await b.publish({ data: `m${i}` })).event);
     expect(await b.after(sent[7]?.id as string)).toEqual({ events: sent.slice(8) });
     const old = await b.after(sent[1]?.id as string);
     expect(old.gap).toBe('expired');
@@ -80,7 +90,10 @@ describe('createRedisBus against the real Redis on 127.0.0.1:6379', () => {
     cleanup.push(() => redis.stop());
     const b = await bus({ url: redis.url, maxBackoffMs: 200 });
     const seen: string[] = [];
-    b.listen((e) => seen.push(e.data));
+    b.listen((e) => {
+      seen.push(e.data);
+      return undefined;
+    });
     await b.publish({ data: 'before' });
     await until(() => seen.length === 1, 3000, 'the first event');
     await redis.stop();

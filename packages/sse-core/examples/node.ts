@@ -1,6 +1,6 @@
-// A real SSE endpoint on plain node:http: `pnpm start` from the repository root runs it.
-//   curl -N http://127.0.0.1:8000/stream
-//   curl -X POST -H 'content-type: application/json' -d '{"message":"hi","priority":"high"}' http://127.0.0.1:8000/api/push
+// A real SSE endpoint on plain node:http: `pnpm example` from the repository root runs it.
+//   curl -N 'http://127.0.0.1:8000/stream?channel=news'
+//   curl -X POST -H 'content-type: application/json' -d '{"message":"hi","channel":"news","priority":"high"}' http://127.0.0.1:8000/api/push
 import { createServer } from 'node:http';
 import { createHub } from '@ws/sse-core';
 import { handleSseRequest } from '@ws/sse-core/node';
@@ -10,17 +10,14 @@ const host = process.env.HOST ?? '127.0.0.1';
 const port = Number(process.env.PORT ?? 8000);
 
 const server = createServer((req, res) => {
-  const url = new URL(req.url ?? '/', `http://${req.headers.host}`);
-  if (req.method === 'GET' && url.pathname === '/stream') {
-    // Straight from the query string: a bad value (say ?replay=-1) is answered 400 with what to fix.
-    const replay = url.searchParams.get('replay');
-    handleSseRequest(hub, req, res, {
-      channels: url.searchParams.getAll('channel'),
-      replay: replay === null ? undefined : Number(replay),
-    });
+  const path = req.url?.split('?')[0];
+  if (req.method === 'GET' && path === '/stream') {
+    // `query: true`: ?channel=, ?type=, ?format=, ?replay= and ?lastEventId= are read for us;
+    // a bad value (say ?replay=-1) is answered 400 with what to fix.
+    handleSseRequest(hub, req, res, { query: true });
     return;
   }
-  if (req.method === 'POST' && url.pathname === '/api/push') {
+  if (req.method === 'POST' && path === '/api/push') {
     let body = '';
     req.setEncoding('utf8');
     req.on('data', (chunk: string) => {
@@ -38,8 +35,11 @@ const server = createServer((req, res) => {
         if (priority !== undefined && priority !== 'normal' && priority !== 'high') {
           throw new Error('"priority" must be "normal" or "high"');
         }
-        const event = await hub.publish({ data: message, channel, priority });
-        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ id: event.id }));
+        // Any JSON value: the hub serializes it once (JSON.stringify unless you pass a `serializer`).
+        const { event, queued } = await hub.publish({ data: { message }, channel, priority });
+        res
+          .writeHead(200, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ id: event.id, clients: queued }));
       } catch (error) {
         res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ error: String(error) }));
       }

@@ -1,4 +1,4 @@
-import type { HubEvent, PublishInput } from './event.js';
+import type { HubEvent, Priority } from './event.js';
 
 /** Why a replay could not start exactly after the requested id. */
 export type GapReason =
@@ -25,17 +25,59 @@ export interface History {
   compareIds(a: string, b: string): number;
 }
 
-/** Called with every event published on any instance, once, in id order. */
-export type BusListener = (event: HubEvent) => void;
+/** What the hub hands to {@link Bus.publish}: the payload is serialized by now. */
+export interface BusInput {
+  data: string;
+  text?: string | undefined;
+  /** @default 'default' */
+  channel?: string | undefined;
+  type?: string | undefined;
+  /** @default 'normal' */
+  priority?: Priority | undefined;
+}
+
+/**
+ * Called with every event published on any instance, once, in id order. Returns how many
+ * subscribers it queued the event to (the hub's listener does); the bus reports the sum of what
+ * its listeners returned in {@link PublishResult.queued}.
+ */
+export type BusListener = (event: HubEvent) => number | undefined;
+
+/**
+ * Whether this instance's listeners had the event before `publish` resolved:
+ * - `delivered`: yes; `queued` is exact;
+ * - `timeout`: the local reader did not deliver it within the bus's bound (a Redis reader that is
+ *   reconnecting, say); it is retained, and delivered here when the reader catches up;
+ * - `skipped`: the local reader is already past it and will not deliver it here (it was published
+ *   before the reader started, or trimmed from the stream before the reader reached it);
+ * - `closed`: the bus closed first.
+ * `queued` is `0` in every case but `delivered`.
+ */
+export type LocalDelivery = 'delivered' | 'timeout' | 'skipped' | 'closed';
+
+/** What {@link Bus.publish} (and so {@link Hub.publish}) resolves with. */
+export interface PublishResult {
+  /** The stored event: id and timestamp assigned, retained. */
+  readonly event: HubEvent;
+  /** Subscribers on this instance the event was queued to (`0` unless `local` is `delivered`). */
+  readonly queued: number;
+  /** Whether the fan-out on this instance happened before `publish` resolved, or why not. */
+  readonly local: LocalDelivery;
+}
 
 /**
  * Bus + History: assigns ids, retains events, and delivers every event to every listening instance.
- * The in-memory implementation is {@link createMemoryBus}; a Redis Streams one fits the same shape.
+ * The in-memory implementation is {@link createMemoryBus}; `@ws/redis` is one on Redis Streams.
+ *
+ * `publish` resolves once the event is retained AND this instance's listeners have had it (their
+ * fan-out is done), with the count they reported; a bus whose local delivery is asynchronous waits
+ * for it for a bounded time and otherwise resolves with `local` saying why not. It rejects (with
+ * `SseError` code `backend_unavailable`) rather than drop: a resolved publish is a retained event.
  */
 export interface Bus extends History {
-  /** Accepts an event: assigns id and timestamp, retains it, delivers it to listeners. Rejects (with `SseError` code `backend_unavailable`) rather than drop. */
-  publish(input: PublishInput): Promise<HubEvent>;
-  /** Registers the local listener; returns the function that removes it. */
+  /** Accepts an event: assigns id and timestamp, retains it, delivers it to listeners (see above). */
+  publish(input: BusInput): Promise<PublishResult>;
+  /** Registers a local listener; returns the function that removes it. */
   listen(listener: BusListener): () => void;
   /** Releases connections and timers. */
   close(): Promise<void>;

@@ -3,13 +3,22 @@ export type Priority = 'normal' | 'high';
 
 /** What a publisher hands to {@link Hub.publish}. */
 export interface PublishInput {
-  /** Payload, already serialized (for example JSON). */
-  data: string;
-  /** Channel name. Default {@link DEFAULT_CHANNEL}. */
+  /**
+   * Payload. A string is sent as it is (so pre-serialized JSON costs nothing more); any other value
+   * goes through the hub's `serializer` (default `JSON.stringify`) once, at publish time.
+   */
+  data: unknown;
+  /**
+   * A plain-text rendering of the payload that a custom format may show instead of `data` (for
+   * example a log line), so it need not parse `data` back. Stored and replayed with the event; the
+   * default format ignores it. @default undefined
+   */
+  text?: string | undefined;
+  /** Channel name. @default 'default' */
   channel?: string | undefined;
-  /** Event type: becomes the SSE `event:` field in the default format, and is what `types` filters match. */
+  /** Event type: becomes the SSE `event:` field in the default format, and is what `types` filters match; none means `message`. @default undefined */
   type?: string | undefined;
-  /** Default `normal`. */
+  /** @default 'normal' */
   priority?: Priority | undefined;
 }
 
@@ -19,7 +28,10 @@ export interface HubEvent {
   readonly id: string;
   readonly channel: string;
   readonly type: string | undefined;
+  /** The serialized payload. */
   readonly data: string;
+  /** The publisher's plain-text rendering, if it gave one (see {@link PublishInput.text}). */
+  readonly text: string | undefined;
   readonly priority: Priority;
   /** Milliseconds since the epoch, when the bus accepted the event. */
   readonly timestamp: number;

@@ -1,6 +1,23 @@
-export type { SseResponseOptions } from './adapters/fetch.js';
+export type { SseResponse, SseResponseOptions } from './adapters/fetch.js';
 export { createSseResponse, DEFAULT_STREAM_HIGH_WATER_MARK } from './adapters/fetch.js';
-export type { Bus, BusListener, GapReason, History, ReplayResult } from './bus.js';
+export type { AdapterOptions } from './adapters/requestOptions.js';
+export type {
+  Bus,
+  BusInput,
+  BusListener,
+  GapReason,
+  History,
+  LocalDelivery,
+  PublishResult,
+  ReplayResult,
+} from './bus.js';
+export type {
+  CloseReason,
+  Connection,
+  OverflowPolicy,
+  PrivateMessage,
+  SinkConnection,
+} from './connection.js';
 export type { SseErrorCode } from './errors.js';
 export { SseError } from './errors.js';
 export type { HubEvent, Priority, PublishInput } from './event.js';
@@ -25,5 +42,5 @@ export { createMemoryBus, DEFAULT_HISTORY_MAX_BYTES, DEFAULT_HISTORY_MAX_EVENTS 
 export type { SseSink } from './sink.js';
 export { compareStreamIds, createStreamIdGenerator, parseStreamId } from './streamId.js';
 export type { SubscribeOptions } from './subscribeOptions.js';
-export type { CloseReason, OverflowPolicy } from './subscriber.js';
-export { Subscriber } from './subscriber.js';
+export type { SubscribeQueryResult } from './subscribeQuery.js';
+export { subscribeOptionsFromUrl } from './subscribeQuery.js';

@@ -24,18 +24,30 @@ describe('stream ids', () => {
 describe('createMemoryBus', () => {
   const publishN = async (bus: ReturnType<typeof createMemoryBus>, n: number, data = 'x') => {
     const out = [];
-    for (let i = 0; i < n; i++) out.push(await bus.publish({ data: `${data}${i}` }));
+    for (let i = 0; i < n; i++) out.push((await bus.publish({ data: `${data}${i}` })).event);
     return out;
   };
 
   it('delivers to listeners synchronously, in order, with defaults filled in', async () => {
     const bus = createMemoryBus();
     const seen: string[] = [];
-    const stop = bus.listen((e) => seen.push(e.data));
-    const e = await bus.publish({ data: 'a' });
-    expect(e).toMatchObject({ channel: 'default', type: undefined, priority: 'normal', data: 'a' });
+    const stop = bus.listen((e) => {
+      seen.push(e.data);
+      return 3;
+    });
+    const other = bus.listen(() => 2);
+    const published = await bus.publish({ data: 'a', text: 'A' });
+    expect(published).toMatchObject({ queued: 5, local: 'delivered' });
+    expect(published.event).toMatchObject({
+      channel: 'default',
+      type: undefined,
+      priority: 'normal',
+      data: 'a',
+      text: 'A',
+    });
+    other();
     stop();
-    await bus.publish({ data: 'b' });
+    expect(await bus.publish({ data: 'b' })).toMatchObject({ queued: 0, local: 'delivered' });
     expect(seen).toEqual(['a']);
   });
 

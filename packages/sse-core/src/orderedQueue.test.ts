@@ -10,6 +10,7 @@ const event = (priority: 'normal' | 'high' = 'normal'): HubEvent => ({
   channel: 'default',
   type: undefined,
   data: '',
+  text: undefined,
   priority,
   timestamp: 1,
 });

@@ -2,18 +2,19 @@ import { SseError } from './errors.js';
 
 /** What a subscriber wants. {@link Hub.subscribe} rejects a bad value with `SseError` `invalid_option`; adapters answer `400`. */
 export interface SubscribeOptions {
-  /** Only these channels (each 1-256 characters without CR, LF or NUL). Default: every channel. */
+  /** Only these channels (each 1-256 characters without CR, LF or NUL). `undefined` or empty: every channel. @default undefined */
   channels?: readonly string[] | undefined;
-  /** Only these event types (`message` matches untyped events; same rule as channels). Default: every type. */
+  /** Only these event types (`message` matches untyped events; same rule as channels). `undefined` or empty: every type. @default undefined */
   types?: readonly string[] | undefined;
   /**
    * Resume after this id (the `Last-Event-ID`): at most 256 characters without CR, LF or NUL; empty
-   * means none. Wins over `replay`.
+   * means none. Wins over `replay`. The adapters fill it from the `Last-Event-ID` header, else the
+   * `lastEventId` query parameter. @default undefined
    */
   lastEventId?: string | undefined;
-  /** Replay the most recent N events (after filtering, out of the N most recent) on connect: a non-negative integer. */
+  /** Replay the most recent N events (after filtering, out of the N most recent) on connect: a non-negative integer. @default undefined (none) */
   replay?: number | undefined;
-  /** Format name: `default` or one of the hub's `formats`. Default {@link DEFAULT_FORMAT}. */
+  /** Format name: `default` or one of the hub's `formats`. @default 'default' ({@link DEFAULT_FORMAT}) */
   format?: string | undefined;
 }
 

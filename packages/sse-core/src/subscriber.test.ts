@@ -2,10 +2,10 @@ import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { checkDelivery, RecordingSink, tick } from '../test/helpers.js';
+import type { SinkConnection } from './connection.js';
 import { createHub, type Hub, type HubOptions } from './hub.js';
 import { createMemoryBus } from './memoryBus.js';
 import type { SseSink } from './sink.js';
-import type { Subscriber } from './subscriber.js';
 
 let hubs: Hub[] = [];
 afterEach(async () => {
@@ -20,7 +20,7 @@ const makeHub = (options: HubOptions = {}) => {
 
 /** Publishes without awaiting between events (the memory bus delivers synchronously). */
 const burst = (hub: Hub, n: number, make: (i: number) => Parameters<Hub['publish']>[0]) =>
-  Promise.all(Array.from({ length: n }, (_, i) => hub.publish(make(i))));
+  Promise.all(Array.from({ length: n }, async (_, i) => (await hub.publish(make(i))).event));
 
 /** A transport that holds `capacity` bytes until the peer reads them; what is unread when the connection drops is lost. */
 class FakeTransport implements SseSink {
@@ -45,7 +45,7 @@ class Client {
   readonly items: EventSourceMessage[] = [];
   lastId: string | undefined;
   transport!: FakeTransport;
-  subscriber!: Subscriber;
+  subscriber!: SinkConnection;
   #parser = this.#newParser();
 
   constructor(
@@ -147,7 +147,7 @@ describe('Subscriber delivery invariant (property)', () => {
             if (c.kind === 'publish') {
               for (let i = 0; i < c.count; i++) {
                 const data = `${published.length}`.padEnd(c.size, '.');
-                published.push((await hub.publish({ data, priority: c.high ? 'high' : 'normal' })).id);
+                published.push((await hub.publish({ data, priority: c.high ? 'high' : 'normal' })).event.id);
               }
             } else if (c.kind === 'read') client.read(c.bytes);
             else if (c.kind === 'tick') await tick();
@@ -184,10 +184,10 @@ describe('priority', () => {
     hubs.push(hub);
     const sink = new RecordingSink();
     hub.subscribe(sink);
-    const a = await hub.publish({ data: 'a' });
-    const b = await hub.publish({ data: 'b' });
+    const a = (await hub.publish({ data: 'a' })).event;
+    const b = (await hub.publish({ data: 'b' })).event;
     expect(sink.writes).toBe(1); // the preamble: normal events wait for the end of the tick
-    const h = await hub.publish({ data: 'h', priority: 'high' });
+    const h = (await hub.publish({ data: 'h', priority: 'high' })).event;
     expect(sink.writes).toBe(2); // not held back by coalescing
     expect(sink.events().map((e) => e.id)).toEqual([a.id, b.id, h.id]);
   });
@@ -232,7 +232,7 @@ describe('slow subscribers', () => {
     const sink = new RecordingSink(1);
     const sub = hub.subscribe(sink);
     sink.consume(sub);
-    const first = await hub.publish({ data: 'first' });
+    const first = (await hub.publish({ data: 'first' })).event;
     await tick(); // 'first' is written (and then the transport refuses more)
     const sent = await burst(hub, 40, (i) => ({ data: `n${i}`.padEnd(80, '.') }));
     await tick();
@@ -284,5 +284,90 @@ describe('slow subscribers', () => {
     await tick();
     expect(fast.events()).toHaveLength(500);
     expect(hub.stats().queuedBytes).toBeLessThanOrEqual(4096);
+  });
+});
+
+describe('private messages (Connection.send)', () => {
+  it('go to one connection only, without an id, so a resume neither skips nor repeats a shared event', async () => {
+    const hub = makeHub();
+    const sink = new RecordingSink();
+    const other = new RecordingSink();
+    const conn = hub.subscribe(sink);
+    hub.subscribe(other);
+    const [a] = await burst(hub, 1, () => ({ data: 'a' }));
+    await tick();
+    expect(conn.send({ data: { hello: 'you' }, type: 'welcome' })).toBe(true);
+    expect(conn.send({ data: 'plain' })).toBe(true);
+    const [b] = await burst(hub, 1, () => ({ data: 'b' }));
+    await tick();
+    expect(sink.text).toBe(
+      `: ok\nretry: 2000\n\nid: ${a?.id}\ndata: a\n\nevent: welcome\ndata: {"hello":"you"}\n\ndata: plain\n\nid: ${b?.id}\ndata: b\n\n`,
+    );
+    expect(other.data()).toEqual(['a', 'b']);
+    // A client's last event id is the id of the last event that had one: the private messages leave it alone.
+    let lastId: string | undefined;
+    const parser = createParser({
+      onEvent: (e) => {
+        if (e.id) lastId = e.id;
+      },
+    });
+    parser.feed(sink.text.slice(0, sink.text.indexOf(`id: ${b?.id}`)));
+    expect(lastId).toBe(a?.id);
+    const resumed = new RecordingSink();
+    hub.subscribe(resumed, { lastEventId: lastId });
+    await tick();
+    await tick();
+    expect(resumed.events().map((e) => e.id || e.event)).toEqual([b?.id, 'replayed']);
+    expect(await hub.bus.latest(10)).toHaveLength(2); // not stored
+  });
+
+  it('are never dropped: queued in order behind a backlog, which overflows around them', async () => {
+    const hub = makeHub({ maxQueueBytes: 2000, flushThresholdBytes: 2000 });
+    const sink = new RecordingSink(1); // refuses writes after the preamble
+    const conn = hub.subscribe(sink);
+    const before = await burst(hub, 10, (i) => ({ data: `n${i}`.padEnd(80, '.') }));
+    expect(conn.send({ data: 'private', type: 'note' })).toBe(true);
+    const after = await burst(hub, 30, (i) => ({ data: `m${i}`.padEnd(80, '.') }));
+    await tick();
+    expect(hub.stats().dropped).toBeGreaterThan(0);
+    sink.consume(conn);
+    const events = sink.events();
+    const note = events.findIndex((e) => e.event === 'note');
+    expect(events[note]).toMatchObject({ data: 'private', id: undefined });
+    // The note sits where it was sent: every event before it is older than every event after it.
+    const ids = [...before, ...after].map((e) => e.id);
+    checkDelivery(
+      ids,
+      events.filter((e) => e.event !== 'note'),
+    );
+    const firstAfter = events.slice(note + 1).find((e) => e.event !== 'gap');
+    expect(ids.indexOf(firstAfter?.id as string)).toBeGreaterThanOrEqual(10);
+  });
+
+  it('are refused, not queued, on a closed connection or past the byte budget; a bad type throws', async () => {
+    const hub = makeHub({ maxQueueBytes: 1000, flushThresholdBytes: 1000 });
+    const sink = new RecordingSink(1);
+    const conn = hub.subscribe(sink);
+    expect(conn.send({ data: 'x'.repeat(900) })).toBe(true); // queued: the transport refuses writes
+    expect(conn.send({ data: 'y'.repeat(900) })).toBe(false); // no room left in the budget
+    expect(conn.queuedBytes).toBe(908);
+    expect(() => conn.send({ data: 'z', type: 'a\nb' })).toThrowError(/type must be 1-256 characters/);
+    expect(() => conn.send({ data: undefined })).toThrowError(/data could not be serialized/);
+    sink.consume(conn);
+    conn.close();
+    expect(conn.send({ data: 'late' })).toBe(false);
+    expect(sink.text).not.toContain('yyyy');
+    expect(sink.text).not.toContain('late');
+  });
+
+  it('sent while a replay is pending are written at once, ahead of the replayed events (they have no id to order)', async () => {
+    const hub = makeHub();
+    const sent = await burst(hub, 3, (i) => ({ data: `e${i}` }));
+    const sink = new RecordingSink();
+    const conn = hub.subscribe(sink, { lastEventId: sent[0]?.id });
+    conn.send({ data: 'hello', type: 'welcome' });
+    await tick();
+    await tick();
+    expect(sink.events().map((e) => e.event ?? e.data)).toEqual(['welcome', 'e1', 'e2', 'replayed']);
   });
 });

@@ -74,7 +74,7 @@ describe('delivery invariant over a real socket', () => {
     const published: string[] = [];
     const publish = async (kind: 'normal' | 'high') => {
       const data = `${kind} ${published.length} ${'x'.repeat(4096)}`;
-      published.push((await hub.publish({ data, priority: kind })).id);
+      published.push((await hub.publish({ data, priority: kind })).event.id);
     };
     // Normal events until the client is so far behind that its queue overflows.
     for (let batch = 0; hub.stats().dropped < 200; batch++) {

@@ -16,7 +16,7 @@ afterEach(async () => {
 async function serveHono(options: HubOptions = {}) {
   const hub = createHub({ heartbeatIntervalMs: null, ...options });
   const app = new Hono();
-  app.get('/stream', (c) => createSseResponse(hub, c.req.raw, { channels: c.req.queries('channel') }));
+  app.get('/stream', (c) => createSseResponse(hub, c.req.raw, { channels: c.req.queries('channel') }).response);
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
     const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
   });
@@ -52,7 +52,7 @@ describe('Fetch adapter (Hono on @hono/node-server)', () => {
   it('resumes after the Last-Event-ID header', async () => {
     const { hub, url } = await serveHono();
     const sent = [];
-    for (const d of ['a', 'b', 'c']) sent.push(await hub.publish({ data: d }));
+    for (const d of ['a', 'b', 'c']) sent.push((await hub.publish({ data: d })).event);
     const res = await fetch(url, { headers: { 'Last-Event-ID': sent[0]?.id ?? '' } });
     expect(res.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
     const reader = res.body?.getReader() as ReadableStreamDefaultReader<Uint8Array>;
@@ -93,8 +93,11 @@ describe('Fetch adapter (Hono on @hono/node-server)', () => {
     const hub = createHub({ heartbeatIntervalMs: null });
     cleanup.push(() => hub.close());
     const app = new Hono();
-    app.get('/stream', (c) =>
-      createSseResponse(hub, c.req.raw, { format: c.req.query('format'), channels: c.req.queries('channel') }),
+    app.get(
+      '/stream',
+      (c) =>
+        createSseResponse(hub, c.req.raw, { format: c.req.query('format'), channels: c.req.queries('channel') })
+          .response,
     );
     const res = await app.request('/stream?format=bogus');
     expect(res.status).toBe(400);

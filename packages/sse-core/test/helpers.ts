@@ -1,6 +1,6 @@
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
+import type { SinkConnection } from '../src/connection.js';
 import type { SseSink } from '../src/sink.js';
-import type { Subscriber } from '../src/subscriber.js';
 
 /** An in-process sink that records bytes and simulates a transport buffer of `capacity` bytes. */
 export class RecordingSink implements SseSink {
@@ -30,7 +30,7 @@ export class RecordingSink implements SseSink {
   }
 
   /** The peer read everything: empties the buffer and signals drain. */
-  consume(subscriber: Subscriber): void {
+  consume(subscriber: SinkConnection): void {
     this.buffered = 0;
     subscriber.drain();
   }

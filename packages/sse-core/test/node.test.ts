@@ -3,8 +3,8 @@ import { connect } from 'node:net';
 import { EventSource } from 'eventsource';
 import { afterEach, describe, expect, it } from 'vitest';
 import { handleSseRequest } from '../src/adapters/node.js';
+import type { Connection } from '../src/connection.js';
 import { createHub, type HubOptions } from '../src/hub.js';
-import type { Subscriber } from '../src/subscriber.js';
 import { listen, until } from './server.js';
 
 let cleanup: (() => unknown)[] = [];
@@ -16,7 +16,7 @@ afterEach(async () => {
 async function serve(options: HubOptions = {}) {
   const hub = createHub({ heartbeatIntervalMs: null, ...options });
   const seen: { lastEventId?: string | string[] | undefined }[] = [];
-  const subscribers: Subscriber[] = [];
+  const subscribers: Connection[] = [];
   const responses: ServerResponse[] = [];
   const server = await listen((req, res) => {
     seen.push({ lastEventId: req.headers['last-event-id'] });
@@ -90,24 +90,53 @@ describe('node:http adapter', () => {
     const client = open(url);
     await client.opened;
     const sent = [];
-    for (const d of ['a', 'b', 'c']) sent.push(await hub.publish({ data: d }));
+    for (const d of ['a', 'b', 'c']) sent.push((await hub.publish({ data: d })).event);
     await until(() => client.messages.length === 3, 2000, 'a, b, c');
     client.es.onerror = () => {
       // The connection is down: what is published now must be replayed on reconnect.
-      if (sent.length === 3) for (const d of ['d', 'e', 'f']) void hub.publish({ data: d }).then((e) => sent.push(e));
+      if (sent.length === 3)
+        for (const d of ['d', 'e', 'f']) void hub.publish({ data: d }).then((r) => sent.push(r.event));
     };
     subscribers[0]?.close('server'); // the server ends the response, as a deploy would
     await until(() => client.messages.length >= 6, 3000, 'the replayed events');
-    await new Promise((r) => setTimeout(r, 100)); // and nothing twice
-    expect(client.messages.map((m) => m.data)).toEqual(['a', 'b', 'c', 'd', 'e', 'f']);
-    expect(client.messages.map((m) => m.id)).toEqual(sent.map((e) => e.id));
+    // And nothing twice: events arrive in order, so a duplicate would come before this marker.
+    const marker = (await hub.publish({ data: 'marker' })).event;
+    await until(() => client.messages.at(-1)?.id === marker.id, 3000, 'the marker');
+    expect(client.messages.map((m) => m.data)).toEqual(['a', 'b', 'c', 'd', 'e', 'f', 'marker']);
+    expect(client.messages.map((m) => m.id)).toEqual([...sent, marker].map((e) => e.id));
     expect(seen[1]?.lastEventId).toBe(sent[2]?.id);
+  });
+
+  it('a private message leaves the resume position alone: a reconnect gets exactly the shared events it missed', async () => {
+    const { hub, url, seen, subscribers } = await serve({ retryMs: 50 });
+    const client = open(url);
+    const notes: string[] = [];
+    client.es.addEventListener('note', (e) => notes.push(e.data));
+    await client.opened;
+    const a = (await hub.publish({ data: 'a' })).event;
+    await until(() => client.messages.length === 1, 2000, 'a');
+    // The last thing this connection gets before it drops is private: it must not move the resume point.
+    expect(subscribers[0]?.send({ type: 'note', data: { only: 'you' } })).toBe(true);
+    await until(() => notes.length === 1, 2000, 'the private note');
+    expect(notes).toEqual(['{"only":"you"}']);
+    const missed: string[] = [];
+    client.es.onerror = () => {
+      if (missed.length === 0)
+        for (const d of ['b', 'c']) void hub.publish({ data: d }).then((r) => missed.push(r.event.id));
+    };
+    subscribers[0]?.close('server');
+    await until(() => client.messages.length === 3, 3000, 'the missed events');
+    expect(seen[1]?.lastEventId).toBe(a.id);
+    expect(client.messages.map((m) => m.data)).toEqual(['a', 'b', 'c']);
+    expect(client.messages.map((m) => m.id)).toEqual([a.id, ...missed]);
+    expect(subscribers[1]?.send({ data: 'second connection' })).toBe(true);
+    expect(subscribers[0]?.send({ data: 'gone' })).toBe(false);
   });
 
   it('resumes from the lastEventId query parameter on a first request', async () => {
     const { hub, url } = await serve();
     const sent = [];
-    for (const d of ['a', 'b', 'c']) sent.push(await hub.publish({ data: d }));
+    for (const d of ['a', 'b', 'c']) sent.push((await hub.publish({ data: d })).event);
     const client = open(`${url}?lastEventId=${encodeURIComponent(sent[0]?.id ?? '')}`);
     await until(() => client.messages.length === 2, 2000, 'the replay');
     expect(client.messages.map((m) => m.data)).toEqual(['b', 'c']);
@@ -186,7 +215,7 @@ describe('node:http adapter', () => {
     req.on('data', (d: string) => {
       body += d;
     });
-    const e = await hub.publish({ data: 'over h2' });
+    const { event: e } = await hub.publish({ data: 'over h2' });
     await until(() => body.includes('over h2'), 2000, 'the event over h2');
     expect(body).toBe(`: ok\nretry: 2000\n\nid: ${e.id}\ndata: over h2\n\n`);
     req.close();

@@ -1,3 +1,4 @@
+import type { z } from 'zod';
 import { type Failure, failure, type Outcome, success } from './webstreamApi.js';
 
 /** How the stdio front reaches a running server. */
@@ -15,8 +16,9 @@ export interface ApiClient {
   readonly url: string;
   /** Headers every request carries (the bearer token, if any). */
   readonly headers: Record<string, string>;
-  get<T>(path: string): Promise<Outcome<T>>;
-  post<T>(path: string, body?: unknown): Promise<Outcome<T>>;
+  /** GETs `path`; the answer must match `schema` (another version's answer is a failure that says so). */
+  get<S extends z.ZodType>(path: string, schema: S): Promise<Outcome<z.infer<S>>>;
+  post<S extends z.ZodType>(path: string, schema: S, body?: unknown): Promise<Outcome<z.infer<S>>>;
 }
 
 const STATUSES: readonly Failure['status'][] = [400, 404, 409, 429, 503];
@@ -38,7 +40,12 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
   const url = options.url.replace(/\/$/, '');
   const headers: Record<string, string> = options.token ? { authorization: `Bearer ${options.token}` } : {};
   const timeoutMs = options.timeoutMs ?? 10_000;
-  async function call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<Outcome<T>> {
+  async function call<S extends z.ZodType>(
+    method: 'GET' | 'POST',
+    path: string,
+    schema: S,
+    body?: unknown,
+  ): Promise<Outcome<z.infer<S>>> {
     let response: Response;
     try {
       response = await fetch(`${url}${path}`, {
@@ -55,12 +62,18 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
       );
     }
     if (!response.ok) return failureOf(response);
-    return success((await response.json()) as T);
+    const parsed = schema.safeParse(await response.json().catch(() => undefined));
+    if (parsed.success) return success(parsed.data);
+    const issue = parsed.error.issues[0];
+    return failure(
+      503,
+      `the webstream server at ${url} answered ${method} ${path} with something this version does not understand (${issue?.path.join('.') || 'body'}: ${issue?.message}); are both the same version?`,
+    );
   }
   return {
     url,
     headers,
-    get: (path) => call('GET', path),
-    post: (path, body) => call('POST', path, body),
+    get: (path, schema) => call('GET', path, schema),
+    post: (path, schema, body) => call('POST', path, schema, body),
   };
 }

@@ -1,7 +1,14 @@
-import type { LogEntry, ProcessError, ProcessInfo } from '@ws/events';
+import {
+  ErrorListSchema,
+  LogLinesSchema,
+  ProcessListSchema,
+  ProcessResultSchema,
+  RunResultSchema,
+  ScriptListSchema,
+} from '@ws/events';
 import type { ApiClient } from './httpClient.js';
 import type { RemoteEvents } from './remoteEvents.js';
-import type { DevApi, LogSearch, Outcome, RunResult, ScriptsInfo } from './webstreamApi.js';
+import type { DevApi, LogSearch, Outcome } from './webstreamApi.js';
 
 const unwrap = <T, K extends string>(answer: Outcome<Record<K, T>>, key: K): Outcome<T> =>
   answer.ok ? { ok: true, value: answer.value[key] } : answer;
@@ -21,25 +28,25 @@ function logQuery(search: LogSearch): string {
 /** The dev-process operations of a running server, over its HTTP API; events from its `/stream`. */
 export function createRemoteDevApi(client: ApiClient, events: RemoteEvents): DevApi {
   return {
-    scripts: () => client.get<ScriptsInfo>('/api/scripts'),
-    run: (name) => client.post<RunResult>(`/api/scripts/${encodeURIComponent(name)}/run`),
+    scripts: () => client.get('/api/scripts', ScriptListSchema),
+    run: (name) => client.post(`/api/scripts/${encodeURIComponent(name)}/run`, RunResultSchema),
     stop: async (processId) =>
-      unwrap(await client.post<{ process: ProcessInfo }>(`/api/processes/${id(processId)}/stop`), 'process'),
+      unwrap(await client.post(`/api/processes/${id(processId)}/stop`, ProcessResultSchema), 'process'),
     restart: async (processId) =>
-      unwrap(await client.post<{ process: ProcessInfo }>(`/api/processes/${id(processId)}/restart`), 'process'),
+      unwrap(await client.post(`/api/processes/${id(processId)}/restart`, ProcessResultSchema), 'process'),
     process: async (processId) =>
-      unwrap(await client.get<{ process: ProcessInfo }>(`/api/processes/${id(processId)}`), 'process'),
+      unwrap(await client.get(`/api/processes/${id(processId)}`, ProcessResultSchema), 'process'),
     processes: async (options) =>
       unwrap(
-        await client.get<{ processes: ProcessInfo[] }>(`/api/processes${options?.active ? '?active=true' : ''}`),
+        await client.get(`/api/processes${options?.active ? '?active=true' : ''}`, ProcessListSchema),
         'processes',
       ),
-    logs: async (search) => unwrap(await client.get<{ lines: LogEntry[] }>(`/api/logs?${logQuery(search)}`), 'lines'),
+    logs: async (search) => unwrap(await client.get(`/api/logs?${logQuery(search)}`, LogLinesSchema), 'lines'),
     errors: async ({ processId, limit }) => {
       const query = new URLSearchParams();
       if (processId !== undefined) query.set('processId', processId);
       if (limit !== undefined) query.set('limit', String(limit));
-      return unwrap(await client.get<{ errors: ProcessError[] }>(`/api/errors?${query}`), 'errors');
+      return unwrap(await client.get(`/api/errors?${query}`, ErrorListSchema), 'errors');
     },
     listen: (listener) => events.listen(listener),
   };

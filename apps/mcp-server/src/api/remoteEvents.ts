@@ -1,4 +1,4 @@
-import { DevChannel, type NotificationMethod, ResourceUri } from '@ws/events';
+import { DevChannel, DevEventSchema, ResourceUri } from '@ws/events';
 import { EventSource } from 'eventsource';
 import type { ApiClient } from './httpClient.js';
 import type { DevApiListener, DevEventMessage } from './webstreamApi.js';
@@ -24,24 +24,14 @@ function changedBy(event: DevEventMessage): ResourceUri[] {
   }
 }
 
-const DEV_METHODS = new Set<string>([
-  'notifications/process/started',
-  'notifications/process/exited',
-  'notifications/logs/new',
-  'notifications/error/detected',
-] satisfies NotificationMethod[]);
-
 /** The dev event an envelope of the `/stream` JSON format carries, if it carries one. */
 function devEventOf(data: string): DevEventMessage | undefined {
   try {
-    const envelope = JSON.parse(data) as { data?: { method?: unknown; params?: unknown } };
-    const inner = envelope.data;
-    if (inner && typeof inner.method === 'string' && DEV_METHODS.has(inner.method) && inner.params)
-      return inner as DevEventMessage;
+    const parsed = DevEventSchema.safeParse((JSON.parse(data) as { data?: unknown }).data);
+    return parsed.success ? parsed.data : undefined;
   } catch {
-    // Not an envelope: nothing to relay.
+    return undefined; // not JSON: nothing to relay
   }
-  return undefined;
 }
 
 /**

@@ -1,5 +1,4 @@
-import type { StreamMessage } from '@ws/events';
-import type { MessageStatus, PushResult, StreamStatus } from '../stream/streamService.js';
+import { MessageHistorySchema, MessageStatusSchema, PushResultSchema, StreamStatusSchema } from '@ws/events';
 import type { ApiClient } from './httpClient.js';
 import type { StreamApi } from './webstreamApi.js';
 
@@ -7,19 +6,19 @@ import type { StreamApi } from './webstreamApi.js';
 export function createRemoteStreamApi(client: ApiClient): StreamApi {
   return {
     async push(input) {
-      const answer = await client.post<PushResult & { status?: string }>('/api/push', input);
+      const answer = await client.post('/api/push', PushResultSchema, input);
       if (!answer.ok) return answer;
       const { status: _status, ...result } = answer.value;
       return { ok: true, value: result };
     },
-    status: () => client.get<StreamStatus>('/api/stats'),
+    status: () => client.get('/api/stats', StreamStatusSchema),
     async history({ channel, limit }) {
       const query = new URLSearchParams();
       if (channel !== undefined) query.set('channel', channel);
       if (limit !== undefined) query.set('limit', String(limit));
-      const answer = await client.get<{ messages: StreamMessage[] }>(`/api/history?${query}`);
+      const answer = await client.get(`/api/history?${query}`, MessageHistorySchema);
       return answer.ok ? { ok: true, value: answer.value.messages } : answer;
     },
-    messageStatus: (id) => client.get<MessageStatus>(`/api/messages/${encodeURIComponent(id)}`),
+    messageStatus: (id) => client.get(`/api/messages/${encodeURIComponent(id)}`, MessageStatusSchema),
   };
 }

@@ -1,11 +1,12 @@
 import type {
+  DevEvent,
   LogEntry,
-  NotificationMethod,
-  NotificationParams,
   ParsedPushInput,
   ProcessError,
   ProcessInfo,
   ResourceUri,
+  RunResult,
+  ScriptList,
   StreamMessage,
 } from '@ws/events';
 import type { Publisher } from '../limits/publishPolicy.js';
@@ -56,21 +57,11 @@ export interface StreamApi {
   messageStatus(id: string): Promise<Outcome<MessageStatus>>;
 }
 
-/** The project's scripts as the supervisor sees them. */
-export interface ScriptsInfo {
-  packageManager: string;
-  /** The supervised folder (absolute). */
-  cwd: string;
-  scripts: Record<string, string>;
-  /** Why there are no scripts, when that is a problem (no package.json, not JSON...). */
-  problem?: string | undefined;
-}
+/** The project's scripts as the supervisor sees them (`GET /api/scripts`). */
+export type ScriptsInfo = ScriptList;
 
 /** What `run` answers: the process, and whether it was running already (nothing was started then). */
-export interface RunResult {
-  process: ProcessInfo;
-  alreadyRunning: boolean;
-}
+export type { RunResult };
 
 /** A search of the retained log lines. */
 export interface LogSearch {
@@ -85,9 +76,7 @@ export interface LogSearch {
 }
 
 /** A dev-process event: the notification method and its params, exactly as MCP clients get them. */
-export type DevEventMessage = {
-  [M in NotificationMethod]: { method: M; params: NotificationParams<M> };
-}[NotificationMethod];
+export type DevEventMessage = DevEvent;
 
 /** What a listener of the dev processes is told. */
 export interface DevApiListener {

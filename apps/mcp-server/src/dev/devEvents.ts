@@ -1,15 +1,9 @@
-import { DevChannel, NotificationMethod, type NotificationParams, ResourceUri } from '@ws/events';
+import { DevChannel, type DevEvent, NotificationMethod, ResourceUri } from '@ws/events';
 import { createProcessManager, type ProcessManager, type RunnerEvents } from '@ws/runner';
 import type { Logger } from '../server/logger.js';
 import type { StreamService } from '../stream/streamService.js';
 
-/**
- * A dev-process event as MCP sessions receive it: a notification's `method` and `params` (the
- * session's transport adds the JSON-RPC envelope, @ws/events' `DevNotification`).
- */
-export type DevEvent = {
-  [M in NotificationMethod]: { method: M; params: NotificationParams<M> };
-}[NotificationMethod];
+export type { DevEvent };
 
 /** What a session listens to: dev events, and which resources changed. */
 export interface DevListener {

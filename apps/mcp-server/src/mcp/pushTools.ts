@@ -2,46 +2,19 @@ import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import {
   ChannelSchema,
   MAX_MESSAGE_LENGTH,
+  MessageHistorySchema,
   MessagePrioritySchema,
+  MessageStatusSchema,
   MessageTypeSchema,
   PushInputSchema,
+  PushResultSchema,
+  StreamStatusSchema,
 } from '@ws/events';
 import { z } from 'zod';
 import type { StreamApi } from '../api/webstreamApi.js';
 import { exceedsJsonDepth, MAX_JSON_DEPTH } from '../http/body/jsonDepth.js';
 import { publisherOf } from './http/mcpCaller.js';
 import { fail, fromOutcome, READ_ONLY } from './toolResult.js';
-
-const PushResultShape = {
-  id: z.string().describe('Event id; clients resume after it with Last-Event-ID'),
-  timestamp: z.string().describe('ISO-8601 UTC time the server accepted the message'),
-  channel: z.string(),
-  type: MessageTypeSchema,
-  priority: MessagePrioritySchema,
-  clients: z.number().int().describe('Connected clients the message was sent to'),
-};
-
-const StatusShape = {
-  clients: z.number().int(),
-  channels: z.record(z.string(), z.number().int()).describe('Clients per channel filter; * = clients of every channel'),
-  published: z.number().int(),
-  delivered: z.number().int(),
-  dropped: z.number().int(),
-  evicted: z.number().int(),
-  queuedBytes: z.number().int(),
-  uptimeSeconds: z.number().int(),
-  historySize: z.number().int(),
-};
-
-const MessageShape = z.object({
-  id: z.string(),
-  timestamp: z.string(),
-  channel: z.string(),
-  type: MessageTypeSchema,
-  priority: MessagePrioritySchema,
-  message: z.string().optional(),
-  data: z.unknown().optional(),
-});
 
 const PushArgs = {
   message: z
@@ -65,7 +38,7 @@ export function registerPushTools(server: McpServer, stream: StreamApi, where: s
       title: 'Push a message to the live stream',
       description: `Send a message to every web client connected to the stream (or to one channel). Returns the event id, timestamp and how many clients it reached.${where}`,
       inputSchema: PushArgs,
-      outputSchema: PushResultShape,
+      outputSchema: PushResultSchema.omit({ status: true }).shape,
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
     },
     async (args, extra) => {
@@ -93,7 +66,7 @@ export function registerPushTools(server: McpServer, stream: StreamApi, where: s
       title: 'Stream status',
       description: 'Connected clients (total and per channel), events published, delivered and dropped, and uptime.',
       inputSchema: {},
-      outputSchema: StatusShape,
+      outputSchema: StreamStatusSchema.shape,
       annotations: READ_ONLY,
     },
     async () => fromOutcome(await stream.status(), (status) => ({ structured: { ...status } })),
@@ -108,7 +81,7 @@ export function registerPushTools(server: McpServer, stream: StreamApi, where: s
         channel: ChannelSchema.optional().describe('Only this channel'),
         limit: z.number().int().min(1).max(100).optional().describe('How many (1-100, default 20)'),
       },
-      outputSchema: { messages: z.array(MessageShape) },
+      outputSchema: MessageHistorySchema.shape,
       annotations: READ_ONLY,
     },
     async ({ channel, limit }) =>
@@ -121,7 +94,7 @@ export function registerPushTools(server: McpServer, stream: StreamApi, where: s
       title: 'Delivery and acknowledgements of a message',
       description: 'How many clients a pushed message reached and how many acknowledged it (POST /api/ack).',
       inputSchema: { id: z.string().min(1).describe('The id push_stream returned') },
-      outputSchema: { id: z.string(), reached: z.number().int(), acknowledged: z.number().int() },
+      outputSchema: MessageStatusSchema.shape,
       annotations: READ_ONLY,
     },
     async ({ id }) => fromOutcome(await stream.messageStatus(id), (status) => ({ structured: { ...status } })),

@@ -1,8 +1,8 @@
 // Volume: resuming after thousands of missed notifications, past the session log's 1,000. `pnpm test`
 // runs these; `pnpm test:fast` does not.
+import { SESSION_GAP_METHOD } from '@ws/events';
 import { cleanupAfterEach, until } from '@ws/testing';
 import { describe, expect, it } from 'vitest';
-import { GAP_NOTIFICATION_METHOD } from '../../src/mcp/http/sessionEventStore.js';
 import { WAIT_MS } from '../helpers.js';
 import { connectMcp } from '../mcpClient.js';
 import { backends, burst, dropped, gapsIn, replayOf, seqOf, startBurst, startMcp } from '../mcpResumeHarness.js';
@@ -39,7 +39,7 @@ describe.each(backends(defer))('MCP resumption past the session log, 3,006 misse
     expect(gap).toMatchObject({ missed: 2006, retained: 1000, lastEventId: lastSeen });
     expect(seqOf(gap?.lastMissedId as string)).toBe(seqOf(lastSeen) + 2006);
     expect(replayOf(b.notes, 'notifications/logs/new')).toEqual(['gap', ...missed.slice(2006)]);
-    expect(b.notes.findIndex((n) => n.method === GAP_NOTIFICATION_METHOD)).toBeLessThan(
+    expect(b.notes.findIndex((n) => n.method === SESSION_GAP_METHOD)).toBeLessThan(
       b.notes.findIndex((n) => n.method === 'notifications/logs/new'),
     );
   });

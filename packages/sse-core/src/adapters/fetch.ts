@@ -1,36 +1,41 @@
-import { LAST_EVENT_ID_PARAM, resolveLastEventId, SSE_HEADERS } from '../headers.js';
+import type { Connection, SinkConnection } from '../connection.js';
+import { SSE_HEADERS } from '../headers.js';
 import type { Hub } from '../hub.js';
 import type { SseSink } from '../sink.js';
-import type { SubscribeOptions } from '../subscribeOptions.js';
-import type { Subscriber } from '../subscriber.js';
 import { logAdapterError, refusal } from './refusal.js';
+import { type AdapterOptions, requestSubscribeOptions } from './requestOptions.js';
 
-/** Bytes the response stream buffers before it reports backpressure. */
+/** Bytes the response stream buffers before it reports backpressure: 64 KiB. */
 export const DEFAULT_STREAM_HIGH_WATER_MARK = 64 * 1024;
 
 /** Options of {@link createSseResponse}. */
-export interface SseResponseOptions extends SubscribeOptions {
-  /** Extra response headers (for example CORS). */
-  headers?: Record<string, string>;
-  /** Stream high-water mark in bytes. Default {@link DEFAULT_STREAM_HIGH_WATER_MARK}. */
+export interface SseResponseOptions extends AdapterOptions {
+  /** Stream high-water mark in bytes. @default 65536 (64 KiB, {@link DEFAULT_STREAM_HIGH_WATER_MARK}) */
   highWaterMark?: number;
-  /** Called with the subscriber once attached. */
-  onSubscribe?: (subscriber: Subscriber) => void;
-  /** Receives unexpected errors (answered with `500`); rejected options are not errors. Default: stderr. */
-  onError?: (error: unknown) => void;
+}
+
+/** What {@link createSseResponse} returns. */
+export interface SseResponse {
+  /** The response to return from the handler: the stream, or the refusal. */
+  readonly response: Response;
+  /** The open connection; `undefined` when `response` is a refusal. */
+  readonly connection: Connection | undefined;
 }
 
 /**
  * Answers a Fetch `Request` with an SSE `Response` fed by `hub` (usable from Hono, Deno, Bun, workers).
- * Resumes after the `Last-Event-ID` header or the `lastEventId` query parameter unless `options.lastEventId` is given.
- * Never throws: an option the hub rejects (such as an unknown `format` from a query string) is answered
- * with `400` and a message saying what to fix; the connection cap or a closed hub with `503` and
- * `Retry-After`; anything unexpected with `500` (given to `onError`).
+ *
+ * Returns the response and the {@link Connection}, or a refusal and `undefined`: `400` for an
+ * option the hub rejects or (with `query: true`) a bad query parameter, the body saying what to
+ * fix; `503` with `Retry-After` at the connection cap or once the hub is closed; `500` for
+ * anything unexpected (given to `onError`). Never throws. Resumes after `options.lastEventId`, else
+ * the `Last-Event-ID` header, else the `lastEventId` query parameter. The connection is closed when
+ * the client cancels the stream or the request is aborted.
  */
-export function createSseResponse(hub: Hub, request: Request, options: SseResponseOptions = {}): Response {
+export function createSseResponse(hub: Hub, request: Request, options: SseResponseOptions = {}): SseResponse {
   const hwm = options.highWaterMark ?? DEFAULT_STREAM_HIGH_WATER_MARK;
   let controller!: ReadableStreamDefaultController<Uint8Array>;
-  let subscriber: Subscriber | undefined;
+  let connection: SinkConnection | undefined;
   let ended = false;
   const stream = new ReadableStream<Uint8Array>(
     {
@@ -38,11 +43,11 @@ export function createSseResponse(hub: Hub, request: Request, options: SseRespon
         controller = c;
       },
       pull() {
-        subscriber?.drain();
+        connection?.drain();
       },
       cancel() {
         ended = true;
-        subscriber?.close('client');
+        connection?.close('client');
       },
     },
     { highWaterMark: hwm, size: (chunk) => chunk.byteLength },
@@ -61,20 +66,18 @@ export function createSseResponse(hub: Hub, request: Request, options: SseRespon
     },
   };
   try {
-    const lastEventId =
-      options.lastEventId ??
-      resolveLastEventId(
-        request.headers.get('last-event-id'),
-        new URL(request.url).searchParams.get(LAST_EVENT_ID_PARAM),
-      );
-    subscriber = hub.subscribe(sink, { ...options, lastEventId });
+    const subscribe = requestSubscribeOptions(options, request.url, request.headers.get('last-event-id'));
+    connection = hub.subscribe(sink, subscribe);
   } catch (error) {
     const answer = refusal(error, options.onError ?? logAdapterError);
-    return new Response(answer.body, { status: answer.status, headers: answer.headers });
+    return {
+      response: new Response(answer.body, { status: answer.status, headers: answer.headers }),
+      connection: undefined,
+    };
   }
-  const attached = subscriber;
+  const attached = connection;
   if (request.signal?.aborted) attached.close('client');
   else request.signal?.addEventListener('abort', () => attached.close('client'), { once: true });
-  options.onSubscribe?.(attached);
-  return new Response(stream, { status: 200, headers: { ...SSE_HEADERS, ...options.headers } });
+  const response = new Response(stream, { status: 200, headers: { ...SSE_HEADERS, ...options.headers } });
+  return { response, connection: attached };
 }

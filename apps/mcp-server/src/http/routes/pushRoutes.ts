@@ -1,6 +1,6 @@
-import { PushInputSchema } from '@ws/events';
+import { AckInputSchema, type Issue, PushInputSchema } from '@ws/events';
 import type { Hono, MiddlewareHandler } from 'hono';
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { StreamService } from '../../stream/streamService.js';
 import type { AppEnv } from '../appEnv.js';
 import { readJsonBody } from '../body/requestBody.js';
@@ -15,15 +15,8 @@ export interface PushRouteDeps {
   limitPublish: MiddlewareHandler<AppEnv>;
 }
 
-const AckSchema = z.object({
-  id: z.string().min(1).max(256),
-  clientId: z
-    .string()
-    .regex(/^[A-Za-z0-9_.:-]{1,128}$/, 'clientId must be 1-128 letters, digits, "_", ".", ":" or "-"'),
-});
-
 /** zod issues as the `issues` of a 400 answer. */
-export const issuesOf = (error: z.ZodError) =>
+export const issuesOf = (error: z.ZodError): Issue[] =>
   error.issues.map((i) => ({ path: i.path.join('.') || '(body)', message: i.message }));
 
 /** Publishing and acknowledging: `POST /push`, `POST /ack`, `GET /messages/:id`. */
@@ -53,7 +46,7 @@ export function registerPushRoutes(api: Hono<AppEnv>, { service, maxBodyBytes, l
       example: '{"id": "<event id>", "clientId": "tab-1"}',
     });
     if (!body.ok) return problem(c, body.status, body.error);
-    const input = AckSchema.safeParse(body.value);
+    const input = AckInputSchema.safeParse(body.value);
     if (!input.success) return problem(c, 400, 'invalid acknowledgement', { issues: issuesOf(input.error) });
     if (!service.ack(input.data.id, input.data.clientId)) {
       return problem(c, 404, `no message ${input.data.id} in the delivery records (too old or never published)`);

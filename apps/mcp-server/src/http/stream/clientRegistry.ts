@@ -1,10 +1,11 @@
-import type { Subscriber } from '@ws/sse-core';
+import type { Connection } from '@ws/sse-core';
 import type { StreamFormat } from '../../stream/streamService.js';
 
 /** A connected `/stream` client, as `GET /api/clients` lists it. */
 export interface ClientInfo {
   id: number;
-  subscriber: Subscriber;
+  /** The open connection (its `queuedBytes`, `close`). */
+  subscriber: Connection;
   channels: string[];
   types: string[];
   format: StreamFormat;
@@ -16,8 +17,8 @@ export interface ClientInfo {
 export interface ClientRegistry {
   /** Streams open from this address. */
   openFrom(address: string): number;
-  /** Tracks a subscriber until it closes. */
-  add(subscriber: Subscriber, info: Omit<ClientInfo, 'id' | 'subscriber' | 'connectedAt'>): void;
+  /** Tracks a connection until it closes. */
+  add(subscriber: Connection, info: Omit<ClientInfo, 'id' | 'subscriber' | 'connectedAt'>): void;
   get(id: number): ClientInfo | undefined;
   list(): ClientInfo[];
 }

@@ -1,5 +1,5 @@
 import { ChannelSchema, MessageTypeSchema } from '@ws/events';
-import { createSseResponse, SSE_HEADERS, type Subscriber } from '@ws/sse-core';
+import { type Connection, createSseResponse, SSE_HEADERS } from '@ws/sse-core';
 import { handleSseRequest } from '@ws/sse-core/node';
 import type { Context, Handler } from 'hono';
 import type { StreamFormat, StreamService } from '../../stream/streamService.js';
@@ -94,15 +94,19 @@ export function createStreamRoute(deps: StreamRouteDeps): Handler<AppEnv> {
     if (credential === 'ticket' && !gate.redeemTicket(c)) return gate.refuse(c, ACCEPT);
     const { query } = parsed;
     const options = { ...query, headers };
-    const track = (subscriber: Subscriber) =>
-      clients.add(subscriber, { channels: query.channels, types: query.types, format: query.format, address });
+    // A connection whose client left at once comes back closed: it would never leave the registry.
+    const track = (connection: Connection | undefined) => {
+      if (connection && !connection.closed)
+        clients.add(connection, { channels: query.channels, types: query.types, format: query.format, address });
+    };
     const { incoming, outgoing } = c.env ?? {};
     if (incoming && outgoing) {
       // On Node, write straight to the socket (the fastest path); @hono/node-server then leaves the response alone.
-      const subscriber = handleSseRequest(service.hub, incoming, outgoing, options);
-      if (subscriber) track(subscriber);
+      track(handleSseRequest(service.hub, incoming, outgoing, options));
       return new Response(null, { headers: { 'x-hono-already-sent': '1' } });
     }
-    return createSseResponse(service.hub, c.req.raw, { ...options, onSubscribe: track });
+    const { response, connection } = createSseResponse(service.hub, c.req.raw, options);
+    track(connection);
+    return response;
   };
 }

@@ -1,7 +1,8 @@
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import { SESSION_GAP_METHOD } from '@ws/events';
 import { describe, expect, it } from 'vitest';
 import { type LogPosition, type LogReplay, memorySessionLogs, type SessionLog } from './sessionEventLogs.js';
-import { GAP_NOTIFICATION_METHOD, SessionEventStore } from './sessionEventStore.js';
+import { SessionEventStore } from './sessionEventStore.js';
 
 const note = (n: number): JSONRPCMessage => ({ jsonrpc: '2.0', method: 'notifications/message', params: { n } });
 
@@ -44,7 +45,7 @@ const recorder = () => {
   };
   const numbers = () =>
     sent.map(({ message }) =>
-      'method' in message && message.method === GAP_NOTIFICATION_METHOD
+      'method' in message && message.method === SESSION_GAP_METHOD
         ? 'gap'
         : ((message as unknown as { params: { n: number } }).params.n as number | string),
     );

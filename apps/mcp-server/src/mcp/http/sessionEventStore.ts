@@ -1,34 +1,7 @@
 import type { EventStore } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
 import type { JSONRPCMessage, JSONRPCNotification } from '@modelcontextprotocol/sdk/types.js';
+import { SESSION_GAP_METHOD, type SessionGap } from '@ws/events';
 import type { LogPosition, SessionLog } from './sessionEventLogs.js';
-
-/**
- * The notification a resumed stream receives first when events it missed are no longer kept.
- * A namespaced custom method: clients that do not know it ignore it (JSON-RPC notifications).
- */
-export const GAP_NOTIFICATION_METHOD = 'notifications/webstream/gap';
-
-/** Params of {@link GAP_NOTIFICATION_METHOD}. */
-export interface GapParams {
-  /** Always `expired`: the events were dropped from the session's bounded log. */
-  reason: 'expired';
-  /** The id the client resumed after. */
-  lastEventId: string;
-  /** How many events of this stream were dropped; `null` when the log can no longer tell. */
-  missed: number | null;
-  /** Id of the first dropped event. */
-  firstMissedId: string;
-  /** Id of the last dropped event; `null` when unknown. */
-  lastMissedId: string | null;
-  /** How many retained events follow this notification. */
-  retained: number;
-  /** Events the session keeps (`--mcp-session-events`). */
-  capacity: number;
-  /** Resources to re-read for the current state. */
-  resources: string[];
-  /** The same, in a sentence. */
-  message: string;
-}
 
 /** Options of {@link SessionEventStore}. */
 export interface SessionEventStoreOptions {
@@ -43,7 +16,7 @@ export interface SessionEventStoreOptions {
  * (with its own random epoch in every id), so one session can never replay another's events: an id
  * from elsewhere is unknown and refused (400). Ids are `<stream>|<epoch>.<seq>`, seq counting the
  * events of that stream, so a resume knows its stream and exactly how many of its events were
- * dropped; those are announced by a {@link GAP_NOTIFICATION_METHOD} notification (no id, so a
+ * dropped; those are announced by a {@link SESSION_GAP_METHOD} notification (no id, so a
  * client that drops again resumes from the same point) before the retained ones are replayed.
  */
 export class SessionEventStore implements EventStore {
@@ -116,7 +89,7 @@ export class SessionEventStore implements EventStore {
   ): JSONRPCNotification {
     const what = missed === undefined ? 'Some events' : `${missed} event${missed === 1 ? '' : 's'}`;
     const reread = this.#resources.length > 0 ? ` Re-read ${this.#resources.join(', ')} for the current state.` : '';
-    const params: GapParams = {
+    const params: SessionGap = {
       reason: 'expired',
       lastEventId,
       missed: missed ?? null,
@@ -127,7 +100,7 @@ export class SessionEventStore implements EventStore {
       resources: this.#resources,
       message: `${what} after ${lastEventId} ${missed === 1 ? 'is' : 'are'} no longer kept (this session keeps its last ${this.#capacity}, --mcp-session-events); the ${retained} retained follow.${reread}`,
     };
-    return { jsonrpc: '2.0', method: GAP_NOTIFICATION_METHOD, params: { ...params } };
+    return { jsonrpc: '2.0', method: SESSION_GAP_METHOD, params: { ...params } };
   }
 
   /** The gap of events that arrived faster during one resume than {@link Resume} holds. */
@@ -137,7 +110,7 @@ export class SessionEventStore implements EventStore {
     epoch: string,
     { missed, firstSeq, lastSeq }: Dropped,
   ): JSONRPCNotification {
-    const params: GapParams = {
+    const params: SessionGap = {
       reason: 'expired',
       lastEventId,
       missed,
@@ -148,7 +121,7 @@ export class SessionEventStore implements EventStore {
       resources: this.#resources,
       message: `${missed} event(s) arrived while this stream was resuming, more than it holds (${this.#capacity}); resume after ${lastEventId} again, or re-read ${this.#resources.join(', ') || 'the resources'}.`,
     };
-    return { jsonrpc: '2.0', method: GAP_NOTIFICATION_METHOD, params: { ...params } };
+    return { jsonrpc: '2.0', method: SESSION_GAP_METHOD, params: { ...params } };
   }
 }
 
