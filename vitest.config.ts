@@ -19,6 +19,7 @@ export const SLOW_TESTS: Record<string, true | Record<string, string>> = {
   'apps/dashboard': true, // drives Chromium and the built server (its few pure unit tests run in `pnpm test`)
   'packages/runner': { 'test/errorDetector.test.ts': 'runs the real tsc, eslint and vite on fixtures' },
   'packages/proxy': { 'test/chromium.test.ts': 'drives Chromium through the proxy (CSP nonces, HMR WebSocket)' },
+  'packages/telemetry': { 'test/browser.test.ts': 'drives Chromium on pages with the telemetry script' },
   'apps/mcp-server': {
     'test/pack.test.ts': 'packs every package and installs the tarballs with npm',
     'test/stdio*.test.ts': 'spawn the built binary again and again (MCP over stdio, fronts, exit, cleanup)',
