@@ -31,7 +31,9 @@ export const SLOW_TESTS: Record<string, true | Record<string, string>> = {
 
 /**
  * A project as `pnpm test:fast` runs it: its own config, less its slow files, and without a fresh
- * module graph per test file (`isolate: false`: imports are most of a small file's time).
+ * module graph per test file (`isolate: false`: imports are most of a small file's time). A project
+ * that turns file parallelism off keeps isolation, so it runs on its own, one file at a time, as in
+ * `pnpm test` (vitest only sets such projects apart when they are isolated).
  */
 function fastProject(dir: string): TestProjectInlineConfiguration | undefined {
   const slow = SLOW_TESTS[dir];
@@ -40,6 +42,12 @@ function fastProject(dir: string): TestProjectInlineConfiguration | undefined {
     extends: `${dir}/vitest.config.ts`,
     root: dir,
     test: { isolate: false, exclude: [...configDefaults.exclude, ...Object.keys(slow ?? {})] },
+    plugins: [
+      {
+        name: 'webstream:fast-serial-projects-stay-isolated',
+        config: (config) => (config.test?.fileParallelism === false ? { test: { isolate: true } } : undefined),
+      },
+    ],
   };
 }
 
