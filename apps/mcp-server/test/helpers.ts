@@ -1,9 +1,30 @@
-import { EventSource } from 'eventsource';
+// Helpers of the webstream server's tests; the generic ones (bounded waits, SSE readers, spawned
+// processes) are in @ws/testing.
+import { fileURLToPath } from 'node:url';
+import { copyFixture, type ReadyProcess, spawnReady } from '@ws/testing';
 import { type ConfigInput, ConfigSchema } from '../src/config/config.js';
 import { createLogger } from '../src/server/logger.js';
 import { type RunningServer, startServer } from '../src/server/startServer.js';
 
 export const TOKEN = 'test-token-0123456789abcdef';
+
+/** The built binary (the root test commands build first), exactly as a user or an MCP client runs it. */
+export const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+
+/** The fixture project: a script that prints and crashes, a long-running one, a burst printer, ... */
+export const FIXTURE_PROJECT = fileURLToPath(new URL('./fixtures/project', import.meta.url));
+
+/** A fresh copy of {@link FIXTURE_PROJECT} (dev processes may write into it). */
+export const fixtureProject = (prefix = 'ws-mcp-'): string => copyFixture(FIXTURE_PROJECT, prefix);
+
+/**
+ * Bound on waiting for something a healthy server does in milliseconds: generous, because the
+ * machine may be loaded (a passing test never waits it out; a failing one fails within it).
+ */
+export const WAIT_MS = 10_000;
+
+/** Bound on a server process starting (node and the bundle take seconds on a busy 2-core machine). */
+export const STARTUP_MS = 20_000;
 
 /** A real server on 127.0.0.1:0, closed by `await using`. */
 export async function startTestServer(overrides: ConfigInput = {}): Promise<RunningServer & AsyncDisposable> {
@@ -12,39 +33,28 @@ export async function startTestServer(overrides: ConfigInput = {}): Promise<Runn
   return Object.assign(running, { [Symbol.asyncDispose]: () => running.close() });
 }
 
-/** Polls `check` until it returns true or `ms` pass. */
-export async function until(check: () => boolean, ms: number, what: string): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
+/** `webstream <args>` from the built binary, resolved once it logs its URL; stopped by `await using`. */
+export async function spawnWebstream(args: string[]): Promise<ReadyProcess & { url: string }> {
+  const running = await spawnReady(process.execPath, [CLI, ...args], {
+    ready: /listening on (http:\/\/\S+)/,
+    timeoutMs: STARTUP_MS,
+  });
+  return Object.assign(running, { url: running.match[1] as string });
 }
 
-export interface Listener extends Disposable {
-  es: EventSource;
-  messages: { data: string; id: string }[];
-  named: { type: string; data: string }[];
-  opened: Promise<void>;
-}
-
-/** A real EventSource (the `eventsource` package), optionally with extra request headers. */
-export function listen(url: string, headers: Record<string, string> = {}): Listener {
-  const es = new EventSource(url, {
-    fetch: (input, init) =>
-      fetch(input, { ...init, headers: { ...(init?.headers as Record<string, string>), ...headers } }),
-  });
-  const messages: Listener['messages'] = [];
-  const named: Listener['named'] = [];
-  es.onmessage = (e) => messages.push({ data: e.data, id: e.lastEventId });
-  es.addEventListener('gap', (e) => named.push({ type: 'gap', data: e.data }));
-  const opened = new Promise<void>((resolve, reject) => {
-    es.onopen = () => resolve();
-    const timer = setTimeout(() => reject(new Error(`EventSource ${url} did not open in 5 s`)), 5000);
-    timer.unref();
-  });
-  opened.catch(() => undefined);
-  return { es, messages, named, opened, [Symbol.dispose]: () => es.close() };
+/** Runs `n` tasks, `concurrency` at a time; returns their results in order. */
+export async function pool<T>(n: number, concurrency: number, task: (i: number) => Promise<T>): Promise<T[]> {
+  const results: T[] = new Array(n);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < n) {
+        const i = next++;
+        results[i] = await task(i);
+      }
+    }),
+  );
+  return results;
 }
 
 export const post = (url: string, body: unknown, headers: Record<string, string> = {}) =>

@@ -1,41 +1,12 @@
-import { cpSync, mkdtempSync } from 'node:fs';
 import { request } from 'node:http';
-import { connect } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
+import { cleanupAfterEach, sendRaw } from '@ws/testing';
+import { describe, expect, it } from 'vitest';
 import { MAX_JSON_DEPTH } from '../src/http/body/jsonDepth.js';
-import { json, post, startTestServer } from './helpers.js';
+import { fixtureProject, json, post, startTestServer, WAIT_MS } from './helpers.js';
 import { connectMcp } from './mcpClient.js';
 
 /** Sends raw bytes, returns the response (status, lower-cased headers, body) once the server closes. */
-function raw(
-  port: number,
-  text: string | Buffer,
-): Promise<{ status: number; headers: Record<string, string>; body: string }> {
-  return new Promise((resolve, reject) => {
-    const socket = connect(port, '127.0.0.1', () => socket.write(text));
-    const timer = setTimeout(() => {
-      socket.destroy();
-      reject(new Error('no complete response in 5 s'));
-    }, 5000);
-    let data = '';
-    socket.on('data', (chunk) => {
-      data += chunk;
-    });
-    socket.on('error', reject);
-    socket.on('close', () => {
-      clearTimeout(timer);
-      const [head = '', body = ''] = data.split('\r\n\r\n', 2);
-      const [statusLine = '', ...lines] = head.split('\r\n');
-      const headers = Object.fromEntries(
-        lines.map((l) => [l.slice(0, l.indexOf(':')).toLowerCase(), l.slice(l.indexOf(':') + 1).trim()]),
-      );
-      resolve({ status: Number(statusLine.split(' ')[1]), headers, body });
-    });
-  });
-}
+const raw = (port: number, text: string | Buffer) => sendRaw(port, text, { timeoutMs: WAIT_MS });
 
 /** A fetch body sent with Transfer-Encoding: chunked (a stream has no length), in pieces of `size` characters. */
 function chunked(text: string, size = 100): { body: ReadableStream<Uint8Array>; duplex: 'half' } {
@@ -59,18 +30,11 @@ const postChunked = (url: string, text: string) =>
 /** `depth` nested arrays around 1: depth 0 is `1`, depth 2 is `[[1]]`. */
 const nested = (depth: number) => `${'['.repeat(depth)}1${']'.repeat(depth)}`;
 
-const fixture = fileURLToPath(new URL('./fixtures/project', import.meta.url));
-let cleanup: (() => Promise<unknown> | unknown)[] = [];
-afterEach(async () => {
-  for (const f of cleanup.reverse()) await f();
-  cleanup = [];
-});
+const defer = cleanupAfterEach();
 
 describe('request bodies: chunked, missing, oversized, deeply nested, not UTF-8 (real sockets)', () => {
   it('accepts a chunked body within the limit on /api/push, /api/ack and the dev-process POST routes', async () => {
-    const cwd = mkdtempSync(join(tmpdir(), 'ws-bodies-'));
-    cpSync(fixture, cwd, { recursive: true });
-    await using server = await startTestServer({ cwd });
+    await using server = await startTestServer({ cwd: fixtureProject('ws-bodies-') });
     const pushed = await postChunked(`${server.url}/api/push`, JSON.stringify({ message: 'm'.repeat(500) }));
     expect(pushed.status).toBe(200);
     const { id } = await json(pushed);
@@ -209,7 +173,7 @@ describe('request bodies: chunked, missing, oversized, deeply nested, not UTF-8 
 
   it(`push_stream over MCP: an isError result naming the depth limit (${MAX_JSON_DEPTH}) for 5,000 levels`, async () => {
     await using server = await startTestServer();
-    const { client, transport } = await connectMcp(server.url, {}, cleanup);
+    const { client, transport } = await connectMcp(server.url, {}, defer);
     // The SDK client itself cannot serialize 5,000 levels, so this call goes out as raw JSON-RPC.
     const call = async (id: number, data: string) => {
       const res = await fetch(`${server.url}/mcp`, {

@@ -1,6 +1,7 @@
 import { request } from 'node:http';
+import { openEventSource } from '@ws/testing';
 import { describe, expect, it } from 'vitest';
-import { json, listen, post, startTestServer, TOKEN } from './helpers.js';
+import { json, post, startTestServer, TOKEN, WAIT_MS } from './helpers.js';
 
 /** GET with an arbitrary Host header (fetch cannot set Host). */
 function getWithHost(port: number, path: string, host: string): Promise<{ status: number; body: string }> {
@@ -58,12 +59,12 @@ describe('subscribe tickets are spent only by a stream that opens', () => {
     const capped = await fetch(`${server.url}/stream?ticket=${ticket}`);
     expect(capped.status).toBe(429);
     await held.body?.cancel();
-    await expect.poll(() => server.service.hub.stats().clients, { timeout: 2000 }).toBe(0);
+    await expect.poll(() => server.service.hub.stats().clients, { timeout: WAIT_MS }).toBe(0);
 
-    using viaTicket = listen(`${server.url}/stream?ticket=${ticket}`);
+    using viaTicket = openEventSource(`${server.url}/stream?ticket=${ticket}`);
     await viaTicket.opened;
     viaTicket.es.close();
-    await expect.poll(() => server.service.hub.stats().clients, { timeout: 2000 }).toBe(0);
+    await expect.poll(() => server.service.hub.stats().clients, { timeout: WAIT_MS }).toBe(0);
     const again = await fetch(`${server.url}/stream?ticket=${ticket}`);
     expect(again.status).toBe(401);
     expect((await json(again)).error).toMatch(/authentication required/);

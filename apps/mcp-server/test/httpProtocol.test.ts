@@ -1,39 +1,13 @@
 import { connect } from 'node:net';
+import { type RawResponse, sendRaw } from '@ws/testing';
 import { describe, expect, it } from 'vitest';
 import { ConfigSchema } from '../src/config/config.js';
 import { createLogger } from '../src/server/logger.js';
 import { startServer } from '../src/server/startServer.js';
-
-interface RawResponse {
-  status: number;
-  headers: Record<string, string>;
-  body: string;
-}
+import { WAIT_MS } from './helpers.js';
 
 /** Sends raw bytes and reads until the server closes the connection (every request here asks it to). */
-function raw(port: number, text: string | Buffer): Promise<RawResponse> {
-  return new Promise((resolve, reject) => {
-    const socket = connect(port, '127.0.0.1', () => socket.write(text));
-    const timer = setTimeout(() => {
-      socket.destroy();
-      reject(new Error(`no complete response in 5 s to ${JSON.stringify(String(text).slice(0, 60))}`));
-    }, 5000);
-    let data = '';
-    socket.on('data', (chunk) => {
-      data += chunk.toString('latin1');
-    });
-    socket.on('error', reject);
-    socket.on('close', () => {
-      clearTimeout(timer);
-      const split = data.indexOf('\r\n\r\n');
-      const [statusLine = '', ...lines] = data.slice(0, split).split('\r\n');
-      const headers = Object.fromEntries(
-        lines.map((l) => [l.slice(0, l.indexOf(':')).toLowerCase(), l.slice(l.indexOf(':') + 1).trim()]),
-      );
-      resolve({ status: Number(statusLine.split(' ')[1]), headers, body: data.slice(split + 4) });
-    });
-  });
-}
+const raw = (port: number, text: string | Buffer) => sendRaw(port, text, { encoding: 'latin1', timeoutMs: WAIT_MS });
 
 const get = (path: string, extra = '') =>
   `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\n${extra}Connection: close\r\n\r\n`;
@@ -176,32 +150,18 @@ describe('protocol errors: a 4xx with a body saying what to fix (raw sockets)', 
 
   it('resumes from any Last-Event-ID value (garbage, out of range, non-ASCII) and refuses an oversized one', async () => {
     await using server = await serverWithLog();
-    const open = (extra: string, path = '/stream') =>
-      new Promise<string>((resolve, reject) => {
-        const socket = connect(server.port, '127.0.0.1', () =>
-          socket.write(
-            Buffer.concat([
-              Buffer.from(`GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\n`, 'latin1'),
-              Buffer.from(extra, 'latin1'),
-              Buffer.from('\r\n'),
-            ]),
-          ),
-        );
-        let data = '';
-        const timer = setTimeout(() => {
-          socket.destroy();
-          reject(new Error(`no replayed event in 5 s: ${JSON.stringify(data)}`));
-        }, 5000);
-        socket.on('data', (chunk) => {
-          data += chunk.toString('latin1');
-          if (data.includes('event: replayed')) {
-            clearTimeout(timer);
-            socket.destroy();
-            resolve(data);
-          }
-        });
-        socket.on('error', reject);
-      });
+    const open = async (extra: string, path = '/stream') =>
+      (
+        await sendRaw(
+          server.port,
+          Buffer.concat([
+            Buffer.from(`GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\n`, 'latin1'),
+            Buffer.from(extra, 'latin1'),
+            Buffer.from('\r\n'),
+          ]),
+          { until: 'event: replayed', timeoutMs: WAIT_MS },
+        )
+      ).raw;
     for (const value of [
       'not-an-id',
       '99999999999999999999999-99999999999999999999',

@@ -1,19 +1,10 @@
-import { createServer } from 'node:net';
+import { freePort } from '@ws/testing';
 import { describe, expect, it } from 'vitest';
 import { json, post, startTestServer } from './helpers.js';
 
-/** A port nothing listens on: bound, read, closed. */
-async function deadPort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as { port: number };
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
-
 describe('503s say what is unavailable, in JSON, with Retry-After', () => {
   it('while the Redis backend is away: push, history and /health', async () => {
-    await using server = await startTestServer({ redis: `redis://127.0.0.1:${await deadPort()}` });
+    await using server = await startTestServer({ redis: `redis://127.0.0.1:${await freePort()}` });
     const pushed = await post(`${server.url}/api/push`, { message: 'x' });
     expect(pushed.status).toBe(503);
     expect(pushed.headers.get('retry-after')).toBe('5');

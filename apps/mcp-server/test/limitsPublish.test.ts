@@ -5,50 +5,20 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { afterEach, describe, expect, it } from 'vitest';
+import { cleanupAfterEach } from '@ws/testing';
+import { describe, expect, it } from 'vitest';
 import { createLocalApi } from '../src/api/localApi.js';
 import { createPublishPolicy, LOCAL_PUBLISHER, type Publisher } from '../src/limits/publishPolicy.js';
 import { createMcpServer } from '../src/mcp/createMcpServer.js';
 import { mcpAuthInfo, publisherOf, setMcpCaller } from '../src/mcp/http/mcpCaller.js';
 import { createStreamService } from '../src/stream/streamService.js';
-import { json, post, startTestServer, TOKEN } from './helpers.js';
-import { connectMcp } from './mcpClient.js';
+import { json, pool, post, startTestServer, TOKEN } from './helpers.js';
 
-let cleanup: (() => Promise<unknown> | unknown)[] = [];
-afterEach(async () => {
-  for (const f of cleanup.reverse()) await f();
-  cleanup = [];
-});
+const defer = cleanupAfterEach();
 
 const REMOTE = { 'x-forwarded-for': '203.0.113.50' };
 
-/** Runs `n` tasks, `concurrency` at a time; returns their results in order. */
-async function pool<T>(n: number, concurrency: number, task: (i: number) => Promise<T>): Promise<T[]> {
-  const results: T[] = new Array(n);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < n) {
-        const i = next++;
-        results[i] = await task(i);
-      }
-    }),
-  );
-  return results;
-}
-
 describe('publish policy: trusted publishers are not throttled by default, anonymous remote ones are', () => {
-  it('a local script pushing 1,000 progress updates in a burst gets no 429 with default settings', async () => {
-    await using server = await startTestServer();
-    const statuses = await pool(
-      1000,
-      8,
-      async (i) => (await post(`${server.url}/api/push`, { message: `step ${i}` })).status,
-    );
-    expect(statuses.filter((s) => s !== 200)).toEqual([]);
-    expect(server.service.hub.stats().published).toBe(1000);
-  }, 120_000);
-
   it('an anonymous remote publisher is limited on push, ack and dev actions alike; the bearer is not', async () => {
     await using open = await startTestServer({ trustProxy: '1', rateBurst: 3, rateLimit: 0.01 });
     const { id } = await json(await post(`${open.url}/api/push`, { message: 'one' }, REMOTE));
@@ -102,13 +72,6 @@ describe('publish policy: trusted publishers are not throttled by default, anony
 });
 
 describe('push_stream follows the same policy', () => {
-  it('over /mcp from this machine with default settings: 300 calls, none refused', async () => {
-    await using server = await startTestServer();
-    const { client } = await connectMcp(server.url, {}, cleanup);
-    const results = await pool(300, 4, (i) => client.callTool({ name: 'push_stream', arguments: { message: `${i}` } }));
-    expect(results.filter((r) => r.isError)).toEqual([]);
-  }, 60_000);
-
   it('a caller recorded on the /mcp request reaches the tool: an anonymous remote one is limited, with when to retry', async () => {
     // The Streamable HTTP wiring as McpSessions does it, plus the authInfo hand-over (mcpAuthInfo).
     const service = createStreamService();
@@ -128,7 +91,7 @@ describe('push_stream follows the same policy', () => {
       ),
     );
     await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
-    cleanup.push(
+    defer(
       () => new Promise((r) => http.close(r)),
       () => mcp.close(),
       () => service.close(),
@@ -137,7 +100,7 @@ describe('push_stream follows the same policy', () => {
     await client.connect(
       new StreamableHTTPClientTransport(new URL(`http://127.0.0.1:${(http.address() as AddressInfo).port}/mcp`)),
     );
-    cleanup.push(() => client.close());
+    defer(() => client.close());
     const results: CallToolResult[] = [];
     for (let i = 0; i < 3; i++) {
       results.push((await client.callTool({ name: 'push_stream', arguments: { message: `${i}` } })) as CallToolResult);

@@ -1,6 +1,7 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Notification } from '@modelcontextprotocol/sdk/types.js';
+import type { Defer } from '@ws/testing';
 
 /** Every tool the server offers, over stdio and Streamable HTTP alike. */
 export const ALL_TOOLS = [
@@ -45,11 +46,11 @@ export function sniffingFetch(ids: string[]): typeof fetch {
   };
 }
 
-/** The official SDK client over Streamable HTTP, recording every notification; closed through `cleanup`. */
+/** The official SDK client over Streamable HTTP, recording every notification; closed through `defer`. */
 export async function connectMcp(
   url: string,
   options: { sessionId?: string; ids?: string[]; headers?: Record<string, string> } = {},
-  cleanup: (() => unknown)[] = [],
+  defer: Defer,
 ) {
   const notes: Notification[] = [];
   const transport = new StreamableHTTPClientTransport(new URL(`${url}/mcp`), {
@@ -62,6 +63,6 @@ export async function connectMcp(
     notes.push(n);
   };
   await client.connect(transport);
-  cleanup.push(() => client.close());
+  defer(() => client.close());
   return { client, transport, notes, dev: () => notes.filter((n) => DEV_METHODS.includes(n.method)) };
 }

@@ -1,30 +1,15 @@
-import { cpSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Notification } from '@modelcontextprotocol/sdk/types.js';
 import { ErrorDetectedSchema, LogEntrySchema, ProcessExitedSchema, ProcessStartedSchema } from '@ws/events';
-import { afterEach, describe, expect, it } from 'vitest';
-import { json, post, startTestServer, TOKEN, until } from './helpers.js';
+import { cleanupAfterEach, readUntil, until } from '@ws/testing';
+import { describe, expect, it, vi } from 'vitest';
+import { json, post, fixtureProject as project, startTestServer, TOKEN, WAIT_MS } from './helpers.js';
 import { ALL_TOOLS, connectMcp } from './mcpClient.js';
 
-const fixture = fileURLToPath(new URL('./fixtures/project', import.meta.url));
-
-let cleanup: (() => Promise<unknown> | unknown)[] = [];
-const connect = (url: string, options: Parameters<typeof connectMcp>[1] = {}) => connectMcp(url, options, cleanup);
-afterEach(async () => {
-  for (const f of cleanup.reverse()) await f();
-  cleanup = [];
-});
-
-function project(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'ws-mcp-'));
-  cpSync(fixture, dir, { recursive: true });
-  return dir;
-}
+const defer = cleanupAfterEach();
+const connect = (url: string, options: Parameters<typeof connectMcp>[1] = {}) => connectMcp(url, options, defer);
 
 const waitStream = async (server: Awaited<ReturnType<typeof startTestServer>>, sessionId: string | undefined) =>
-  until(() => server.mcp.list().some((s) => s.id === sessionId && s.openStreams > 0), 5000, 'the GET stream');
+  until(() => server.mcp.list().some((s) => s.id === sessionId && s.openStreams > 0), WAIT_MS, 'the GET stream');
 
 describe('MCP over Streamable HTTP (official SDK client)', () => {
   it('streams started / logs / error (file, line) / exited and resources/updated; resumes with Last-Event-ID with exactly the missed notifications', async () => {
@@ -48,10 +33,14 @@ describe('MCP over Streamable HTTP (official SDK client)', () => {
     const pid = summary.process.id;
     await until(
       () => a.notes.some((n) => n.method === 'notifications/process/exited'),
-      5000,
+      WAIT_MS,
       'the exited notification',
     );
-    await until(() => a.notes.some((n) => n.method === 'notifications/resources/updated'), 5000, 'resources/updated');
+    await until(
+      () => a.notes.some((n) => n.method === 'notifications/resources/updated'),
+      WAIT_MS,
+      'resources/updated',
+    );
 
     const dev = a.dev();
     expect(dev[0]?.method).toBe('notifications/process/started');
@@ -93,13 +82,22 @@ describe('MCP over Streamable HTTP (official SDK client)', () => {
     const second = server.dev.runner.runScript('crash');
     await until(() => server.dev.runner.get(second.id)?.status === 'exited', 10_000, 'the missed run');
     offLog();
-    await new Promise((r) => setTimeout(r, 400)); // let the coalesced resource update fire too
 
     const b = await connect(server.url, { sessionId });
     await b.transport.resumeStream(lastSeen);
-    await until(() => b.notes.some((n) => n.method === 'notifications/process/exited'), 5000, 'the replay');
-    await new Promise((r) => setTimeout(r, 200));
-    const replayed = b.dev();
+    await until(() => b.notes.some((n) => n.method === 'notifications/process/exited'), WAIT_MS, 'the replay');
+    // The run's coalesced resources/updated fires 250 ms after its last line: replayed, or live if later.
+    await until(
+      () => b.notes.some((n) => n.method === 'notifications/resources/updated'),
+      WAIT_MS,
+      'resources/updated for the missed run',
+    );
+    // A run started now is announced after everything the resume sends (one ordered stream), so
+    // what came before its first notification is the whole replay: nothing more can follow.
+    const marker = server.dev.runner.runCommand('node -e 0', 'marker');
+    const isMarker = (n: Notification) => (n.params as { processId?: string }).processId === marker.id;
+    await until(() => b.dev().some(isMarker), WAIT_MS, 'the marker run after the replay');
+    const replayed = b.dev().slice(0, b.dev().findIndex(isMarker));
     expect(replayed.every((n) => (n.params as { processId: string }).processId === second.id)).toBe(true);
     expect(replayed[0]?.method).toBe('notifications/process/started');
     expect(replayed.at(-1)?.method).toBe('notifications/process/exited');
@@ -109,7 +107,6 @@ describe('MCP over Streamable HTTP (official SDK client)', () => {
         .map((n) => `logs/new:${(n.params as { id: string }).id}`),
     ).toEqual(missed);
     expect(replayed.filter((n) => n.method === 'notifications/error/detected')).toHaveLength(1);
-    expect(b.notes.some((n) => n.method === 'notifications/resources/updated')).toBe(true);
   });
 
   it('two sessions each get every notification once; closing one does not disturb the other', async () => {
@@ -122,7 +119,7 @@ describe('MCP over Streamable HTTP (official SDK client)', () => {
     for (const kind of ['started', 'log', 'error', 'exited'] as const)
       server.dev.runner.on(kind, () => emitted.push(kind));
     await a.client.callTool({ name: 'scripts_run', arguments: { name: 'crash' } });
-    await until(() => a.dev().length === emitted.length && b.dev().length === emitted.length, 5000, 'both sessions');
+    await until(() => a.dev().length === emitted.length && b.dev().length === emitted.length, WAIT_MS, 'both sessions');
     const key = (n: Notification) => `${n.method}:${JSON.stringify(n.params)}`;
     expect(a.dev().map(key)).toEqual(b.dev().map(key));
     expect(new Set(a.dev().map(key)).size).toBe(emitted.length);
@@ -142,7 +139,7 @@ describe('MCP over Streamable HTTP (official SDK client)', () => {
     const before = b.dev().length;
     emitted.length = 0;
     await b.client.callTool({ name: 'scripts_run', arguments: { name: 'crash' } });
-    await until(() => b.dev().length === before + emitted.length, 5000, 'the second run at b');
+    await until(() => b.dev().length === before + emitted.length, WAIT_MS, 'the second run at b');
     expect(server.mcp.list().map((s) => s.id)).toEqual([b.transport.sessionId]);
   });
 
@@ -194,8 +191,11 @@ describe('MCP over Streamable HTTP (official SDK client)', () => {
     await using server = await startTestServer({ cwd: project() });
     const { client } = await connect(server.url);
     const progress: string[] = [];
+    // Observed, not replaced: the tool subscribes to new lines with the dev service's listen(), after
+    // this session's own subscription (made when it connected, before the spy).
+    const subscribe = vi.spyOn(server.dev, 'listen');
     const streaming = client.callTool(
-      { name: 'logs_stream', arguments: { pattern: '^(ready|compiling)', durationMs: 8000, limit: 2 } },
+      { name: 'logs_stream', arguments: { pattern: '^(ready|compiling)', durationMs: 20_000, limit: 2 } },
       undefined,
       {
         onprogress: (p) => {
@@ -203,7 +203,7 @@ describe('MCP over Streamable HTTP (official SDK client)', () => {
         },
       },
     );
-    await new Promise((r) => setTimeout(r, 100));
+    await until(() => subscribe.mock.calls.length > 0, WAIT_MS, 'logs_stream to subscribe');
     server.dev.runner.runScript('crash');
     const result = await streaming;
     expect(result.structuredContent).toMatchObject({ matched: 2 });
@@ -288,14 +288,11 @@ describe('MCP over Streamable HTTP (official SDK client)', () => {
     const b = await connect(server.url);
     const sessionId = a.transport.sessionId as string;
     await a.client.close(); // free A's GET stream slot; the session stays
-    await until(() => server.mcp.list().find((s) => s.id === sessionId)?.openStreams === 0, 5000, 'A to disconnect');
+    await until(() => server.mcp.list().find((s) => s.id === sessionId)?.openStreams === 0, WAIT_MS, 'A to disconnect');
     const headers = { accept: 'text/event-stream', 'mcp-session-id': sessionId, 'mcp-protocol-version': '2025-11-25' };
     const res = await fetch(`${server.url}/mcp`, { headers });
     expect(res.status).toBe(200);
-    const reader = res.body?.getReader() as ReadableStreamDefaultReader<Uint8Array>;
-    let text = '';
-    while (!text.includes('event: ping')) text += new TextDecoder().decode((await reader.read()).value);
-    await reader.cancel();
+    const text = await readUntil(res, 'event: ping', { timeoutMs: WAIT_MS });
     expect(text).toMatch(
       new RegExp(
         `^: MCP Streamable HTTP Transport\\n: Session-Id: ${sessionId}\\n\\nid: (\\S+)\\nretry: 2000\\ndata: \\n\\n`,

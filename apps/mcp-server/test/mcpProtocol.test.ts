@@ -1,26 +1,15 @@
-import { cpSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { CallToolResultSchema, McpError, type Notification } from '@modelcontextprotocol/sdk/types.js';
+import { cleanupAfterEach, until } from '@ws/testing';
 import { EventSourceParserStream } from 'eventsource-parser/stream';
-import { afterEach, describe, expect, it } from 'vitest';
-import { startTestServer, until } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { fixtureProject, startTestServer, WAIT_MS } from './helpers.js';
 import { connectMcp } from './mcpClient.js';
 
-const fixture = fileURLToPath(new URL('./fixtures/project', import.meta.url));
-
-let cleanup: (() => Promise<unknown> | unknown)[] = [];
-afterEach(async () => {
-  for (const f of cleanup.reverse()) await f();
-  cleanup = [];
-});
+const defer = cleanupAfterEach();
 
 async function server() {
-  const cwd = mkdtempSync(join(tmpdir(), 'ws-protocol-'));
-  cpSync(fixture, cwd, { recursive: true });
-  const running = await startTestServer({ cwd });
-  cleanup.push(() => running.close());
+  const running = await startTestServer({ cwd: fixtureProject('ws-protocol-') });
+  defer(() => running.close());
   return running;
 }
 
@@ -109,7 +98,7 @@ describe('MCP protocol errors and logging levels (official SDK client and raw JS
       message: 'Invalid params for resources/read: uri must be a string (got number)',
     });
     // The same through the SDK client, and the session still works.
-    const { client } = await connectMcp(running.url, {}, cleanup);
+    const { client } = await connectMcp(running.url, {}, defer);
     const error = await rejection(
       client.request(
         { method: 'tools/call', params: { name: 'scripts_list', arguments: 5 as unknown as Record<string, unknown> } },
@@ -135,7 +124,7 @@ describe('MCP protocol errors and logging levels (official SDK client and raw JS
         'Resource not found: logs://nope (resources: logs://recent, logs://errors, processes://active, scripts://available)',
       data: { uri: 'logs://nope' },
     });
-    const { client } = await connectMcp(running.url, {}, cleanup);
+    const { client } = await connectMcp(running.url, {}, defer);
     const error = await rejection(client.readResource({ uri: 'file:///etc/passwd' }));
     expect(error.code).toBe(-32002);
     expect(error.message).toMatch(/Resource not found: file:\/\/\/etc\/passwd/);
@@ -152,14 +141,14 @@ describe('MCP protocol errors and logging levels (official SDK client and raw JS
         .map((n) => [String(n.params?.level), String((n.params?.data as { content: string } | undefined)?.content)])
         .filter(([, content]) => !content?.startsWith('npm ')); // npm's own warnings depend on the environment
     const run = async (level?: 'error' | 'warning') => {
-      const session = await connectMcp(running.url, {}, cleanup);
+      const session = await connectMcp(running.url, {}, defer);
       if (level) await session.client.setLoggingLevel(level);
       const result = await session.client.callTool({ name: 'scripts_run', arguments: { name: 'levels' } });
       expect(result.structuredContent).toMatchObject({ running: false, process: { exitCode: 0 } });
       // The GET stream's logs/new are not logging messages: every line, whatever the level.
       await until(
         () => session.dev().some((n) => n.method === 'notifications/process/exited'),
-        5000,
+        WAIT_MS,
         'the exited notification',
       );
       const logs = session.dev().filter((n) => n.method === 'notifications/logs/new');
@@ -196,7 +185,7 @@ describe('MCP protocol errors and logging levels (official SDK client and raw JS
 
   it('scripts_run of a script already running returns that process (alreadyRunning) instead of a duplicate', async () => {
     const running = await server();
-    const { client } = await connectMcp(running.url, {}, cleanup);
+    const { client } = await connectMcp(running.url, {}, defer);
     const first = await client.callTool({ name: 'scripts_run', arguments: { name: 'long', waitMs: 200 } });
     const { process: proc } = first.structuredContent as { process: { id: string; pid: number } };
     expect(first.structuredContent).toMatchObject({ running: true, alreadyRunning: false });

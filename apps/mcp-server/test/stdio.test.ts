@@ -1,29 +1,16 @@
-import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { CallToolResultSchema } from '@modelcontextprotocol/sdk/types.js';
-import { afterEach, describe, expect, it } from 'vitest';
-import { listen, post, until } from './helpers.js';
+import { cleanupAfterEach, exited, isAlive, listenLocal, openEventSource, spawnReady, until } from '@ws/testing';
+import { describe, expect, it } from 'vitest';
+import { CLI, FIXTURE_PROJECT, post, STARTUP_MS, spawnWebstream, WAIT_MS } from './helpers.js';
 import { ALL_TOOLS } from './mcpClient.js';
 
-// The built binary (the root test command builds first), exactly as a desktop client runs it.
-const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
-
-/** Bound on a server process starting (node + the bundle take seconds on a busy 2-core machine). */
-const STARTUP_MS = 15_000;
-
-let cleanup: (() => Promise<unknown> | unknown)[] = [];
-afterEach(async () => {
-  for (const f of cleanup.reverse()) await f();
-  cleanup = [];
-});
+const defer = cleanupAfterEach();
 
 /** Spawns `webstream --stdio --port 0` through the SDK's stdio transport; resolves with the client and the HTTP URL. */
-async function spawnWebstream(args: string[] = []) {
+async function connectStdio(args: string[] = []) {
   const transport = new StdioClientTransport({
     command: process.execPath,
     args: [CLI, '--stdio', '--port', '0', ...args],
@@ -35,11 +22,18 @@ async function spawnWebstream(args: string[] = []) {
   });
   const client = new Client({ name: 'webstream-test', version: '1.0.0' });
   await client.connect(transport);
-  cleanup.push(() => client.close());
+  defer(() => client.close());
   await until(() => /listening on (http:\/\/\S+)/.test(stderr), STARTUP_MS, 'the listening line on stderr');
   const url = (/listening on (http:\/\/\S+)/.exec(stderr) as RegExpExecArray)[1] as string;
   return { client, url, stderr: () => stderr };
 }
+
+/** `webstream --stdio` spawned raw (no SDK client), once it says MCP is ready on stdio. */
+const spawnStdio = (args: string[] = []) =>
+  spawnReady(process.execPath, [CLI, '--stdio', '--port', '0', ...args], {
+    ready: /MCP on stdio ready/,
+    timeoutMs: STARTUP_MS,
+  });
 
 /** Live (not zombie) processes in a process group, from /proc. */
 function groupMembers(pgid: number): number[] {
@@ -61,7 +55,7 @@ function groupMembers(pgid: number): number[] {
 
 describe('webstream --stdio with the official MCP SDK client', () => {
   it('lists the tools with names clients accept', async () => {
-    const { client } = await spawnWebstream();
+    const { client } = await connectStdio();
     const { tools } = await client.listTools();
     expect(tools.map((t) => t.name).sort()).toEqual([...ALL_TOOLS].sort());
     for (const tool of tools) expect(tool.name).toMatch(/^[a-zA-Z0-9_-]{1,128}$/);
@@ -71,8 +65,8 @@ describe('webstream --stdio with the official MCP SDK client', () => {
   });
 
   it('push_stream reaches a real EventSource on /stream with the seed frame, and returns a structured result', async () => {
-    const { client, url } = await spawnWebstream();
-    using browser = listen(`${url}/stream`);
+    const { client, url } = await connectStdio();
+    using browser = openEventSource(`${url}/stream`);
     await browser.opened;
     const result = await client.callTool({
       name: 'push_stream',
@@ -82,17 +76,17 @@ describe('webstream --stdio with the official MCP SDK client', () => {
     const out = result.structuredContent as { id: string; timestamp: string; clients: number; channel: string };
     expect(out).toMatchObject({ clients: 1, channel: 'default', type: 'info', priority: 'normal' });
     expect((result.content as { text: string }[])[0]?.text).toContain(out.id);
-    await until(() => browser.messages.length === 1, 3000, 'the pushed message');
+    await until(() => browser.messages.length === 1, WAIT_MS, 'the pushed message');
     expect(browser.messages[0]).toEqual({ data: `[${out.timestamp}] Processing record 1000/5000`, id: out.id });
   });
 
   it('a tool call and POST /api/push reach the same clients (one process, one hub)', async () => {
-    const { client, url } = await spawnWebstream();
-    using browser = listen(`${url}/stream?format=json`);
+    const { client, url } = await connectStdio();
+    using browser = openEventSource(`${url}/stream?format=json`);
     await browser.opened;
     await client.callTool({ name: 'push_stream', arguments: { message: 'from MCP', channel: 'ops', type: 'success' } });
     await post(`${url}/api/push`, { message: 'from HTTP', channel: 'ops' });
-    await until(() => browser.messages.length === 2, 3000, 'both messages');
+    await until(() => browser.messages.length === 2, WAIT_MS, 'both messages');
     expect(browser.messages.map((m) => JSON.parse(m.data).message)).toEqual(['from MCP', 'from HTTP']);
     const status = await client.callTool({ name: 'stream_status', arguments: {} });
     expect(status.structuredContent).toMatchObject({ clients: 1, published: 2 });
@@ -105,7 +99,7 @@ describe('webstream --stdio with the official MCP SDK client', () => {
   });
 
   it('bad input gets isError with a message that says what to fix, and the server stays up', async () => {
-    const { client } = await spawnWebstream();
+    const { client } = await connectStdio();
     const cases: [Record<string, unknown>, RegExp][] = [
       [{}, /message/],
       [{ message: '' }, /message must not be empty/],
@@ -135,15 +129,12 @@ describe('webstream --stdio with the official MCP SDK client', () => {
   });
 
   it('runs dev scripts over stdio too, with notifications, and /stream sees the same events on its channels', async () => {
-    const { client, url } = await spawnWebstream([
-      '--cwd',
-      fileURLToPath(new URL('./fixtures/project', import.meta.url)),
-    ]);
+    const { client, url } = await connectStdio(['--cwd', FIXTURE_PROJECT]);
     const notes: string[] = [];
     client.fallbackNotificationHandler = async (n) => {
       notes.push(n.method);
     };
-    using web = listen(`${url}/stream?format=json&channel=process&channel=errors`);
+    using web = openEventSource(`${url}/stream?format=json&channel=process&channel=errors`);
     await web.opened;
     const run = await client.callTool({ name: 'scripts_run', arguments: { name: 'crash' } });
     expect(run.structuredContent).toMatchObject({
@@ -151,7 +142,7 @@ describe('webstream --stdio with the official MCP SDK client', () => {
       process: { exitCode: 1 },
       errors: [{ file: 'crash.js', line: 5 }],
     });
-    await until(() => notes.includes('notifications/process/exited'), 5000, 'notifications over stdio');
+    await until(() => notes.includes('notifications/process/exited'), WAIT_MS, 'notifications over stdio');
     expect(notes).toEqual(
       expect.arrayContaining([
         'notifications/process/started',
@@ -159,7 +150,7 @@ describe('webstream --stdio with the official MCP SDK client', () => {
         'notifications/error/detected',
       ]),
     );
-    await until(() => web.messages.length === 3, 5000, 'process and error events on /stream');
+    await until(() => web.messages.length === 3, WAIT_MS, 'process and error events on /stream');
     const envelopes = web.messages.map((m) => JSON.parse(m.data));
     expect(envelopes.map((e) => [e.channel, e.data.method])).toEqual([
       ['process', 'notifications/process/started'],
@@ -174,23 +165,15 @@ describe('webstream --stdio with the official MCP SDK client', () => {
   });
 
   it('leaves no dev process behind when the MCP client goes away', async () => {
-    const fixture = fileURLToPath(new URL('./fixtures/project', import.meta.url));
-    const child = spawn(process.execPath, [CLI, '--stdio', '--port', '0', '--cwd', fixture], {
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    cleanup.push(() => child.kill('SIGKILL'));
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => {
-      out += d.toString();
-    });
-    const send = (msg: object) => child.stdin.write(`${JSON.stringify(msg)}\n`);
+    await using server = await spawnStdio(['--cwd', FIXTURE_PROJECT]);
+    const send = (msg: object) => server.child.stdin.write(`${JSON.stringify(msg)}\n`);
     send({
       jsonrpc: '2.0',
       id: 1,
       method: 'initialize',
       params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 't', version: '1' } },
     });
-    await until(() => out.includes('"id":1'), STARTUP_MS, 'initialize');
+    await until(() => server.stdout().includes('"id":1'), WAIT_MS, 'initialize');
     send({ jsonrpc: '2.0', method: 'notifications/initialized' });
     send({
       jsonrpc: '2.0',
@@ -198,26 +181,17 @@ describe('webstream --stdio with the official MCP SDK client', () => {
       method: 'tools/call',
       params: { name: 'scripts_run', arguments: { name: 'long', waitMs: 1500 } },
     });
-    await until(() => out.includes('"id":2'), 10_000, 'the long script to start');
-    const pid = Number(/"pid":(\d+)/.exec(out)?.[1]);
+    await until(() => server.stdout().includes('"id":2'), WAIT_MS, 'the long script to start');
+    const pid = Number(/"pid":(\d+)/.exec(server.stdout())?.[1]);
     expect(pid).toBeGreaterThan(0);
-    const alive = (p: number) => {
-      try {
-        process.kill(p, 0);
-        return true;
-      } catch {
-        return false;
-      }
-    };
-    expect(alive(pid)).toBe(true);
-    const exited = new Promise((resolve) => child.on('exit', resolve));
-    child.stdin.end();
-    await exited;
-    await until(() => !alive(pid), 5000, 'the dev process to be gone');
+    expect(isAlive(pid)).toBe(true);
+    server.child.stdin.end();
+    await exited(server.child, WAIT_MS, 'the server to exit on the end of stdin');
+    await until(() => !isAlive(pid), WAIT_MS, 'the dev process to be gone');
   });
 
   it("the SDK client's own close() ends every dev process within its 2 s, even a child that ignores SIGTERM", async () => {
-    const { client } = await spawnWebstream(['--cwd', fileURLToPath(new URL('./fixtures/project', import.meta.url))]);
+    const { client } = await connectStdio(['--cwd', FIXTURE_PROJECT]);
     const lines: string[] = [];
     client.fallbackNotificationHandler = async (n) => {
       if (n.method === 'notifications/logs/new') lines.push((n.params as { content: string }).content);
@@ -233,12 +207,12 @@ describe('webstream --stdio with the official MCP SDK client', () => {
     // The server went by itself on stdin's end, before the client had to signal it...
     expect(Date.now() - started).toBeLessThan(2000);
     // ...and took the whole group with it: the child that ignored SIGTERM got SIGKILL.
-    await until(() => groupMembers(pgid).length === 0, 2000, `process group ${pgid} to be empty`);
+    await until(() => groupMembers(pgid).length === 0, WAIT_MS, `process group ${pgid} to be empty`);
   });
 
   it('acknowledgements are visible through message_status', async () => {
-    const { client, url } = await spawnWebstream();
-    using browser = listen(`${url}/stream`);
+    const { client, url } = await connectStdio();
+    using browser = openEventSource(`${url}/stream`);
     await browser.opened;
     const pushed = await client.callTool({ name: 'push_stream', arguments: { message: 'please ack' } });
     const { id } = pushed.structuredContent as { id: string };
@@ -248,49 +222,30 @@ describe('webstream --stdio with the official MCP SDK client', () => {
   });
 
   it('logs only to stderr: stdout carries MCP messages alone', async () => {
-    const child = spawn(process.execPath, [CLI, '--stdio', '--port', '0'], { stdio: ['pipe', 'pipe', 'pipe'] });
-    cleanup.push(() => child.kill());
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => {
-      stdout += d.toString();
-    });
-    child.stderr.on('data', (d: Buffer) => {
-      stderr += d.toString();
-    });
-    await until(() => stderr.includes('MCP on stdio ready'), STARTUP_MS, 'startup');
-    child.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'ping' })}\n`);
-    await until(() => stdout.includes('\n'), 5000, 'the ping response');
-    for (const line of stdout.trim().split('\n')) expect(JSON.parse(line)).toMatchObject({ jsonrpc: '2.0' });
-    expect(stderr).toMatch(/listening on http:\/\/127\.0\.0\.1:\d+/);
+    await using server = await spawnStdio();
+    server.child.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'ping' })}\n`);
+    await until(() => server.stdout().includes('\n'), WAIT_MS, 'the ping response');
+    for (const line of server.stdout().trim().split('\n')) expect(JSON.parse(line)).toMatchObject({ jsonrpc: '2.0' });
+    expect(server.stderr()).toMatch(/listening on http:\/\/127\.0\.0\.1:\d+/);
   });
 
   it('exits when the MCP client closes stdin, and fails fast, naming the flag, when the port is taken by something else', async () => {
     // Not a webstream: a plain HTTP server that answers /health with something else.
-    const other = createServer((_req, res) => res.end('hello')).listen(0, '127.0.0.1');
-    await new Promise((resolve) => other.once('listening', resolve));
-    const port = String((other.address() as AddressInfo).port);
-    try {
-      const second = spawn(process.execPath, [CLI, '--stdio', '--port', port], { stdio: ['pipe', 'pipe', 'pipe'] });
-      let secondErr = '';
-      second.stderr.on('data', (d: Buffer) => {
-        secondErr += d.toString();
-      });
-      const code = await new Promise<number | null>((resolve) => second.on('exit', resolve));
-      expect(code).toBe(1);
-      expect(secondErr).toContain(`port ${port} on 127.0.0.1 is taken by something that is not webstream`);
-      expect(secondErr).toContain('--port');
-    } finally {
-      other.close();
-    }
-    const first = spawn(process.execPath, [CLI, '--stdio', '--port', '0'], { stdio: ['pipe', 'pipe', 'pipe'] });
-    let err = '';
-    first.stderr.on('data', (d: Buffer) => {
-      err += d.toString();
+    await using other = await listenLocal((_req, res) => res.end('hello'));
+    const port = String(other.port);
+    const refused = await spawnWebstream(['--stdio', '--port', port]).catch((error: Error) => error);
+    expect(refused).toBeInstanceOf(Error);
+    expect((refused as Error).message).toMatch(/ exited \(1\) before printing /);
+    expect((refused as Error).message).toContain(
+      `port ${port} on 127.0.0.1 is taken by something that is not webstream`,
+    );
+    expect((refused as Error).message).toContain('--port');
+
+    await using server = await spawnWebstream(['--stdio', '--port', '0']);
+    server.child.stdin.end();
+    expect(await exited(server.child, WAIT_MS, 'the server to exit on the end of stdin')).toEqual({
+      code: 0,
+      signal: null,
     });
-    await until(() => /listening on http:\/\/127\.0\.0\.1:(\d+)/.test(err), STARTUP_MS, 'the server');
-    const exited = new Promise<number | null>((resolve) => first.on('exit', resolve));
-    first.stdin.end();
-    expect(await exited).toBe(0);
   });
 });

@@ -1,58 +1,26 @@
 // One webstream per project, whoever starts it first: the README's stdio client config, spawned with the
 // official SDK's StdioClientTransport, attaches to a server that is already running (command 1), or starts
 // one itself and stops it on close.
-import { type ChildProcess, spawn } from 'node:child_process';
-import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import type { Notification } from '@modelcontextprotocol/sdk/types.js';
-import { afterEach, describe, expect, it } from 'vitest';
-import { listen, until } from './helpers.js';
+import { cleanupAfterEach, freePort, isAlive, openEventSource, until } from '@ws/testing';
+import { describe, expect, it } from 'vitest';
+import { CLI, fixtureProject, spawnWebstream, WAIT_MS } from './helpers.js';
 
-const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
-const FIXTURE = fileURLToPath(new URL('./fixtures/project', import.meta.url));
-const STARTUP_MS = 15_000;
-const cleanup: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const done of cleanup.splice(0).reverse()) await done();
-});
+const defer = cleanupAfterEach();
 
 /** A copy of the fixture project (scripts crash, long, ...), so processes of one test stay in it. */
-function project(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'ws-front-'));
-  cpSync(FIXTURE, dir, { recursive: true });
-  return dir;
-}
-
-async function freePort(): Promise<number> {
-  const probe = createServer().listen(0, '127.0.0.1');
-  await new Promise((resolve) => probe.once('listening', resolve));
-  const { port } = probe.address() as { port: number };
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
+const project = () => fixtureProject('ws-front-');
 
 /** Command 1: the server, started on its own (not by an MCP client), supervising `cwd`. */
-async function startServerProcess(cwd: string, port: number): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, [CLI, '--port', String(port), '--cwd', cwd], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let err = '';
-  child.stderr?.on('data', (d: Buffer) => {
-    err += d.toString();
-  });
-  cleanup.push(async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGTERM');
-    await exited;
-  });
-  await until(() => err.includes('listening on'), STARTUP_MS, `the server on port ${port}: ${err}`);
-  return { url: `http://127.0.0.1:${port}`, child };
+async function startServerProcess(cwd: string, port: number) {
+  const server = await spawnWebstream(['--port', String(port), '--cwd', cwd]);
+  defer(() => server.stop());
+  return server;
 }
 
 /** The README's client config (`node …/dist/cli.js --stdio --cwd <project>`), the port from the environment. */
@@ -79,7 +47,7 @@ async function stdioClient(cwd: string, port: number) {
     closed = true;
     await client.close();
   };
-  cleanup.push(close);
+  defer(close);
   return { client, transport, notifications, stderr: () => stderr, close };
 }
 
@@ -90,12 +58,12 @@ describe('webstream --stdio with a server already running (one webstream per pro
     const cwd = project();
     const port = await freePort();
     const server = await startServerProcess(cwd, port);
-    using page = listen(`${server.url}/stream?format=json`);
+    using page = openEventSource(`${server.url}/stream?format=json`);
     await page.opened;
     const front = await stdioClient(cwd, port);
     const pushed = await front.client.callTool({ name: 'push_stream', arguments: { message: 'from the assistant' } });
     expect(pushed.isError).toBeFalsy();
-    await until(() => page.messages.some((m) => m.data.includes('from the assistant')), 5000, 'the push on /stream');
+    await until(() => page.messages.some((m) => m.data.includes('from the assistant')), WAIT_MS, 'the push on /stream');
     expect((pushed.structuredContent as { clients: number }).clients).toBe(1);
     const scripts = await front.client.callTool({ name: 'scripts_list', arguments: {} });
     expect(scripts.structuredContent).toMatchObject({ cwd: expect.stringContaining('ws-front-') });
@@ -117,7 +85,7 @@ describe('webstream --stdio with a server already running (one webstream per pro
     // The other front relays the server's dev notifications too.
     await until(
       () => b.notifications.some((n) => n.method === 'notifications/process/exited'),
-      5000,
+      WAIT_MS,
       'process/exited at the second client',
     );
     const errors = await b.client.callTool({ name: 'errors_list', arguments: {} });
@@ -148,18 +116,7 @@ describe('webstream --stdio with no server running', () => {
     expect(await health.json()).toMatchObject({ service: 'webstream', project: expect.stringContaining('ws-front-') });
     const pid = front.transport.pid as number;
     await front.close();
-    await until(
-      () => {
-        try {
-          process.kill(pid, 0);
-          return false;
-        } catch {
-          return true;
-        }
-      },
-      5000,
-      'the stdio process to exit',
-    );
+    await until(() => !isAlive(pid), WAIT_MS, 'the stdio process to exit');
     await expect(fetch(`http://127.0.0.1:${port}/health`)).rejects.toThrow();
   });
 

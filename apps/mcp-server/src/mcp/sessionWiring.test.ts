@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { until, withTimeout } from '@ws/testing';
 import { describe, expect, it } from 'vitest';
 import { createLocalDevApi } from '../api/localDevApi.js';
 import { createDevService } from '../dev/devEvents.js';
@@ -18,9 +19,11 @@ describe('attachDevSession', () => {
     const server = new McpServer({ name: 't', version: '1' }, { capabilities: { resources: { subscribe: true } } });
     const failures: string[] = [];
     const detach = attachDevSession(server, createLocalDevApi(dev), (what) => failures.push(what)); // never connected: every send fails
+    const exited = new Promise<void>((resolve) => dev.runner.on('exited', () => resolve()));
     dev.runner.runCommand('echo hello', 'echo');
-    await new Promise<void>((resolve) => dev.runner.on('exited', () => resolve()));
-    await new Promise((r) => setTimeout(r, 50));
+    await withTimeout(exited, 10_000, 'echo to exit');
+    // Each failed send is reported when its promise rejects, a little after the event.
+    await until(() => failures.includes('notifications/process/exited'), 10_000, 'the exit notification to fail');
     expect(failures).toEqual(
       expect.arrayContaining([
         'notifications/process/started',

@@ -84,7 +84,9 @@ const paramsFor = (method: string): fc.Arbitrary<unknown> => {
     ),
     'notifications/cancelled': objectOf({ requestId: junkValue, reason: junkValue }),
   };
-  const shape = shaped[method];
+  // Own keys only: fast-check's strings include "constructor", "toString" and the like, which a plain
+  // lookup finds on Object.prototype (a function, not an arbitrary).
+  const shape = Object.hasOwn(shaped, method) ? shaped[method] : undefined;
   return shape ? fc.oneof({ arbitrary: shape, weight: 4 }, { arbitrary: junkValue, weight: 1 }) : junkValue;
 };
 

@@ -87,7 +87,7 @@ async function callOnce(name: string, args: unknown): Promise<Violation[]> {
 describe('fuzz: MCP tool arguments through the SDK client (in-process server, Streamable HTTP)', () => {
   beforeAll(async () => {
     target = await inProcessTarget();
-    ({ client } = await connectMcp(target.url, {}, cleanup));
+    ({ client } = await connectMcp(target.url, {}, (...steps) => cleanup.push(...steps)));
     tools = (await client.listTools()).tools;
   }, 20_000);
 
