@@ -1,7 +1,10 @@
 import http, { type IncomingHttpHeaders, type RequestListener } from 'node:http';
 import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
+import { withTimeout } from '@ws/testing';
 import type { ProxyRequestRecord, RequestStore } from '../src/index.js';
+
+export { withTimeout };
 
 /** A real HTTP server on 127.0.0.1:0 that a test writes; `close()` ends its connections too. */
 export interface TestServer {
@@ -37,15 +40,6 @@ export async function closedPort(): Promise<number> {
   const s = await startServer(() => {});
   await s.close();
   return s.port;
-}
-
-/** Rejects when `promise` has not settled within `ms`, naming `what`. */
-export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 /** Waits (bounded) for a record matching `predicate`, using the store's change feed. */

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createHub, type Hub, type SseSink } from '@ws/sse-core';
+import { until } from '@ws/testing';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createRedisBus, type RedisBusOptions } from '../src/redisBus.js';
@@ -37,14 +38,6 @@ async function instance(options: Partial<RedisBusOptions> & { stream: string }):
   });
   await bus.ready();
   return hub;
-}
-
-async function until(check: () => boolean, ms: number, what: string) {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
 }
 
 describe('publish on a Redis bus resolves after the local fan-out (real Redis on 127.0.0.1:6379)', () => {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { HubEvent } from '@ws/sse-core';
+import { until } from '@ws/testing';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createRedisBus, type RedisBus } from '../src/redisBus.js';
@@ -24,14 +25,6 @@ async function bus(options: Partial<Parameters<typeof createRedisBus>[0]> = {}):
   });
   await b.ready();
   return b;
-}
-
-async function until(check: () => boolean, ms: number, what: string) {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
 }
 
 describe('createRedisBus against the real Redis on 127.0.0.1:6379', () => {

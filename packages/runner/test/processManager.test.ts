@@ -2,6 +2,7 @@ import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { until } from '@ws/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createProcessManager, type ProcessManager, type RunnerEvents } from '../src/processManager.js';
 
@@ -21,14 +22,6 @@ function setup(options: { stopGraceMs?: number } = {}) {
   for (const kind of ['started', 'exited', 'log', 'error', 'url'] as const)
     manager.on(kind, (payload) => events.push({ kind, payload }));
   return { cwd, manager, events };
-}
-
-async function until(check: () => boolean, ms: number, what: string) {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
 }
 
 const alive = (pid: number) => {
