@@ -9,7 +9,7 @@ import { createCollector, type Violation } from './collector.js';
 import { probe } from './oracle.js';
 import { type RawRequest, toCurl } from './rawHttp.js';
 import { runFuzz, testTimeout } from './runner.js';
-import { type FuzzTarget, spawnTarget } from './target.js';
+import { type FuzzTarget, finishTarget, spawnTarget } from './target.js';
 
 type Validity = 'valid' | 'invalid' | 'unknown';
 type Kind = 'bearer' | 'cookie' | 'ticket';
@@ -171,13 +171,7 @@ describe('fuzz: credentials against a server with --token (spawned binary, real 
     await fetch(`${target.url}/stream?ticket=${usedTicket}`).then((r) => r.body?.cancel());
   }, 20_000);
 
-  afterAll(async () => {
-    const problem = target ? await target.healthy() : undefined;
-    await target?.close();
-    c.flush();
-    console.log(c.summary());
-    expect(problem, 'the server must still be alive and answer /health').toBeUndefined();
-  }, 20_000);
+  afterAll(() => finishTarget(target, c), 20_000);
 
   it(
     'auth credentials: 401 with a message without a valid credential, served with one; no 5xx, no hang',

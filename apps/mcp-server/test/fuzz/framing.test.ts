@@ -7,7 +7,7 @@ import { createCollector, type Violation } from './collector.js';
 import { probe } from './oracle.js';
 import { type RawRequest, toCurl } from './rawHttp.js';
 import { runFuzz, testTimeout } from './runner.js';
-import { type FuzzTarget, spawnTarget } from './target.js';
+import { type FuzzTarget, finishTarget, spawnTarget } from './target.js';
 
 const c = createCollector('framing');
 let target: FuzzTarget;
@@ -103,13 +103,7 @@ describe('fuzz: HTTP framing, Host and Origin (spawned binary, real sockets)', (
     target = await spawnTarget();
   }, 20_000);
 
-  afterAll(async () => {
-    const problem = target ? await target.healthy() : undefined;
-    await target?.close();
-    c.flush();
-    console.log(c.summary());
-    expect(problem, 'the server must still be alive and answer /health').toBeUndefined();
-  }, 20_000);
+  afterAll(() => finishTarget(target, c), 20_000);
 
   it(
     'malformed http: a 4xx with a message (or a normal answer); no 5xx, no hang, no silent close',

@@ -3,12 +3,13 @@
 // version headers) over real sockets against the spawned binary.
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ALL_TOOLS } from '../mcpClient.js';
 import { contentType, deepJson, junkValue, nonJsonText, specialString, weirdString } from './arbitraries.js';
 import { createCollector, type Violation } from './collector.js';
 import { INTERNAL, normalize, probe } from './oracle.js';
 import { type RawRequest, type RawResponse, send, toCurl } from './rawHttp.js';
 import { CAMPAIGN, runFuzz, testTimeout } from './runner.js';
-import { type FuzzTarget, spawnTarget } from './target.js';
+import { type FuzzTarget, finishTarget, spawnTarget } from './target.js';
 import { createToolGuard } from './toolGuard.js';
 
 const c = createCollector('mcpJsonRpc');
@@ -18,20 +19,6 @@ let session = '';
 let staleSession = '';
 
 const PROTOCOL = '2025-11-25';
-const TOOLS = [
-  'push_stream',
-  'stream_status',
-  'stream_history',
-  'message_status',
-  'scripts_list',
-  'scripts_run',
-  'scripts_stop',
-  'scripts_restart',
-  'scripts_status',
-  'logs_stream',
-  'logs_search',
-  'errors_list',
-];
 const METHODS = [
   'initialize',
   'ping',
@@ -65,7 +52,7 @@ const objectOf = (entries: Record<string, fc.Arbitrary<unknown>>) => fc.record(e
 const paramsFor = (method: string): fc.Arbitrary<unknown> => {
   const shaped: Record<string, fc.Arbitrary<unknown>> = {
     'tools/call': objectOf({
-      name: fc.oneof(fc.constantFrom(...TOOLS), weirdString(20)),
+      name: fc.oneof(fc.constantFrom(...ALL_TOOLS), weirdString(20)),
       arguments: junkValue,
       _meta: junkValue,
     }),
@@ -271,11 +258,7 @@ describe('fuzz: raw JSON-RPC on /mcp (spawned binary, real sockets)', () => {
 
   afterAll(async () => {
     if (target?.alive()) await end(session);
-    const problem = target ? await target.healthy() : undefined;
-    await target?.close();
-    c.flush();
-    console.log(c.summary());
-    expect(problem, 'the server must still be alive and answer /health').toBeUndefined();
+    await finishTarget(target, c);
   }, 20_000);
 
   it(

@@ -13,7 +13,7 @@ import { argumentsFor, type JsonSchema } from './jsonSchemaArb.js';
 import { INTERNAL, normalize } from './oracle.js';
 import { HANG_MS } from './rawHttp.js';
 import { CAMPAIGN, runFuzz, testTimeout } from './runner.js';
-import { type FuzzTarget, inProcessTarget } from './target.js';
+import { type FuzzTarget, finishTarget, inProcessTarget } from './target.js';
 import { createToolGuard } from './toolGuard.js';
 
 const c = createCollector('mcpTools');
@@ -93,11 +93,7 @@ describe('fuzz: MCP tool arguments through the SDK client (in-process server, St
 
   afterAll(async () => {
     for (const fn of cleanup.splice(0)) await fn();
-    const problem = target ? await target.healthy() : undefined;
-    await target?.close();
-    c.flush();
-    console.log(c.summary());
-    expect(problem, 'the server must still answer /health').toBeUndefined();
+    await finishTarget(target, c);
   }, 20_000);
 
   it('lists every tool, each with an object input schema', () => {

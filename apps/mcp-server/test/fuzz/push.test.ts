@@ -22,7 +22,7 @@ import { probe } from './oracle.js';
 import type { RawRequest } from './rawHttp.js';
 import { runFuzz, testTimeout } from './runner.js';
 import { type Subscriber, subscribe } from './subscriber.js';
-import { type FuzzTarget, spawnTarget } from './target.js';
+import { type FuzzTarget, finishTarget, spawnTarget } from './target.js';
 
 /** An accepted push must reach a live subscriber within this many ms. */
 const DELIVERY_MS = 3000;
@@ -184,11 +184,7 @@ describe('fuzz: POST /api/push and /api/ack (spawned binary, real sockets)', () 
   afterAll(async () => {
     json?.[Symbol.dispose]();
     plain?.[Symbol.dispose]();
-    const problem = target ? await target.healthy() : undefined;
-    await target?.close();
-    c.flush();
-    console.log(c.summary());
-    expect(problem, 'the server must still be alive and answer /health').toBeUndefined();
+    await finishTarget(target, c);
   }, 20_000);
 
   it(

@@ -8,7 +8,7 @@ import { createCollector } from './collector.js';
 import { probe } from './oracle.js';
 import type { RawRequest } from './rawHttp.js';
 import { CAMPAIGN, runFuzz, testTimeout } from './runner.js';
-import { type FuzzTarget, spawnTarget } from './target.js';
+import { type FuzzTarget, finishTarget, spawnTarget } from './target.js';
 
 /** Most processes the fuzzer starts per server (the quick `crash` script only). */
 const MAX_SCRIPT_RUNS = CAMPAIGN ? 40 : 6;
@@ -164,13 +164,7 @@ describe('fuzz: dev routes and /api/* parameters (spawned binary, real sockets)'
     }
   }, 20_000);
 
-  afterAll(async () => {
-    const problem = target ? await target.healthy() : undefined;
-    await target?.close();
-    c.flush();
-    console.log(c.summary());
-    expect(problem, 'the server must still be alive and answer /health').toBeUndefined();
-  }, 20_000);
+  afterAll(() => finishTarget(target, c), 20_000);
 
   it(
     'dev and api routes: no 5xx, no hang, a message on every 4xx',

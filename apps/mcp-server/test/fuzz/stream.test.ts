@@ -7,7 +7,7 @@ import { createCollector, type Violation } from './collector.js';
 import { probe } from './oracle.js';
 import type { RawRequest } from './rawHttp.js';
 import { runFuzz, testTimeout } from './runner.js';
-import { type FuzzTarget, spawnTarget } from './target.js';
+import { type FuzzTarget, finishTarget, spawnTarget } from './target.js';
 
 const c = createCollector('stream');
 let target: FuzzTarget;
@@ -114,13 +114,7 @@ describe('fuzz: GET /stream parameters (spawned binary, real sockets)', () => {
     }
   }, 20_000);
 
-  afterAll(async () => {
-    const problem = target ? await target.healthy() : undefined;
-    await target?.close();
-    c.flush();
-    console.log(c.summary());
-    expect(problem, 'the server must still be alive and answer /health').toBeUndefined();
-  }, 20_000);
+  afterAll(() => finishTarget(target, c), 20_000);
 
   it(
     'stream parameters: an event stream or a 4xx with a message; no 5xx, no hang',

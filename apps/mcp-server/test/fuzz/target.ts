@@ -1,8 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { expect } from 'vitest';
 import type { ConfigInput } from '../../src/config/config.js';
 import { startTestServer } from '../helpers.js';
+import type { Collector } from './collector.js';
 import { HANG_MS } from './rawHttp.js';
 
 /** The fixture project: its `crash` script exits at once; `long` runs forever and is never started by the fuzzer. */
@@ -184,4 +186,13 @@ export async function inProcessTarget(overrides: ConfigInput = {}): Promise<Fuzz
     close: () => running.close(),
     [Symbol.asyncDispose]: () => running.close(),
   };
+}
+
+/** After a fuzz file: the server must still be alive and answer /health; closes it and prints the counts. */
+export async function finishTarget(target: FuzzTarget | undefined, c: Collector): Promise<void> {
+  const problem = target ? await target.healthy() : undefined;
+  await target?.close();
+  c.flush();
+  console.log(c.summary());
+  expect(problem, 'the server must still be alive and answer /health').toBeUndefined();
 }
