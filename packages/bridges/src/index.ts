@@ -1,3 +1,7 @@
+export type { AmqpBridgeOptions, AmqpEgressOptions } from './amqp/amqpBridge.js';
+export { createAmqpBridge, DEFAULT_AMQP_EXCHANGE } from './amqp/amqpBridge.js';
+export type { AmqpBinding, AmqpIngestOptions } from './amqp/amqpIngest.js';
+export { DEFAULT_AMQP_PREFETCH } from './amqp/amqpIngest.js';
 export type { Backoff, BackoffOptions } from './backoff.js';
 export { createBackoff, DEFAULT_INITIAL_DELAY_MS, DEFAULT_MAX_DELAY_MS } from './backoff.js';
 export type { Bridge, BridgeCommonOptions, EgressCommonOptions } from './bridge.js';
