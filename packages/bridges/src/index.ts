@@ -26,6 +26,13 @@ export type { InboundMessage, IngestMapping, IngestPayload, MappedMessage, Value
 export { mapInbound, renderChannel } from './ingestMapping.js';
 export type { MemoryBridgeHub, MemoryBridgeHubOptions, MemoryBridgeHubStats } from './memoryHub.js';
 export { createMemoryBridgeHub, DEFAULT_MAX_IDEMPOTENCY_KEYS, DEFAULT_MEMORY_HISTORY_SIZE } from './memoryHub.js';
+export type { MqttBridgeOptions, MqttEgressOptions, MqttIngestOptions } from './mqtt/mqttBridge.js';
+export {
+  createMqttBridge,
+  DEFAULT_MQTT_TOPIC,
+  DEFAULT_RECEIVE_MAXIMUM,
+  DEFAULT_SESSION_EXPIRY_SECONDS,
+} from './mqtt/mqttBridge.js';
 export type { NatsBridgeOptions, NatsEgressOptions } from './nats/natsBridge.js';
 export { createNatsBridge, DEFAULT_NATS_SUBJECT } from './nats/natsBridge.js';
 export type { NatsIngestOptions } from './nats/natsIngest.js';
