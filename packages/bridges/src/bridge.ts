@@ -1,8 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import type { BackoffOptions } from './backoff.js';
+import type { EgressCore } from './egressCore.js';
 import type { EgressPayload } from './egressMapping.js';
 import { BridgeError } from './errors.js';
-import type { BridgeRejection, BridgeState, EgressGap } from './state.js';
+import type { BridgeHub } from './hub.js';
+import { createIngestCore, type IngestCore } from './ingestCore.js';
+import type { IngestMapping } from './ingestMapping.js';
+import type { BridgeRejection, BridgeState, ConnectionTracker, EgressGap } from './state.js';
 
 /** A running bridge: one broker connection, ingest and/or egress. */
 export interface Bridge {
@@ -88,4 +92,69 @@ export function timeLimit<T>(promise: Promise<T>, ms: number, what: string): Pro
     timer.unref?.();
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** The parts every bridge assembles its {@link Bridge} from. */
+export interface BridgeParts {
+  name: string;
+  broker: BridgeState['broker'];
+  tracker: ConnectionTracker;
+  ready: ReturnType<typeof deferred>;
+  ingest: IngestCore | undefined;
+  egress: EgressCore | undefined;
+  /** Closes the broker side (consumers, publishers, connection). */
+  shutdown(): Promise<void>;
+}
+
+/** Builds the {@link Bridge} object: `state()` from the tracker and the cores, `close()` once. */
+export function bridgeHandle(parts: BridgeParts): Bridge {
+  const { name, broker, tracker, ready, ingest, egress } = parts;
+  let closing: Promise<void> | undefined;
+  return {
+    name,
+    broker,
+    ready: () => ready.promise,
+    state: () => ({
+      name,
+      broker,
+      status: tracker.status,
+      since: tracker.since,
+      reconnects: tracker.reconnects,
+      lastError: tracker.lastError,
+      ingest: ingest ? { ...ingest.state } : undefined,
+      egress: egress ? { ...egress.state } : undefined,
+    }),
+    close() {
+      closing ??= (async () => {
+        tracker.set('closed');
+        ready.reject(new BridgeError('closed', `bridge ${name} closed`));
+        egress?.close();
+        await parts.shutdown();
+      })();
+      return closing;
+    },
+  };
+}
+
+/** The ingest core of a bridge, from its common options. */
+export function ingestCoreFor(
+  hub: BridgeHub,
+  options: BridgeCommonOptions,
+  ids: { name: string; origin: string },
+  mapping: IngestMapping | undefined,
+): IngestCore | undefined {
+  if (!mapping) return undefined;
+  return createIngestCore({
+    hub,
+    ...ids,
+    mapping,
+    publishTimeoutMs: options.publishTimeoutMs,
+    retryBackoff: options.reconnect,
+    onRejected: options.onRejected,
+  });
+}
+
+/** Throws unless at least one direction is configured. */
+export function requireDirection(name: string, ingest: unknown, egress: unknown): void {
+  if (!ingest && !egress) throw new BridgeError('invalid_option', `bridge ${name}: give ingest, egress, or both`);
 }

@@ -1,4 +1,4 @@
-import { type BackoffOptions, createBackoff } from './backoff.js';
+import { type Backoff, type BackoffOptions, createBackoff } from './backoff.js';
 import { type EgressPayload, mapOutbound, type OutboundMessage } from './egressMapping.js';
 import type { BridgeEvent, BridgeGap, BridgeHub } from './hub.js';
 import { type EgressGap, type EgressState, errorMessage } from './state.js';
@@ -61,129 +61,148 @@ export function createEgressCore(options: EgressCoreOptions): EgressCore {
   if (!(maxPending >= 1 && maxInFlight >= 1)) {
     throw new RangeError(`maxPending and maxInFlight must be >= 1 (got ${maxPending} and ${maxInFlight})`);
   }
-  const backoff = createBackoff(options.retryBackoff);
-  const state: EgressState = {
-    pending: 0,
-    inFlight: 0,
-    confirmed: 0,
-    failures: 0,
-    overflows: 0,
-    gaps: 0,
-    unroutable: 0,
-    cursor: options.startAfterId,
-    catchingUp: false,
-    lastGap: undefined,
-  };
-  let queue: Entry[] = [];
-  let head = 0; // entries before head are confirmed and dropped
-  let nextToSend = 0; // no queued entry before this index
-  let ready = false;
-  let closed = false;
-  let retryTimer: NodeJS.Timeout | undefined;
-  let generation = 0;
-  let unsubscribe: (() => void) | undefined;
+  return new EgressPump(options, maxPending, maxInFlight);
+}
 
-  const subscribe = (afterId: string | undefined) => {
-    const mine = ++generation;
-    const onGap = (gap: BridgeGap) => {
-      state.gaps++;
-      state.lastGap = { at: new Date().toISOString(), reason: gap.reason, afterId: gap.afterId };
-      options.onGap?.(state.lastGap);
+class EgressPump implements EgressCore {
+  readonly state: EgressState;
+  private readonly backoff: Backoff;
+  private queue: Entry[] = [];
+  /** Entries before `head` are confirmed and dropped. */
+  private head = 0;
+  /** No queued entry before this index. */
+  private nextToSend = 0;
+  private ready = false;
+  private closed = false;
+  private retryTimer: NodeJS.Timeout | undefined;
+  /** Bumped on every (re)subscription: events of an older one are ignored. */
+  private generation = 0;
+  private unsubscribe: (() => void) | undefined;
+
+  constructor(
+    private readonly options: EgressCoreOptions,
+    private readonly maxPending: number,
+    private readonly maxInFlight: number,
+  ) {
+    this.backoff = createBackoff(options.retryBackoff);
+    this.state = {
+      pending: 0,
+      inFlight: 0,
+      confirmed: 0,
+      failures: 0,
+      overflows: 0,
+      gaps: 0,
+      unroutable: 0,
+      cursor: options.startAfterId,
+      catchingUp: false,
+      lastGap: undefined,
     };
-    const stop = options.hub.subscribe((event) => mine === generation && accept(event), {
+  }
+
+  start(): void {
+    if (!this.closed && this.generation === 0) this.subscribe(this.options.startAfterId);
+  }
+
+  setReady(ready: boolean): void {
+    this.ready = ready;
+    this.pump();
+  }
+
+  close(): void {
+    this.closed = true;
+    this.generation++;
+    this.unsubscribe?.();
+    this.unsubscribe = undefined;
+    clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
+  }
+
+  private subscribe(afterId: string | undefined): void {
+    const mine = ++this.generation;
+    const onGap = (gap: BridgeGap) => {
+      this.state.gaps++;
+      this.state.lastGap = { at: new Date().toISOString(), reason: gap.reason, afterId: gap.afterId };
+      this.options.onGap?.(this.state.lastGap);
+    };
+    const stop = this.options.hub.subscribe((event) => mine === this.generation && this.accept(event), {
       afterId,
-      channels: options.channels,
+      channels: this.options.channels,
       onGap,
     });
-    if (mine === generation) unsubscribe = stop;
+    if (mine === this.generation) this.unsubscribe = stop;
     else stop(); // overflowed during the replay
-  };
+  }
 
-  const accept = (event: BridgeEvent) => {
-    if (queue.length - head >= maxPending) {
-      state.overflows++;
-      state.catchingUp = true;
-      generation++;
-      unsubscribe?.();
-      unsubscribe = undefined;
+  private accept(event: BridgeEvent): void {
+    if (this.queue.length - this.head >= this.maxPending) {
+      // Full: let go of the stream; what follows is read from history once the queue has drained.
+      this.state.overflows++;
+      this.state.catchingUp = true;
+      this.generation++;
+      this.unsubscribe?.();
+      this.unsubscribe = undefined;
       return;
     }
-    queue.push({ event, status: 'queued' });
-    state.pending = queue.length - head;
-    pump();
-  };
+    this.queue.push({ event, status: 'queued' });
+    this.state.pending = this.queue.length - this.head;
+    this.pump();
+  }
 
-  const confirmed = (entry: Entry) => {
+  private confirmed(entry: Entry): void {
+    const { state } = this;
     entry.status = 'confirmed';
     state.inFlight--;
     state.confirmed++;
-    backoff.reset();
-    let advanced = false;
-    while (head < queue.length && queue[head]!.status === 'confirmed') {
-      state.cursor = queue[head]!.event.id;
-      head++;
-      advanced = true;
+    this.backoff.reset();
+    const before = this.head;
+    while (this.head < this.queue.length && this.queue[this.head]!.status === 'confirmed') {
+      state.cursor = this.queue[this.head]!.event.id;
+      this.head++;
     }
-    if (head > 1024 && head * 2 > queue.length) {
-      queue = queue.slice(head);
-      nextToSend = Math.max(0, nextToSend - head);
-      head = 0;
+    const advanced = this.head > before;
+    if (this.head > 1024 && this.head * 2 > this.queue.length) {
+      this.queue = this.queue.slice(this.head);
+      this.nextToSend = Math.max(0, this.nextToSend - this.head);
+      this.head = 0;
     }
-    state.pending = queue.length - head;
-    if (advanced && state.cursor !== undefined) options.onCursor?.(state.cursor);
-    if (state.catchingUp && !closed && state.pending <= maxPending / 2) {
+    state.pending = this.queue.length - this.head;
+    if (advanced && state.cursor !== undefined) this.options.onCursor?.(state.cursor);
+    if (state.catchingUp && !this.closed && state.pending <= this.maxPending / 2) {
       state.catchingUp = false;
-      subscribe(queue.length > head ? queue[queue.length - 1]!.event.id : state.cursor);
+      const last = this.queue.length > this.head ? this.queue[this.queue.length - 1]!.event.id : state.cursor;
+      this.subscribe(last);
     }
-    pump();
-  };
+    this.pump();
+  }
 
-  const failed = (entry: Entry, error: unknown) => {
+  private failed(entry: Entry, error: unknown): void {
     entry.status = 'queued';
-    state.inFlight--;
-    state.failures++;
-    options.onSendError?.(errorMessage(error));
-    nextToSend = Math.min(nextToSend, Math.max(head, queue.indexOf(entry, head)));
-    if (!retryTimer && !closed) {
-      retryTimer = setTimeout(() => {
-        retryTimer = undefined;
-        pump();
-      }, backoff.next());
-      retryTimer.unref?.();
+    this.state.inFlight--;
+    this.state.failures++;
+    this.options.onSendError?.(errorMessage(error));
+    this.nextToSend = Math.min(this.nextToSend, Math.max(this.head, this.queue.indexOf(entry, this.head)));
+    if (!this.retryTimer && !this.closed) {
+      this.retryTimer = setTimeout(() => {
+        this.retryTimer = undefined;
+        this.pump();
+      }, this.backoff.next());
+      this.retryTimer.unref?.();
     }
-  };
-  const pump = () => {
-    if (!ready || closed || retryTimer) return;
-    while (state.inFlight < maxInFlight && nextToSend < queue.length) {
-      const index = nextToSend++;
-      const entry = queue[index]!;
-      if (index < head || entry.status !== 'queued') continue;
+  }
+
+  private pump(): void {
+    if (!this.ready || this.closed || this.retryTimer) return;
+    while (this.state.inFlight < this.maxInFlight && this.nextToSend < this.queue.length) {
+      const index = this.nextToSend++;
+      const entry = this.queue[index]!;
+      if (index < this.head || entry.status !== 'queued') continue;
       entry.status = 'sending';
-      state.inFlight++;
-      const message = mapOutbound(entry.event, options.target, options.payload, options.origin);
-      options.send(message).then(
-        () => confirmed(entry),
-        (error) => failed(entry, error),
+      this.state.inFlight++;
+      const message = mapOutbound(entry.event, this.options.target, this.options.payload, this.options.origin);
+      this.options.send(message).then(
+        () => this.confirmed(entry),
+        (error) => this.failed(entry, error),
       );
     }
-  };
-
-  return {
-    state,
-    start() {
-      if (!closed && generation === 0) subscribe(options.startAfterId);
-    },
-    setReady(value) {
-      ready = value;
-      pump();
-    },
-    close() {
-      closed = true;
-      generation++;
-      unsubscribe?.();
-      unsubscribe = undefined;
-      clearTimeout(retryTimer);
-      retryTimer = undefined;
-    },
-  };
+  }
 }

@@ -64,49 +64,85 @@ interface Subscription {
  * older than what it keeps, or was never issued), and delivers events synchronously in id order.
  */
 export function createMemoryBridgeHub(options: MemoryBridgeHubOptions = {}): MemoryBridgeHub {
-  const historySize = options.historySize ?? DEFAULT_MEMORY_HISTORY_SIZE;
-  const maxKeys = options.maxIdempotencyKeys ?? DEFAULT_MAX_IDEMPOTENCY_KEYS;
-  const now = options.now ?? Date.now;
-  const history: BridgeEvent[] = [];
-  const keys = new Map<string, string>();
-  const subscriptions = new Set<Subscription>();
-  const stats: MemoryBridgeHubStats = { stored: 0, duplicates: 0, invalid: 0, unavailable: 0, keys: 0, keysEvicted: 0 };
-  let available = true;
-  let lastMs = -1;
-  let seq = 0;
-  // Numeric position of every id issued, to tell "expired" from "unknown".
-  const issuedEpoch = `${now()}`;
-  let issued = 0;
-
-  const nextId = (ms: number): string => {
-    if (ms > lastMs) {
-      lastMs = ms;
-      seq = 0;
-    } else seq++;
-    issued++;
-    return `${lastMs}-${seq}`;
+  const hub = new MemoryHub(options);
+  return {
+    publish: (input, opts) => hub.publish(input, opts),
+    subscribe: (listener, opts) => hub.subscribe(listener, opts),
+    events: () => [...hub.history],
+    setAvailable: (available) => {
+      hub.available = available;
+    },
+    stats: () => ({ ...hub.stats }),
   };
+}
 
-  const deliver = (sub: Subscription, event: BridgeEvent) => {
-    if (!sub.channels || sub.channels.has(event.channel)) sub.listener(event);
+class MemoryHub {
+  readonly history: BridgeEvent[] = [];
+  readonly stats: MemoryBridgeHubStats = {
+    stored: 0,
+    duplicates: 0,
+    invalid: 0,
+    unavailable: 0,
+    keys: 0,
+    keysEvicted: 0,
   };
+  available = true;
+  private readonly keys = new Map<string, string>();
+  private readonly subscriptions = new Set<Subscription>();
+  private readonly historySize: number;
+  private readonly maxKeys: number;
+  private readonly now: () => number;
+  private readonly createdAt: number;
+  private lastMs = -1;
+  private seq = 0;
 
-  const store = (input: BridgePublishInput, key: string | undefined): BridgePublishResult => {
-    if (key !== undefined) {
-      const known = keys.get(key);
-      if (known !== undefined) {
-        stats.duplicates++;
-        return { ok: true, id: known, duplicate: true };
-      }
+  constructor(private readonly options: MemoryBridgeHubOptions) {
+    this.historySize = options.historySize ?? DEFAULT_MEMORY_HISTORY_SIZE;
+    this.maxKeys = options.maxIdempotencyKeys ?? DEFAULT_MAX_IDEMPOTENCY_KEYS;
+    this.now = options.now ?? Date.now;
+    this.createdAt = this.now();
+  }
+
+  async publish(input: BridgePublishInput, opts: BridgePublishOptions): Promise<BridgePublishResult> {
+    if (this.options.publishDelayMs) await new Promise((r) => setTimeout(r, this.options.publishDelayMs));
+    if (!this.available) {
+      this.stats.unavailable++;
+      throw new Error('hub unavailable');
+    }
+    const key = opts.idempotencyKey;
+    const known = key === undefined ? undefined : this.keys.get(key);
+    if (known !== undefined) {
+      this.stats.duplicates++;
+      return { ok: true, id: known, duplicate: true };
     }
     const problem = validatePublishInput(input);
     if (problem) {
-      stats.invalid++;
+      this.stats.invalid++;
       return { ok: false, message: problem };
     }
-    const ms = now();
+    const event = this.store(input);
+    if (key !== undefined) this.remember(key, event.id);
+    for (const sub of [...this.subscriptions]) if (this.subscriptions.has(sub)) deliver(sub, event);
+    return { ok: true, id: event.id, duplicate: false };
+  }
+
+  subscribe(listener: (event: BridgeEvent) => void, opts: BridgeSubscribeOptions = {}): () => void {
+    const sub: Subscription = { listener, channels: opts.channels ? new Set(opts.channels) : undefined };
+    if (opts.afterId !== undefined) this.replay(sub, opts.afterId, opts.onGap);
+    this.subscriptions.add(sub);
+    return () => {
+      this.subscriptions.delete(sub);
+    };
+  }
+
+  private store(input: BridgePublishInput): BridgeEvent {
+    const ms = this.now();
+    if (ms > this.lastMs) {
+      this.lastMs = ms;
+      this.seq = 0;
+    } else this.seq++;
     const event: BridgeEvent = {
-      id: nextId(ms),
+      id: `${this.lastMs}-${this.seq}`,
       channel: input.channel,
       type: input.type ?? 'info',
       priority: input.priority ?? 'normal',
@@ -114,60 +150,40 @@ export function createMemoryBridgeHub(options: MemoryBridgeHubOptions = {}): Mem
       ...(input.message !== undefined ? { message: input.message } : {}),
       ...(input.data !== undefined ? { data: structuredClone(input.data) } : {}),
     };
-    history.push(event);
-    if (history.length > historySize) history.shift();
-    if (key !== undefined) {
-      keys.set(key, event.id);
-      if (keys.size > maxKeys) {
-        keys.delete(keys.keys().next().value as string);
-        stats.keysEvicted++;
-      }
-      stats.keys = keys.size;
-    }
-    stats.stored++;
-    for (const sub of [...subscriptions]) if (subscriptions.has(sub)) deliver(sub, event);
-    return { ok: true, id: event.id, duplicate: false };
-  };
+    this.history.push(event);
+    if (this.history.length > this.historySize) this.history.shift();
+    this.stats.stored++;
+    return event;
+  }
 
-  const replay = (sub: Subscription, afterId: string, onGap: BridgeSubscribeOptions['onGap']) => {
-    const at = history.findIndex((e) => e.id === afterId);
+  private remember(key: string, id: string): void {
+    this.keys.set(key, id);
+    if (this.keys.size > this.maxKeys) {
+      this.keys.delete(this.keys.keys().next().value as string);
+      this.stats.keysEvicted++;
+    }
+    this.stats.keys = this.keys.size;
+  }
+
+  private replay(sub: Subscription, afterId: string, onGap: BridgeSubscribeOptions['onGap']): void {
+    const at = this.history.findIndex((e) => e.id === afterId);
     if (at >= 0) {
-      for (const event of history.slice(at + 1)) deliver(sub, event);
+      for (const event of this.history.slice(at + 1)) deliver(sub, event);
       return;
     }
-    onGap?.({ reason: isOlderThanRetained(afterId) ? 'expired' : 'unknown', afterId });
-    for (const event of [...history]) deliver(sub, event);
-  };
+    onGap?.({ reason: this.wasIssued(afterId) ? 'expired' : 'unknown', afterId });
+    for (const event of [...this.history]) deliver(sub, event);
+  }
 
-  // An id this hub issued and no longer retains: same shape, not after the newest one.
-  const isOlderThanRetained = (id: string): boolean => {
+  /** An id of this hub's shape, from its lifetime, not after the newest one. */
+  private wasIssued(id: string): boolean {
     const m = /^(\d+)-(\d+)$/.exec(id);
-    if (!m || issued === 0 || Number(m[1]) < Number(issuedEpoch)) return false;
-    const [ms, s] = [Number(m[1]), Number(m[2])];
-    return ms < lastMs || (ms === lastMs && s <= seq);
-  };
+    if (!m || this.lastMs < 0) return false;
+    const [ms, seq] = [Number(m[1]), Number(m[2])];
+    return ms >= this.createdAt && (ms < this.lastMs || (ms === this.lastMs && seq <= this.seq));
+  }
+}
 
-  return {
-    async publish(input: BridgePublishInput, opts: BridgePublishOptions): Promise<BridgePublishResult> {
-      if (options.publishDelayMs) await new Promise((r) => setTimeout(r, options.publishDelayMs));
-      if (!available) {
-        stats.unavailable++;
-        throw new Error('hub unavailable');
-      }
-      return store(input, opts.idempotencyKey);
-    },
-    subscribe(listener, opts = {}) {
-      const sub: Subscription = { listener, channels: opts.channels ? new Set(opts.channels) : undefined };
-      if (opts.afterId !== undefined) replay(sub, opts.afterId, opts.onGap);
-      subscriptions.add(sub);
-      return () => {
-        subscriptions.delete(sub);
-      };
-    },
-    events: () => [...history],
-    setAvailable(value: boolean) {
-      available = value;
-    },
-    stats: () => ({ ...stats }),
-  };
+function deliver(sub: Subscription, event: BridgeEvent): void {
+  if (!sub.channels || sub.channels.has(event.channel)) sub.listener(event);
 }

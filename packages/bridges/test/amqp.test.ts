@@ -27,6 +27,7 @@ function collect(rabbit: Connection, exchange: string, routingKey: string, queue
       got.push({ routingKey: msg.routingKey, messageId: msg.messageId, headers: msg.headers ?? {}, body: msg.body });
     },
   );
+  consumer.on('error', () => {}); // a forced cancel when the queue is deleted at the end
   return { got, consumer, queue };
 }
 
@@ -36,6 +37,7 @@ describe('AMQP bridge (shared RabbitMQ at 127.0.0.1:5672)', () => {
   const bridges: Bridge[] = [];
   const queues: string[] = [];
   const exchanges: string[] = [];
+  const consumers: { close(): Promise<void> }[] = [];
   beforeAll(async () => {
     await requireBroker(5672, 'RabbitMQ');
     rabbit = new Connection(SHARED);
@@ -44,6 +46,7 @@ describe('AMQP bridge (shared RabbitMQ at 127.0.0.1:5672)', () => {
   });
   afterAll(async () => {
     await Promise.all(bridges.map((b) => b.close()));
+    await Promise.all(consumers.map((c) => c.close()));
     for (const queue of queues) await rabbit.queueDelete({ queue }).catch(() => {});
     for (const exchange of exchanges) await rabbit.exchangeDelete({ exchange }).catch(() => {});
     await producer?.close();
@@ -140,6 +143,7 @@ describe('AMQP bridge (shared RabbitMQ at 127.0.0.1:5672)', () => {
     queues.push(inQueue);
     const sink = collect(rabbit, exchange, 'ev.#');
     queues.push(sink.queue);
+    consumers.push(sink.consumer);
     await waitFor(() => sink.consumer.queue === sink.queue, 'sink consumer');
     const bridge = createAmqpBridge(hub, {
       name: unique('both'),
@@ -172,9 +176,9 @@ describe('AMQP bridge (shared RabbitMQ at 127.0.0.1:5672)', () => {
       data: { cpu: 0.5 },
     });
     await waitFor(() => bridge.state().ingest?.echoes === 2, 'both echoes skipped');
+    await waitFor(() => bridge.state().egress?.confirmed === 2, 'both sends confirmed');
     expect(hub.events()).toHaveLength(2);
     expect(bridge.state().egress).toMatchObject({ confirmed: 2, pending: 0, cursor: events[1]!.id, unroutable: 0 });
-    await sink.consumer.close();
   });
 
   it('counts and reports an event the exchange routes nowhere (mandatory return)', async () => {

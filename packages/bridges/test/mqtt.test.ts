@@ -109,8 +109,12 @@ describe('MQTT bridge (shared Mosquitto at 127.0.0.1:1883)', () => {
     const bridge = await ingestBridge(hub, root);
     await send(producer, `${root}/a`, 'hello', { 'message-id': 'once' });
     await waitFor(() => bridge.state().ingest?.duplicates === 1, 'the redelivery answered as a duplicate');
+    await waitFor(() => bridge.state().reconnects === 1, 'the reconnection counted');
     expect(inner.events().map((e) => e.message)).toEqual(['hello']);
-    expect(bridge.state()).toMatchObject({ reconnects: 1, ingest: { received: 2, retries: 1, duplicates: 1 } });
+    expect(bridge.state()).toMatchObject({
+      status: 'up',
+      ingest: { received: 2, retries: 1, duplicates: 1, stored: 0 },
+    });
   });
 
   it('publishes every hub event at QoS 1 with message-id = event id, and skips its own echoes', async () => {
@@ -141,6 +145,7 @@ describe('MQTT bridge (shared Mosquitto at 127.0.0.1:1883)', () => {
     });
     expect(JSON.parse(sink.got[1]!.body)).toMatchObject({ id: events[1]!.id, channel: 'metrics', data: { cpu: 0.5 } });
     await waitFor(() => bridge.state().ingest?.echoes === 2, 'both echoes skipped');
+    await waitFor(() => bridge.state().egress?.confirmed === 2, 'both sends PUBACKed');
     expect(hub.events()).toHaveLength(2);
     expect(bridge.state().egress).toMatchObject({ confirmed: 2, pending: 0, cursor: events[1]!.id });
     await sink.client.endAsync();

@@ -3,16 +3,18 @@ import { DEFAULT_INITIAL_DELAY_MS, DEFAULT_MAX_DELAY_MS, sleep } from '../backof
 import {
   type Bridge,
   type BridgeCommonOptions,
+  bridgeHandle,
   commonDefaults,
   DEFAULT_SEND_TIMEOUT_MS,
   deferred,
   type EgressCommonOptions,
+  ingestCoreFor,
+  requireDirection,
   timeLimit,
 } from '../bridge.js';
 import { createEgressCore, type EgressCore } from '../egressCore.js';
 import { BridgeError } from '../errors.js';
 import type { BridgeHub } from '../hub.js';
-import { createIngestCore } from '../ingestCore.js';
 import { ConnectionTracker } from '../state.js';
 import { type AmqpIngestOptions, startAmqpIngest } from './amqpIngest.js';
 
@@ -48,9 +50,9 @@ export interface AmqpBridgeOptions extends BridgeCommonOptions {
  * (dead-letter) when it can never be stored. Egress publishes with confirms and `mandatory`.
  */
 export function createAmqpBridge(hub: BridgeHub, options: AmqpBridgeOptions): Bridge {
-  const { name, origin } = commonDefaults(options);
-  if (!options.ingest && !options.egress)
-    throw new BridgeError('invalid_option', `bridge ${name}: give ingest, egress, or both`);
+  const ids = commonDefaults(options);
+  const { name } = ids;
+  requireDirection(name, options.ingest, options.egress);
   if (options.ingest && !options.ingest.queue)
     throw new BridgeError('invalid_option', `bridge ${name}: ingest.queue is required`);
   const tracker = new ConnectionTracker();
@@ -63,21 +65,13 @@ export function createAmqpBridge(hub: BridgeHub, options: AmqpBridgeOptions): Br
     retryLow: options.reconnect?.initialDelayMs ?? DEFAULT_INITIAL_DELAY_MS,
     retryHigh: options.reconnect?.maxDelayMs ?? DEFAULT_MAX_DELAY_MS,
   });
-  const ingest = options.ingest
-    ? createIngestCore({
-        hub,
-        name,
-        origin,
-        mapping: options.ingest,
-        publishTimeoutMs: options.publishTimeoutMs,
-        retryBackoff: options.reconnect,
-        onRejected: options.onRejected,
-      })
-    : undefined;
+  const ingest = ingestCoreFor(hub, options, ids, options.ingest);
   let publisher: Publisher | undefined;
-  const egress = options.egress ? amqpEgress(hub, rabbit, options, origin, tracker, (p) => (publisher = p)) : undefined;
+  const egress = options.egress
+    ? amqpEgress(hub, rabbit, options, ids.origin, tracker, (p) => (publisher = p))
+    : undefined;
   let consumer: Consumer | undefined;
-  let pendingReady = (options.ingest ? 1 : 0) + (options.egress ? 1 : 0);
+  let pendingReady = (ingest ? 1 : 0) + (egress ? 1 : 0);
   const partReady = () => --pendingReady === 0 && ready.resolve();
 
   rabbit.on('connection', () => {
@@ -100,31 +94,19 @@ export function createAmqpBridge(hub: BridgeHub, options: AmqpBridgeOptions): Br
     consumer.once('ready', partReady);
     consumer.on('error', (error) => tracker.error(`ingest: ${String(error?.message ?? error)}`));
   }
-
-  return {
+  return bridgeHandle({
     name,
     broker: 'amqp',
-    ready: () => ready.promise,
-    state: () => ({
-      name,
-      broker: 'amqp',
-      status: tracker.status,
-      since: tracker.since,
-      reconnects: tracker.reconnects,
-      lastError: tracker.lastError,
-      ingest: ingest ? { ...ingest.state } : undefined,
-      egress: egress ? { ...egress.state } : undefined,
-    }),
-    async close() {
-      if (abort.signal.aborted) return;
+    tracker,
+    ready,
+    ingest,
+    egress,
+    async shutdown() {
       abort.abort();
-      tracker.set('closed');
-      ready.reject(new BridgeError('closed', `bridge ${name} closed`));
-      egress?.close();
       await Promise.allSettled([consumer?.close(), publisher?.close()]);
       await rabbit.close();
     },
-  };
+  });
 }
 
 function amqpEgress(

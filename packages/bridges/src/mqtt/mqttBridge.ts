@@ -3,19 +3,22 @@ import { createBackoff } from '../backoff.js';
 import {
   type Bridge,
   type BridgeCommonOptions,
+  bridgeHandle,
   commonDefaults,
   DEFAULT_SEND_TIMEOUT_MS,
   deferred,
   type EgressCommonOptions,
+  ingestCoreFor,
+  requireDirection,
   timeLimit,
 } from '../bridge.js';
 import { createEgressCore, type EgressCore } from '../egressCore.js';
 import { BridgeError } from '../errors.js';
 import type { BridgeHub } from '../hub.js';
-import { createIngestCore, type IngestCore } from '../ingestCore.js';
+import type { IngestCore } from '../ingestCore.js';
 import type { IngestMapping } from '../ingestMapping.js';
 import { ConnectionTracker } from '../state.js';
-import { MqttLink } from './mqttLink.js';
+import { MqttLink, type MqttLinkEvents } from './mqttLink.js';
 
 /** Default {@link MqttEgressOptions.topic}. */
 export const DEFAULT_MQTT_TOPIC = 'webstream/{channel}';
@@ -82,9 +85,9 @@ function inbound(topic: string, payload: Buffer, packet: IPublishPacket) {
  * `message-id` is the idempotency key. Egress publishes at QoS 1 and counts a send once PUBACKed.
  */
 export function createMqttBridge(hub: BridgeHub, options: MqttBridgeOptions): Bridge {
-  const { name, origin } = commonDefaults(options);
-  if (!options.ingest && !options.egress)
-    throw new BridgeError('invalid_option', `bridge ${name}: give ingest, egress, or both`);
+  const ids = commonDefaults(options);
+  const { name } = ids;
+  requireDirection(name, options.ingest, options.egress);
   if (options.ingest && !(options.ingest.topics?.length > 0)) {
     throw new BridgeError('invalid_option', `bridge ${name}: ingest.topics must name at least one topic filter`);
   }
@@ -92,8 +95,9 @@ export function createMqttBridge(hub: BridgeHub, options: MqttBridgeOptions): Br
   const ready = deferred();
   const links: MqttLink[] = [];
   const up = new Set<MqttLink>();
-  const linkEvents = (link: () => MqttLink, onConnect: (client: MqttClient, sessionPresent: boolean) => void) => ({
-    onConnect: (client: MqttClient, connack: { sessionPresent: boolean }) => {
+  let egress: EgressCore | undefined;
+  const events: LinkEventsFactory = (link, onConnect) => ({
+    onConnect: (client, connack) => {
       up.add(link());
       onConnect(client, connack.sessionPresent);
     },
@@ -102,49 +106,26 @@ export function createMqttBridge(hub: BridgeHub, options: MqttBridgeOptions): Br
       tracker.set('down');
       egress?.setReady(false);
     },
-    onError: (error: Error) => tracker.error(error),
+    onError: (error) => tracker.error(error),
   });
   const allUp = () => {
     if (up.size !== links.length) return;
     tracker.set('up');
     ready.resolve();
   };
-
-  const ingest = options.ingest
-    ? createIngestCore({
-        hub,
-        name,
-        origin,
-        mapping: options.ingest as IngestMapping,
-        publishTimeoutMs: options.publishTimeoutMs,
-        retryBackoff: options.reconnect,
-        onRejected: options.onRejected,
-      })
-    : undefined;
-  if (ingest) {
-    const ingestLink: MqttLink = mqttIngestLink(
-      options,
-      name,
-      ingest,
-      tracker,
-      (onConnect) => linkEvents(() => ingestLink, onConnect),
-      allUp,
-    );
-    links.push(ingestLink);
-  }
-  let egress: EgressCore | undefined;
+  const ingest = ingestCoreFor(hub, options, ids, options.ingest);
+  if (ingest) links.push(mqttIngestLink(options, name, ingest, tracker, events, allUp));
   if (options.egress) {
-    const egressOptions = options.egress;
     const egressLink: MqttLink = new MqttLink(
       options.url,
       {
         ...options.connection,
         protocolVersion: 5,
         clean: true,
-        clientId: egressOptions.clientId ?? `webstream-${name}-out`,
+        clientId: options.egress.clientId ?? `webstream-${name}-out`,
       },
       createBackoff(options.reconnect),
-      linkEvents(
+      events(
         () => egressLink,
         () => {
           egress?.setReady(true);
@@ -153,38 +134,27 @@ export function createMqttBridge(hub: BridgeHub, options: MqttBridgeOptions): Br
       ),
     );
     links.push(egressLink);
-    egress = mqttEgress(hub, egressLink, options, origin, tracker);
+    egress = mqttEgress(hub, egressLink, options, ids.origin, tracker);
     egress.start();
   }
   for (const link of links) link.start();
-
-  return {
+  return bridgeHandle({
     name,
     broker: 'mqtt',
-    ready: () => ready.promise,
-    state: () => ({
-      name,
-      broker: 'mqtt',
-      status: tracker.status,
-      since: tracker.since,
-      reconnects: tracker.reconnects,
-      lastError: tracker.lastError,
-      ingest: ingest ? { ...ingest.state } : undefined,
-      egress: egress ? { ...egress.state } : undefined,
-    }),
-    async close() {
-      if (tracker.status === 'closed') return;
-      tracker.set('closed');
-      ready.reject(new BridgeError('closed', `bridge ${name} closed`));
-      egress?.close();
+    tracker,
+    ready,
+    ingest,
+    egress,
+    async shutdown() {
       await Promise.all(links.map((l) => l.close()));
     },
-  };
+  });
 }
 
 type LinkEventsFactory = (
+  link: () => MqttLink,
   onConnect: (client: MqttClient, sessionPresent: boolean) => void,
-) => ConstructorParameters<typeof MqttLink>[3];
+) => MqttLinkEvents;
 
 function mqttIngestLink(
   options: MqttBridgeOptions,
@@ -218,23 +188,26 @@ function mqttIngestLink(
       },
     },
     createBackoff(options.reconnect),
-    events((client) => {
-      // QoS 0 messages have no acknowledgement: a failure to store one is counted as lost.
-      client.on('message', (topic, payload, packet) => {
-        if (packet.qos !== 0) return;
-        void core.handle(inbound(topic, payload, packet)).then((o) => o.action === 'retry' && core.lost());
-      });
-      // Subscribing again on a resumed session is harmless and picks up changed topics.
-      client.subscribe(ingestOptions.topics, { qos: 1 }, (error, granted) => {
-        const refused = granted?.filter((g) => g.qos === 128) ?? [];
-        if (error || refused.length > 0) {
-          tracker.error(
-            `ingest: subscribe failed: ${error?.message ?? `refused ${refused.map((g) => g.topic).join(', ')}`}`,
-          );
-          link.recycle(createBackoff(options.reconnect).next());
-        } else allUp();
-      });
-    }),
+    events(
+      () => link,
+      (client) => {
+        // QoS 0 messages have no acknowledgement: a failure to store one is counted as lost.
+        client.on('message', (topic, payload, packet) => {
+          if (packet.qos !== 0) return;
+          void core.handle(inbound(topic, payload, packet)).then((o) => o.action === 'retry' && core.lost());
+        });
+        // Subscribing again on a resumed session is harmless and picks up changed topics.
+        client.subscribe(ingestOptions.topics, { qos: 1 }, (error, granted) => {
+          const refused = granted?.filter((g) => g.qos === 128) ?? [];
+          if (error || refused.length > 0) {
+            tracker.error(
+              `ingest: subscribe failed: ${error?.message ?? `refused ${refused.map((g) => g.topic).join(', ')}`}`,
+            );
+            link.recycle(createBackoff(options.reconnect).next());
+          } else allUp();
+        });
+      },
+    ),
   );
   return link;
 }

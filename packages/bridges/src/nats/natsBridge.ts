@@ -1,20 +1,22 @@
 import { jetstream } from '@nats-io/jetstream';
 import { type ConnectionOptions, connect, headers, type NatsConnection } from '@nats-io/transport-node';
-import { createBackoff, sleep } from '../backoff.js';
+import { type Backoff, createBackoff, sleep } from '../backoff.js';
 import {
   type Bridge,
   type BridgeCommonOptions,
+  bridgeHandle,
   commonDefaults,
   DEFAULT_SEND_TIMEOUT_MS,
   deferred,
   type EgressCommonOptions,
+  ingestCoreFor,
+  requireDirection,
   timeLimit,
 } from '../bridge.js';
 import { createEgressCore, type EgressCore } from '../egressCore.js';
 import type { OutboundMessage } from '../egressMapping.js';
 import { BridgeError } from '../errors.js';
 import type { BridgeHub } from '../hub.js';
-import { createIngestCore, type IngestCore } from '../ingestCore.js';
 import { ConnectionTracker, errorMessage } from '../state.js';
 import { type NatsIngestContext, type NatsIngestOptions, runCoreIngest, runJetStreamIngest } from './natsIngest.js';
 
@@ -54,10 +56,9 @@ export interface NatsBridgeOptions extends BridgeCommonOptions {
  * event (JetStream PubAck by default). Reconnects forever with backoff.
  */
 export function createNatsBridge(hub: BridgeHub, options: NatsBridgeOptions): Bridge {
-  const { name, origin } = commonDefaults(options);
-  if (!options.ingest && !options.egress) {
-    throw new BridgeError('invalid_option', `bridge ${name}: give ingest, egress, or both`);
-  }
+  const ids = commonDefaults(options);
+  const { name } = ids;
+  requireDirection(name, options.ingest, options.egress);
   if (options.ingest && !(options.ingest.subjects?.length > 0)) {
     throw new BridgeError('invalid_option', `bridge ${name}: ingest.subjects must name at least one subject`);
   }
@@ -67,18 +68,9 @@ export function createNatsBridge(hub: BridgeHub, options: NatsBridgeOptions): Br
   const ready = deferred();
   const stops: (() => void)[] = [];
   let nc: NatsConnection | undefined;
-  const ingest: IngestCore | undefined = options.ingest
-    ? createIngestCore({
-        hub,
-        name,
-        origin,
-        mapping: options.ingest,
-        publishTimeoutMs: options.publishTimeoutMs,
-        retryBackoff: options.reconnect,
-        onRejected: options.onRejected,
-      })
-    : undefined;
-  const egress = options.egress ? natsEgress(hub, options.egress, origin, () => nc, tracker, options) : undefined;
+  const ingest = ingestCoreFor(hub, options, ids, options.ingest);
+  const egress = options.egress ? natsEgress(hub, options.egress, ids.origin, () => nc, tracker, options) : undefined;
+  const link = { tracker, egress, backoff };
 
   const run = async () => {
     try {
@@ -97,77 +89,80 @@ export function createNatsBridge(hub: BridgeHub, options: NatsBridgeOptions): Br
     }
     if (abort.signal.aborted) return void nc.close();
     tracker.set('up');
-    void watchStatus(nc);
+    void watchStatus(nc, link);
     egress?.setReady(true);
     egress?.start();
-    if (!ingest) ready.resolve();
-    else await ingestLoop(nc, ingest);
-  };
-
-  const watchStatus = async (conn: NatsConnection) => {
-    for await (const s of conn.status()) {
-      if (s.type === 'disconnect') {
-        tracker.set('down');
-        tracker.error(`disconnected from ${s.server}`);
-        egress?.setReady(false);
-      } else if (s.type === 'reconnect') {
-        backoff.reset();
-        tracker.set('up');
-        egress?.setReady(true);
-      } else if (s.type === 'error') tracker.error(s.error);
-    }
-  };
-
-  const ingestLoop = async (conn: NatsConnection, core: IngestCore) => {
-    const retry = createBackoff(options.reconnect);
+    if (!ingest) return ready.resolve();
     const ctx: NatsIngestContext = {
-      core,
+      core: ingest,
       signal: abort.signal,
       sleep: (ms) => sleep(ms, abort.signal),
-      onReady: () => {
-        retry.reset();
-        ready.resolve();
-      },
+      onReady: () => ready.resolve(),
       onStop: (stop) => stops.push(stop),
     };
-    const ingestOptions = options.ingest!;
-    while (!abort.signal.aborted) {
-      try {
-        if (ingestOptions.stream)
-          await runJetStreamIngest(conn, ingestOptions, ingestOptions.durable ?? `webstream-${name}`, ctx);
-        else await runCoreIngest(conn, ingestOptions, ctx);
-      } catch (error) {
-        tracker.error(`ingest: ${errorMessage(error)}`);
-      }
-      if (!abort.signal.aborted) await sleep(retry.next(), abort.signal);
-    }
+    await ingestLoop(nc, options, name, ctx, tracker);
   };
 
   void run();
-  return {
+  return bridgeHandle({
     name,
     broker: 'nats',
-    ready: () => ready.promise,
-    state: () => ({
-      name,
-      broker: 'nats',
-      status: tracker.status,
-      since: tracker.since,
-      reconnects: tracker.reconnects,
-      lastError: tracker.lastError,
-      ingest: ingest ? { ...ingest.state } : undefined,
-      egress: egress ? { ...egress.state } : undefined,
-    }),
-    async close() {
-      if (abort.signal.aborted) return;
+    tracker,
+    ready,
+    ingest,
+    egress,
+    async shutdown() {
       abort.abort();
-      tracker.set('closed');
-      ready.reject(new BridgeError('closed', `bridge ${name} closed`));
-      egress?.close();
       for (const stop of stops) stop();
       await nc?.close();
     },
+  });
+}
+
+async function watchStatus(
+  conn: NatsConnection,
+  link: { tracker: ConnectionTracker; egress: EgressCore | undefined; backoff: Backoff },
+): Promise<void> {
+  for await (const s of conn.status()) {
+    if (s.type === 'disconnect') {
+      link.tracker.set('down');
+      link.tracker.error(`disconnected from ${s.server}`);
+      link.egress?.setReady(false);
+    } else if (s.type === 'reconnect') {
+      link.backoff.reset();
+      link.tracker.set('up');
+      link.egress?.setReady(true);
+    } else if (s.type === 'error') link.tracker.error(s.error);
+  }
+}
+
+/** Runs ingest, setting it up again (with backoff) whenever the consumer or subscription ends or fails. */
+async function ingestLoop(
+  conn: NatsConnection,
+  options: NatsBridgeOptions,
+  name: string,
+  ctx: NatsIngestContext,
+  tracker: ConnectionTracker,
+): Promise<void> {
+  const retry = createBackoff(options.reconnect);
+  const ingest = options.ingest!;
+  const onReady = ctx.onReady;
+  const loopCtx = {
+    ...ctx,
+    onReady: () => {
+      retry.reset();
+      onReady();
+    },
   };
+  while (!ctx.signal.aborted) {
+    try {
+      if (ingest.stream) await runJetStreamIngest(conn, ingest, ingest.durable ?? `webstream-${name}`, loopCtx);
+      else await runCoreIngest(conn, ingest, loopCtx);
+    } catch (error) {
+      tracker.error(`ingest: ${errorMessage(error)}`);
+    }
+    if (!ctx.signal.aborted) await ctx.sleep(retry.next());
+  }
 }
 
 function natsEgress(
