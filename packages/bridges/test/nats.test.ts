@@ -176,6 +176,51 @@ describe('NATS bridge (shared nats-server with JetStream at 127.0.0.1:4222)', ()
     expect(hub.events()).toHaveLength(2);
     expect(bridge.state().egress).toMatchObject({ cursor: events[1]!.id, pending: 0, failures: 0 });
   });
+
+  it('without a stream: core subscription in, core publish out (no JetStream involved)', async () => {
+    const root = unique('wsbr');
+    const hub = createMemoryBridgeHub();
+    const out: string[] = [];
+    const sub = nc.subscribe(`${root}.out.>`, {
+      callback: (_, m) => {
+        out.push(`${m.subject} ${m.headers?.get('Nats-Msg-Id')}`);
+      },
+    });
+    const bridge = createNatsBridge(hub, {
+      name: unique('core'),
+      servers: SHARED,
+      ingest: { subjects: [`${root}.in.*`], channel: '{3}' },
+      egress: { subject: `${root}.out.{channel}`, jetstream: false },
+    });
+    bridges.push(bridge);
+    await bridge.ready();
+    await nc.flush();
+    nc.publish(`${root}.in.chat`, JSON.stringify({ message: 'hello core' }));
+    await waitFor(() => out.length === 1, 'the event egressed');
+    const [event] = hub.events();
+    expect(event).toMatchObject({ channel: 'chat', message: 'hello core' });
+    expect(out).toEqual([`${root}.out.chat ${event!.id}`]);
+    expect(bridge.state()).toMatchObject({ ingest: { stored: 1, withoutKey: 1, lost: 0 }, egress: { confirmed: 1 } });
+    sub.unsubscribe();
+  });
+
+  it('keeps trying to connect while nothing answers, and stops when closed', async () => {
+    const hub = createMemoryBridgeHub();
+    const bridge = createNatsBridge(hub, {
+      name: unique('nowhere'),
+      servers: '127.0.0.1:1',
+      reconnect: { initialDelayMs: 10, maxDelayMs: 20 },
+      egress: {},
+    });
+    await waitFor(() => bridge.state().lastError !== undefined, 'a connection error recorded');
+    expect(bridge.state().status).toBe('connecting');
+    await hub.publish({ channel: 'c', message: 'kept' }, {});
+    expect(bridge.state().egress).toMatchObject({ pending: 1, confirmed: 0 });
+    const ready = bridge.ready();
+    await bridge.close();
+    await expect(ready).rejects.toThrow(/closed/);
+    expect(bridge.state().status).toBe('closed');
+  });
 });
 
 describe('NATS bridge across a restart of a private nats-server', () => {

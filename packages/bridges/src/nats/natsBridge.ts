@@ -73,25 +73,12 @@ export function createNatsBridge(hub: BridgeHub, options: NatsBridgeOptions): Br
   const link = { tracker, egress, backoff };
 
   const run = async () => {
-    try {
-      nc = await connect({
-        ...options.connection,
-        servers: options.servers,
-        name: options.connection?.name ?? `webstream-bridge-${name}`,
-        waitOnFirstConnect: true,
-        maxReconnectAttempts: -1,
-        reconnectDelayHandler: () => backoff.next(),
-      });
-    } catch (error) {
-      tracker.error(error);
-      ready.reject(error as Error);
-      return;
-    }
+    nc = await firstConnection(options, name, backoff, tracker, abort.signal);
+    if (!nc) return;
     if (abort.signal.aborted) return void nc.close();
     tracker.set('up');
     void watchStatus(nc, link);
     egress?.setReady(true);
-    egress?.start();
     if (!ingest) return ready.resolve();
     const ctx: NatsIngestContext = {
       core: ingest,
@@ -103,6 +90,8 @@ export function createNatsBridge(hub: BridgeHub, options: NatsBridgeOptions): Br
     await ingestLoop(nc, options, name, ctx, tracker);
   };
 
+  // Egress takes hub events from now on; they wait (bounded) until the first connection.
+  egress?.start();
   void run();
   return bridgeHandle({
     name,
@@ -117,6 +106,31 @@ export function createNatsBridge(hub: BridgeHub, options: NatsBridgeOptions): Br
       await nc?.close();
     },
   });
+}
+
+/** Connects, retrying with backoff until it works or the bridge closes (then `undefined`). */
+async function firstConnection(
+  options: NatsBridgeOptions,
+  name: string,
+  backoff: Backoff,
+  tracker: ConnectionTracker,
+  signal: AbortSignal,
+): Promise<NatsConnection | undefined> {
+  while (!signal.aborted) {
+    try {
+      return await connect({
+        ...options.connection,
+        servers: options.servers,
+        name: options.connection?.name ?? `webstream-bridge-${name}`,
+        maxReconnectAttempts: -1,
+        reconnectDelayHandler: () => backoff.next(),
+      });
+    } catch (error) {
+      tracker.error(error);
+      await sleep(backoff.next(), signal);
+    }
+  }
+  return undefined;
 }
 
 async function watchStatus(
