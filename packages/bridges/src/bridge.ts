@@ -142,6 +142,7 @@ export function ingestCoreFor(
   options: BridgeCommonOptions,
   ids: { name: string; origin: string },
   mapping: IngestMapping | undefined,
+  tracker: ConnectionTracker,
 ): IngestCore | undefined {
   if (!mapping) return undefined;
   return createIngestCore({
@@ -151,6 +152,7 @@ export function ingestCoreFor(
     publishTimeoutMs: options.publishTimeoutMs,
     retryBackoff: options.reconnect,
     onRejected: options.onRejected,
+    onRetry: (error) => tracker.error(`ingest: the hub did not store a message (left with the broker): ${error}`),
   });
 }
 

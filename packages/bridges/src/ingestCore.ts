@@ -32,6 +32,8 @@ export interface IngestCoreOptions {
   retryBackoff?: BackoffOptions | undefined;
   /** Told about every refused message. */
   onRejected?: ((rejection: BridgeRejection) => void) | undefined;
+  /** Told about every hub failure (the message is left with the broker). */
+  onRetry?: ((error: string) => void) | undefined;
 }
 
 /** The broker-independent part of ingest: map, publish with an idempotency key, decide the ack. */
@@ -85,6 +87,7 @@ export function createIngestCore(options: IngestCoreOptions): IngestCore {
         result = await withTimeout(options.hub.publish(mapped.input, { idempotencyKey: key }), timeoutMs);
       } catch (error) {
         state.retries++;
+        options.onRetry?.(errorMessage(error));
         return { action: 'retry', error: errorMessage(error), delayMs: backoff.next() };
       }
       backoff.reset();

@@ -117,6 +117,21 @@ describe('MQTT bridge (shared Mosquitto at 127.0.0.1:1883)', () => {
     });
   });
 
+  it('pauses while the hub cannot store (no PUBACK, reconnect with backoff) and stores everything once it can', async () => {
+    const hub = createMemoryBridgeHub();
+    const root = unique('wsbr');
+    const bridge = await ingestBridge(hub, root);
+    hub.setAvailable(false);
+    for (let i = 0; i < 3; i++) await send(producer, `${root}/a`, `m${i}`, { 'message-id': `p${i}` });
+    await waitFor(() => (bridge.state().ingest?.retries ?? 0) >= 2, 'a few retries');
+    expect(hub.events()).toHaveLength(0);
+    hub.setAvailable(true);
+    await waitFor(() => hub.events().length === 3, 'all three stored');
+    expect(hub.events().map((e) => e.message)).toEqual(['m0', 'm1', 'm2']);
+    await waitFor(() => bridge.state().status === 'up', 'up again');
+    expect(bridge.state().ingest).toMatchObject({ stored: 3, duplicates: 0 });
+  });
+
   it('publishes every hub event at QoS 1 with message-id = event id, and skips its own echoes', async () => {
     const hub = createMemoryBridgeHub();
     const root = unique('wsbr');

@@ -145,6 +145,37 @@ describe('NATS bridge (shared nats-server with JetStream at 127.0.0.1:4222)', ()
     expect(inner.stats()).toMatchObject({ stored: 2, duplicates: 2 });
   });
 
+  it('pauses while the hub cannot store (nak with backoff, nothing acked) and stores everything once it can', async () => {
+    const root = unique('wsbr');
+    const stream = await addStream(nc, [`${root}.>`]);
+    const hub = createMemoryBridgeHub();
+    const bridge = createNatsBridge(hub, {
+      name: unique('in'),
+      servers: SHARED,
+      reconnect: { initialDelayMs: 20, maxDelayMs: 100 },
+      ingest: { subjects: [`${root}.>`], stream },
+    });
+    bridges.push(bridge);
+    await bridge.ready();
+    hub.setAvailable(false);
+    for (let i = 0; i < 5; i++) await publishWithId(nc, `${root}.a`, `m${i}`, `p${i}`);
+    await waitFor(() => (bridge.state().ingest?.retries ?? 0) >= 3, 'a few retries');
+    expect(hub.events()).toHaveLength(0);
+    expect(bridge.state().lastError?.message).toMatch(
+      /^ingest: the hub did not store a message \(left with the broker\): hub unavailable/,
+    );
+    hub.setAvailable(true);
+    await waitFor(() => hub.events().length === 5, 'all five stored');
+    // A nak'd message comes back after the delay: it may be stored after later ones (README "Order").
+    expect(
+      hub
+        .events()
+        .map((e) => e.message)
+        .sort(),
+    ).toEqual(['m0', 'm1', 'm2', 'm3', 'm4']);
+    expect(bridge.state().ingest).toMatchObject({ stored: 5, duplicates: 0 });
+  });
+
   it('publishes every hub event with Nats-Msg-Id = event id, and does not re-ingest its own messages', async () => {
     const root = unique('wsbr');
     const stream = await addStream(nc, [`${root}.>`]);

@@ -65,7 +65,7 @@ export function createAmqpBridge(hub: BridgeHub, options: AmqpBridgeOptions): Br
     retryLow: options.reconnect?.initialDelayMs ?? DEFAULT_INITIAL_DELAY_MS,
     retryHigh: options.reconnect?.maxDelayMs ?? DEFAULT_MAX_DELAY_MS,
   });
-  const ingest = ingestCoreFor(hub, options, ids, options.ingest);
+  const ingest = ingestCoreFor(hub, options, ids, options.ingest, tracker);
   let publisher: Publisher | undefined;
   const egress = options.egress
     ? amqpEgress(hub, rabbit, options, ids.origin, tracker, (p) => (publisher = p))

@@ -113,7 +113,7 @@ export function createMqttBridge(hub: BridgeHub, options: MqttBridgeOptions): Br
     tracker.set('up');
     ready.resolve();
   };
-  const ingest = ingestCoreFor(hub, options, ids, options.ingest);
+  const ingest = ingestCoreFor(hub, options, ids, options.ingest, tracker);
   if (ingest) links.push(mqttIngestLink(options, name, ingest, tracker, events, allUp));
   if (options.egress) {
     const egressLink: MqttLink = new MqttLink(

@@ -68,7 +68,7 @@ export function createNatsBridge(hub: BridgeHub, options: NatsBridgeOptions): Br
   const ready = deferred();
   const stops: (() => void)[] = [];
   let nc: NatsConnection | undefined;
-  const ingest = ingestCoreFor(hub, options, ids, options.ingest);
+  const ingest = ingestCoreFor(hub, options, ids, options.ingest, tracker);
   const egress = options.egress ? natsEgress(hub, options.egress, ids.origin, () => nc, tracker, options) : undefined;
   const link = { tracker, egress, backoff };
 
