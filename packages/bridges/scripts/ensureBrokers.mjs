@@ -13,8 +13,12 @@ const log = (msg) => process.stderr.write(`[brokers] ${msg}\n`);
 const has = (cmd) => spawnSync('sh', ['-c', `command -v ${cmd}`], { encoding: 'utf8' }).status === 0;
 let aptUpdated = false;
 
-/** First line the server sends on connect ('' if none within the time), or null when nothing listens. */
-function greet(port, timeoutMs = 1000) {
+/**
+ * Whether something listens on 127.0.0.1:`port`: with `firstLine`, the first line it sends (NATS
+ * starts with INFO), else '' once the connection is accepted (RabbitMQ and Mosquitto wait for the
+ * client); null when nothing answers.
+ */
+function greet(port, firstLine = false, timeoutMs = 1000) {
   return new Promise((resolve) => {
     const socket = new Socket();
     let data = '';
@@ -31,8 +35,7 @@ function greet(port, timeoutMs = 1000) {
     });
     socket.connect(port, '127.0.0.1', () => {
       connected = true;
-      // RabbitMQ and Mosquitto say nothing first: accepting the connection is the answer.
-      if (port !== 4222) done('');
+      if (!firstLine) done('');
     });
   });
 }
@@ -77,7 +80,7 @@ const BROKERS = {
     waitMs: 15_000,
     // JetStream must be on: the INFO line says so.
     ok: async () => {
-      const info = await greet(4222);
+      const info = await greet(4222, true);
       if (info === null) return false;
       if (!/"jetstream":\s*true/.test(info))
         log('nats-server on 4222 answers but without JetStream (start it with -js)');
