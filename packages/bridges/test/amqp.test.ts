@@ -247,9 +247,11 @@ describe('AMQP bridge across a restart of a private RabbitMQ node', () => {
     expect([...messages].sort()).toEqual(Array.from({ length: N }, (_, i) => `m${i}`).sort());
     const ids = outHub.events().map((e) => e.id);
     const firstSeen = [...new Set(sink.got.map((m) => m.messageId))];
-    expect(firstSeen).toEqual(ids);
+    // Every event at least once; a resend after the cut may land after later ones (README "Order").
+    expect([...firstSeen].sort()).toEqual([...ids].sort());
+    const moved = firstSeen.filter((id, i) => id !== ids[i]).length;
     console.info(
-      `[amqp restart] down ${downMs} ms; ingest ${JSON.stringify(ingest.state().ingest)}; egress ${JSON.stringify(egress.state().egress)}; sink received ${sink.got.length} for ${N}`,
+      `[amqp restart] down ${downMs} ms; ingest ${JSON.stringify(ingest.state().ingest)}; egress ${JSON.stringify(egress.state().egress)}; sink received ${sink.got.length} for ${N}, ${moved} out of id order`,
     );
     await Promise.all([ingest.close(), egress.close()]);
     await sink.consumer.close();
