@@ -239,9 +239,13 @@ describe('MQTT bridge across a restart of a private Mosquitto', () => {
     await broker.start();
     await waitFor(() => bridge.state().egress?.confirmed === N, `${N} confirmed`, 60_000);
     await waitFor(() => new Set(sink.got.map((m) => m.id)).size === N, `${N} distinct at the subscriber`, 30_000);
-    expect([...new Set(sink.got.map((m) => m.id))]).toEqual(hub.events().map((e) => e.id));
+    const ids = hub.events().map((e) => e.id);
+    const firstSeen = [...new Set(sink.got.map((m) => m.id))];
+    // Every event at least once; a resend after the cut may land after later ones (README "Order").
+    expect([...firstSeen].sort()).toEqual([...ids].sort());
+    const moved = firstSeen.filter((id, i) => id !== ids[i]).length;
     console.info(
-      `[mqtt egress restart] egress ${JSON.stringify(bridge.state().egress)}; subscriber got ${sink.got.length} for ${N}`,
+      `[mqtt egress restart] egress ${JSON.stringify(bridge.state().egress)}; subscriber got ${sink.got.length} for ${N}, ${moved} out of id order`,
     );
     await bridge.close();
     await sink.client.endAsync();
