@@ -179,12 +179,15 @@ function mqttIngestLink(
       // Called for every QoS 1/2 message; MQTT.js reads no further packet until `done` is called.
       customHandleAcks: (topic, payload, packet, done) => {
         const client = link.current;
-        void core.handle(inbound(topic, payload, packet)).then((outcome) => {
-          if (client !== link.current) return; // that connection is gone: the broker redelivers
-          if (outcome.action === 'ack') done(0);
-          else if (outcome.action === 'reject') done(REFUSED);
-          else link.recycle(outcome.delayMs);
-        });
+        core
+          .handle(inbound(topic, payload, packet))
+          .then((outcome) => {
+            if (client !== link.current) return; // that connection is gone: the broker redelivers
+            if (outcome.action === 'ack') done(0);
+            else if (outcome.action === 'reject') done(REFUSED);
+            else link.recycle(outcome.delayMs);
+          })
+          .catch((error) => tracker.error(`ingest: ${String(error?.message ?? error)}`));
       },
     },
     createBackoff(options.reconnect),

@@ -1,4 +1,4 @@
-import { jetstream } from '@nats-io/jetstream';
+import { type JetStreamClient, jetstream } from '@nats-io/jetstream';
 import { type ConnectionOptions, connect, headers, type NatsConnection } from '@nats-io/transport-node';
 import { type Backoff, createBackoff, sleep } from '../backoff.js';
 import {
@@ -188,9 +188,11 @@ function natsEgress(
   options: NatsBridgeOptions,
 ): EgressCore {
   const timeoutMs = egress.sendTimeoutMs ?? DEFAULT_SEND_TIMEOUT_MS;
+  let js: { nc: NatsConnection; client: JetStreamClient } | undefined;
   const send = async (m: OutboundMessage) => {
     const nc = connection();
     if (!nc) throw new Error('not connected');
+    if (js?.nc !== nc) js = { nc, client: jetstream(nc) };
     const h = headers();
     for (const [k, v] of Object.entries(m.headers)) h.set(k, v);
     h.set('Nats-Msg-Id', m.messageId);
@@ -199,7 +201,7 @@ function natsEgress(
       nc.publish(m.target, m.body, { headers: h });
       await timeLimit(nc.flush(), timeoutMs, 'NATS flush');
     } else {
-      await jetstream(nc).publish(m.target, m.body, { msgID: m.messageId, headers: h, timeout: timeoutMs });
+      await js.client.publish(m.target, m.body, { msgID: m.messageId, headers: h, timeout: timeoutMs });
     }
   };
   return createEgressCore({
