@@ -49,3 +49,14 @@ if (!redisUp()) {
     process.exit(1);
   }
 }
+
+// NATS (JetStream), RabbitMQ and Mosquitto for the bridge tests: started (or installed, as root) when
+// they do not answer. The bridge tests fail, never skip, without them.
+const brokers = spawnSync(
+  process.execPath,
+  [new URL('../packages/bridges/scripts/ensureBrokers.mjs', import.meta.url).pathname],
+  {
+    stdio: 'inherit',
+  },
+);
+if (brokers.status !== 0) process.exit(1);
