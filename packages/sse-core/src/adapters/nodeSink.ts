@@ -17,7 +17,8 @@ type HttpSocket = Socket & { _httpMessage?: unknown };
  */
 export class NodeSink implements SseSink {
   readonly #response: ServerResponse;
-  readonly #headers: OutgoingHttpHeaders;
+  /** Until the head is written; then dropped, so an idle connection does not keep it. */
+  #headers: OutgoingHttpHeaders | undefined;
   readonly #direct: boolean;
   readonly #onDrain: () => void;
   #socket: Socket | null = null;
@@ -40,7 +41,10 @@ export class NodeSink implements SseSink {
 
   #writeResponse(chunk: Uint8Array): boolean {
     const response = this.#response;
-    if (!response.headersSent) response.writeHead(200, this.#headers);
+    if (this.#headers !== undefined) {
+      if (!response.headersSent) response.writeHead(200, this.#headers);
+      this.#headers = undefined;
+    }
     const ok = response.write(chunk);
     const socket = response.socket as HttpSocket | null;
     // Only once the head is in the socket's own buffer (the response owns the socket: not a
