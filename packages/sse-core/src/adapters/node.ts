@@ -59,7 +59,6 @@ export function handleSseRequest(
     return undefined;
   }
   const opened = connection;
-  response.on('drain', drain);
   response.on('close', () => opened.close('client'));
   // The peer may be gone already, in which case 'close' has fired before we listened.
   if (response.destroyed || req.socket?.destroyed) opened.close('client');

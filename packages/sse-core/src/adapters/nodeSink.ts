@@ -22,6 +22,8 @@ export class NodeSink implements SseSink {
   readonly #direct: boolean;
   readonly #onDrain: () => void;
   #socket: Socket | null = null;
+  /** Whether the response's `drain` is listened to (only while writing through the response). */
+  #listening = false;
 
   /**
    * @param direct whether the body is close-delimited HTTP/1.x, so it may bypass the response once the head is out.
@@ -51,7 +53,11 @@ export class NodeSink implements SseSink {
     // pipelined response still waiting for its turn), so every later byte follows it in order.
     if (this.#direct && socket && socket._httpMessage === response && !socket.destroyed) {
       this.#socket = socket;
+      // The socket drains after the response's own refused write too (it has no buffer of its own then).
       socket.on('drain', this.#onDrain);
+    } else if (!this.#listening) {
+      this.#listening = true;
+      response.on('drain', this.#onDrain);
     }
     return ok;
   }
