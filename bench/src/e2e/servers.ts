@@ -127,14 +127,15 @@ function stopper(child: ChildProcess, signal: NodeJS.Signals, cleanup?: () => vo
   };
 }
 
-/** Arguments for a cluster: the Redis bus is required, and each run gets a stream key of its own. */
-function clusterArgs(o: StartOptions): string[] {
-  if (!o.webstreamArgs.includes('--redis')) {
+/** On the Redis bus (required for a cluster), each run gets a stream key of its own: Redis may be shared. */
+function redisArgs(o: StartOptions): string[] {
+  const redis = o.webstreamArgs.includes('--redis');
+  if (!redis && (o.webstreamProcesses ?? 1) > 1) {
     throw new Error(
       '--webstream-processes above 1 needs the Redis bus: add --redis redis://127.0.0.1:6379 to --webstream-args',
     );
   }
-  if (o.webstreamArgs.includes('--redis-stream')) return [];
+  if (!redis || o.webstreamArgs.includes('--redis-stream')) return [];
   return ['--redis-stream', `webstream-bench:${process.pid}:${Date.now()}`];
 }
 
@@ -158,6 +159,7 @@ async function startWebstream(o: StartOptions): Promise<RunningServer> {
     ...['--port', '0', '--log-level', 'info', '--cwd', dir],
     ...['--max-connections', limit, '--max-connections-per-client', limit],
     ...o.webstreamArgs,
+    ...redisArgs(o),
   ];
   const processes = o.webstreamProcesses ?? 1;
   const launched =
@@ -172,7 +174,6 @@ async function startWebstream(o: StartOptions): Promise<RunningServer> {
             here('./clusterLauncher.ts'),
             String(processes),
             ...args.slice(args.indexOf(WEBSTREAM_CLI)),
-            ...clusterArgs(o),
           ],
           dir,
         )
