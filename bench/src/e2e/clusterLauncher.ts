@@ -19,7 +19,9 @@ cluster.setupPrimary({ exec: cli, args, execArgv: webstreamNodeFlags(cli) });
 let listening = 0;
 cluster.on('listening', (_worker, address) => {
   listening++;
-  if (listening === n) process.stderr.write(`cluster of ${n} listening on http://127.0.0.1:${address.port}\n`);
+  if (listening !== n) return;
+  const host = address.address?.includes(':') ? `[${address.address}]` : (address.address ?? '127.0.0.1');
+  process.stderr.write(`cluster of ${n} listening on http://${host}:${address.port}\n`);
 });
 cluster.on('exit', (worker, code) => {
   if (!stopping) process.stderr.write(`worker ${worker.process.pid} exited with ${code}\n`);
