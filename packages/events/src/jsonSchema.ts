@@ -1,5 +1,26 @@
 import { z } from 'zod';
 import {
+  BrowserErrorDetectedSchema,
+  ConsoleEntryListSchema,
+  ConsoleEntrySchema,
+  ErrorGroupListSchema,
+  ErrorGroupSchema,
+  NavigateInputSchema,
+  PageSessionListSchema,
+  PageSessionSchema,
+  ProxyMapInputSchema,
+  ProxyMappingListSchema,
+  ProxyMappingSchema,
+  ProxyRequestListSchema,
+  ProxyRequestRecordSchema,
+  RecordedHeadersSchema,
+  ReplInputSchema,
+  ReplResponseSchema,
+  StackFrameSchema,
+  TimelineEntrySchema,
+  TimelineSchema,
+} from './browser.js';
+import {
   ErrorListSchema,
   LogLinesSchema,
   ProcessListSchema,
@@ -58,6 +79,26 @@ export const documentedSchemas = {
   ErrorList: ErrorListSchema,
   // MCP sessions
   SessionGap: SessionGapSchema,
+  // the browser half: proxy, page telemetry, REPL, timeline
+  ProxyRequestRecord: ProxyRequestRecordSchema,
+  RecordedHeaders: RecordedHeadersSchema,
+  ProxyMapping: ProxyMappingSchema,
+  PageSession: PageSessionSchema,
+  StackFrame: StackFrameSchema,
+  ErrorGroup: ErrorGroupSchema,
+  ConsoleEntry: ConsoleEntrySchema,
+  BrowserErrorDetected: BrowserErrorDetectedSchema,
+  ProxyMapInput: ProxyMapInputSchema,
+  ReplInput: ReplInputSchema,
+  NavigateInput: NavigateInputSchema,
+  ReplResponse: ReplResponseSchema,
+  TimelineEntry: TimelineEntrySchema,
+  ProxyMappingList: ProxyMappingListSchema,
+  ProxyRequestList: ProxyRequestListSchema,
+  PageSessionList: PageSessionListSchema,
+  ErrorGroupList: ErrorGroupListSchema,
+  ConsoleEntryList: ConsoleEntryListSchema,
+  Timeline: TimelineSchema,
 } as const;
 
 /** Name of a documented schema. */
