@@ -65,7 +65,7 @@ describe('the dev server behind its proxy', () => {
 
   it('fills every resource from the page: errors mapped to the source, console, sessions, requests', async () => {
     const page = await openPage();
-    await page.waitForFunction(() => window.fixture?.failStatus === 500 && window.fixture.socketMessages.length > 0);
+    await page.waitForFunction('window.fixture?.failStatus === 500 && window.fixture.socketMessages.length > 0');
 
     const errors = await readUntil(
       client,
