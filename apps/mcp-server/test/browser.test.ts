@@ -4,54 +4,28 @@
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { Notification } from '@modelcontextprotocol/sdk/types.js';
 import { until } from '@ws/testing';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../src/server/startServer.js';
-import { BOOM_LINE, browserProject, callTool, launchChromium, readJson, readUntil } from './browserHarness.js';
-import { json, startTestServer, WAIT_MS } from './helpers.js';
-import { connectMcp } from './mcpClient.js';
+import { BOOM_LINE, type BrowserRig, callTool, readJson, readUntil, startBrowserRig } from './browserHarness.js';
+import { json, WAIT_MS } from './helpers.js';
 
-let server: RunningServer & AsyncDisposable;
+let rig: BrowserRig;
+let server: RunningServer;
 let client: Client;
 let notes: Notification[];
-let browser: Browser;
-let context: BrowserContext;
 let processId: string;
 let proxyUrl: string;
-const teardown: (() => unknown)[] = [];
 
 beforeAll(async () => {
-  server = await startTestServer({ cwd: browserProject(), redactHeaders: ['x-api-key'] });
-  teardown.push(() => server.close());
-  const mcp = await connectMcp(server.url, {}, (...steps) => teardown.push(...steps));
-  client = mcp.client;
-  notes = mcp.notes;
+  rig = await startBrowserRig({ redactHeaders: ['x-api-key'] });
+  ({ server, client, notes, processId, proxyUrl } = rig);
   for (const uri of ['telemetry://errors', 'proxy://requests', 'telemetry://sessions'])
     await client.subscribeResource({ uri });
-  browser = await launchChromium();
-  teardown.push(() => browser.close());
-  context = await browser.newContext();
-  const run = await callTool(client, 'scripts_run', { name: 'dev', waitMs: 0 });
-  processId = run.process.id;
-  const mappings = await readUntil(
-    client,
-    'proxy://mappings',
-    (m) => m.some((x: { processId: string }) => x.processId === processId),
-    WAIT_MS,
-    'a proxy for the dev server the script printed',
-  );
-  proxyUrl = mappings[0].proxyUrl;
 }, 60_000);
 
-afterAll(async () => {
-  for (const step of teardown.reverse()) await step();
-});
+afterAll(() => rig?.close());
 
-async function openPage(path = ''): Promise<Page> {
-  const page = await context.newPage();
-  await page.goto(new URL(path, proxyUrl).href);
-  return page;
-}
+const openPage = (path = '') => rig.open(path);
 
 describe('the dev server behind its proxy', () => {
   it('shows the proxy URL beside the dev URL in scripts_status and processes://active', async () => {

@@ -3,8 +3,13 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import type { Notification } from '@modelcontextprotocol/sdk/types.js';
 import { copyFixture, until } from '@ws/testing';
-import { type Browser, chromium } from 'playwright-core';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { ConfigInput } from '../src/config/config.js';
+import type { RunningServer } from '../src/server/startServer.js';
+import { startTestServer, WAIT_MS } from './helpers.js';
+import { connectMcp } from './mcpClient.js';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -63,4 +68,53 @@ export async function callTool(client: Client, name: string, args: Record<string
   const result = await client.callTool({ name, arguments: args });
   if (result.isError) throw new Error(`${name} failed: ${JSON.stringify(result.content)}`);
   return result.structuredContent;
+}
+
+/** A running server with the fixture's dev server behind a proxy, an SDK client and Chromium. */
+export interface BrowserRig {
+  server: RunningServer;
+  client: Client;
+  notes: Notification[];
+  browser: Browser;
+  context: BrowserContext;
+  processId: string;
+  proxyUrl: string;
+  /** Opens a tab at a path of the proxy URL. */
+  open(path?: string): Promise<Page>;
+  close(): Promise<void>;
+}
+
+/** Starts the rig: `scripts_run dev`, then waits for the proxy of the URL it prints. */
+export async function startBrowserRig(overrides: ConfigInput = {}): Promise<BrowserRig> {
+  const teardown: (() => unknown)[] = [];
+  const close = async () => {
+    for (const step of teardown.reverse()) await step();
+  };
+  try {
+    const server = await startTestServer({ cwd: browserProject(), ...overrides });
+    teardown.push(() => server.close());
+    const mcp = await connectMcp(server.url, {}, (...steps) => teardown.push(...steps));
+    const browser = await launchChromium();
+    teardown.push(() => browser.close());
+    const context = await browser.newContext();
+    const run = await callTool(mcp.client, 'scripts_run', { name: 'dev', waitMs: 0 });
+    const processId: string = run.process.id;
+    const mappings = await readUntil(
+      mcp.client,
+      'proxy://mappings',
+      (m) => m.some((x: { processId: string }) => x.processId === processId),
+      WAIT_MS,
+      'a proxy for the dev server the script printed',
+    );
+    const proxyUrl: string = mappings[0].proxyUrl;
+    const open = async (path = '') => {
+      const page = await context.newPage();
+      await page.goto(new URL(path, proxyUrl).href);
+      return page;
+    };
+    return { server, client: mcp.client, notes: mcp.notes, browser, context, processId, proxyUrl, open, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
 }
