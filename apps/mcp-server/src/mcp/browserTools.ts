@@ -30,6 +30,12 @@ const line = (r: ProxyRequestRecord) => {
 
 /** `proxy_requests`, `proxy_map`, `timeline`. */
 export function registerBrowserTools(server: McpServer, browser: BrowserApi): void {
+  registerRequestsTool(server, browser);
+  registerMapTool(server, browser);
+  registerTimelineTool(server, browser);
+}
+
+function registerRequestsTool(server: McpServer, browser: BrowserApi): void {
   server.registerTool(
     'proxy_requests',
     {
@@ -66,6 +72,9 @@ export function registerBrowserTools(server: McpServer, browser: BrowserApi): vo
       }));
     },
   );
+}
+
+function registerMapTool(server: McpServer, browser: BrowserApi): void {
   server.registerTool(
     'proxy_map',
     {
@@ -88,6 +97,9 @@ export function registerBrowserTools(server: McpServer, browser: BrowserApi): vo
       }));
     },
   );
+}
+
+function registerTimelineTool(server: McpServer, browser: BrowserApi): void {
   server.registerTool(
     'timeline',
     {
