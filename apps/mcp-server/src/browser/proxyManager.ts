@@ -96,6 +96,8 @@ export function createProxyManager(options: ProxyManagerOptions): ProxyManager {
       if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:'))
         return failure(400, `target must be an http: or https: URL (got ${JSON.stringify(request.target)})`);
       const target = proxyTargetOf(request.target) ?? url;
+      const loop = loopOf(target, request.port, options.ownPort(), entries);
+      if (loop) return failure(400, `cannot proxy ${request.target}: ${loop}`);
       const existing = entries.find((e) => sameTarget(e.mapping.target, request.target));
       if (existing) return success(existing.mapping);
       if (entries.length + starting.size >= MAX_PROXIES)
@@ -187,6 +189,16 @@ async function startProxy(
   options.logger.info(`proxy ${proxy.url} → ${request.target}${processId ? ` (${processId})` : ''}: open this URL`);
   options.onChange({ action: 'added', mapping });
   return success(mapping);
+}
+
+/** Why proxying `target` would loop (to webstream itself, to a proxy, to the proxy's own port), if it would. */
+function loopOf(target: URL, port: number | undefined, ownPort: number, entries: readonly Entry[]): string | undefined {
+  if (!proxyTargetOf(target.href)) return undefined;
+  const targetPort = portOf(target);
+  if (targetPort === ownPort) return 'that is this webstream server';
+  if (port && targetPort === port) return 'the proxy would forward to itself';
+  if (entries.some((e) => e.proxy.port === targetPort)) return 'that is one of the proxies; give the dev server behind it';
+  return undefined;
 }
 
 function remember(ports: Map<string, number>, key: string, port: number): void {
