@@ -28,7 +28,7 @@ describe('a page that logs 10,000 lines in a loop', () => {
     const page = await rig.context.newPage();
     const startedAt = Date.now();
     await page.goto(new URL('/loop', rig.proxyUrl).href);
-    await page.waitForFunction('document.title === "loop done"');
+    await until(async () => (await page.title()) === 'loop done', WAIT_MS, 'the loop page done');
     const latencies: number[] = [];
     await until(
       async () => {
