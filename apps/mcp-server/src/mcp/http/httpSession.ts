@@ -1,7 +1,7 @@
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
 import type { Logger } from '../../server/logger.js';
-import { createMcpServer, type McpDeps } from '../createMcpServer.js';
 import { BROWSER_RESOURCES } from '../browserResources.js';
+import { createMcpServer, type McpDeps } from '../createMcpServer.js';
 import { DEV_RESOURCES } from '../devProcessResources.js';
 import { connectMcpServer } from '../paramsGuard.js';
 import type { SessionLogs } from './sessionEventLogs.js';
