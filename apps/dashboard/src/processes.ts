@@ -28,6 +28,11 @@ export class ProcessesPanel {
     this.#logs = new LogView(byId('log-view'));
   }
 
+  /** The supervised project's folder, once `load` read it. */
+  get projectDir(): string | undefined {
+    return this.#projectDir;
+  }
+
   async load(): Promise<void> {
     try {
       const { packageManager, scripts, cwd, problem } = await api.scripts();
