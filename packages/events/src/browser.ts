@@ -15,18 +15,12 @@ export const BrowserResourceUri = {
 } as const;
 export type BrowserResourceUri = (typeof BrowserResourceUri)[keyof typeof BrowserResourceUri];
 
-/** `/stream` channels of the browser half and their message types. */
+/**
+ * `/stream` channels of the browser half. The envelope's `type` is the message type (`info`, `warning`,
+ * `error`); what the message is about is `data.kind` (see {@link BrowserStreamDataSchema}).
+ */
 export const BrowserChannel = { proxy: 'proxy', browser: 'browser' } as const;
-export const BrowserStreamType = {
-  /** channel `proxy`: data is a {@link ProxyRequestRecord} (sent when the exchange completes or fails). */
-  request: 'request',
-  /** channel `browser`: data is an {@link ErrorGroup}. */
-  error: 'error',
-  /** channel `browser`: data is a {@link ConsoleEntry}. */
-  console: 'console',
-  /** channel `browser`: data is a {@link PageSession}. */
-  session: 'session',
-} as const;
+export type BrowserChannel = (typeof BrowserChannel)[keyof typeof BrowserChannel];
 
 /** Entries `proxy://requests` returns. */
 export const RECENT_REQUESTS_LIMIT = 100;
@@ -254,3 +248,19 @@ export const ConsoleEntryListSchema = z.object({ entries: z.array(ConsoleEntrySc
 export type ConsoleEntryList = z.infer<typeof ConsoleEntryListSchema>;
 export const TimelineSchema = z.object({ entries: z.array(TimelineEntrySchema) });
 export type Timeline = z.infer<typeof TimelineSchema>;
+
+/**
+ * The `data` of a message on the `proxy` and `browser` channels of `/stream`, discriminated on `kind`:
+ * channel `proxy`: `request` (an exchange completed or failed), `mapping` (a proxy started or stopped);
+ * channel `browser`: `error` (a page error group, on its first occurrence and then at most every 5 s while
+ * it repeats), `console` (a console line; at most 50 per second, the rest are only in the store),
+ * `session` (a page session started or ended).
+ */
+export const BrowserStreamDataSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('request'), record: ProxyRequestRecordSchema }),
+  z.object({ kind: z.literal('mapping'), action: z.enum(['added', 'removed']), mapping: ProxyMappingSchema }),
+  z.object({ kind: z.literal('error'), group: ErrorGroupSchema, sessionId: z.string() }),
+  z.object({ kind: z.literal('console'), entry: ConsoleEntrySchema }),
+  z.object({ kind: z.literal('session'), event: z.enum(['started', 'ended']), session: PageSessionSchema }),
+]);
+export type BrowserStreamData = z.infer<typeof BrowserStreamDataSchema>;

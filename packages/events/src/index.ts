@@ -1,6 +1,7 @@
 // @ws/events: the schema of every payload the webstream server emits or accepts, and nothing else.
 export type {
   BrowserErrorDetected,
+  BrowserStreamData,
   ConsoleEntry,
   ConsoleEntryList,
   ErrorGroup,
@@ -25,7 +26,7 @@ export {
   BrowserChannel,
   BrowserErrorDetectedSchema,
   BrowserResourceUri,
-  BrowserStreamType,
+  BrowserStreamDataSchema,
   ConsoleEntryListSchema,
   ConsoleEntrySchema,
   ErrorGroupListSchema,

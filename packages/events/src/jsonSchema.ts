@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import {
   BrowserErrorDetectedSchema,
+  BrowserStreamDataSchema,
   ConsoleEntryListSchema,
   ConsoleEntrySchema,
   ErrorGroupListSchema,
@@ -88,6 +89,7 @@ export const documentedSchemas = {
   ErrorGroup: ErrorGroupSchema,
   ConsoleEntry: ConsoleEntrySchema,
   BrowserErrorDetected: BrowserErrorDetectedSchema,
+  BrowserStreamData: BrowserStreamDataSchema,
   ProxyMapInput: ProxyMapInputSchema,
   ReplInput: ReplInputSchema,
   NavigateInput: NavigateInputSchema,
