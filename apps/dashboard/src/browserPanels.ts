@@ -2,7 +2,7 @@
 // their API routes and by the stream's `proxy`, `browser` and `logs` channels.
 import { DevChannel, type StreamMessage } from '@ws/events';
 import { api } from './api.js';
-import { BrowserChannel, ProxyRequestSchema } from './browserTypes.js';
+import { BrowserChannel, type BrowserStreamData, BrowserStreamDataSchema } from './browserTypes.js';
 import { byId } from './dom.js';
 import { PageView } from './page/pageView.js';
 import { panelReporter } from './panelNote.js';
@@ -59,13 +59,19 @@ export function createBrowserPanels(report: (text: string) => void, editorTempla
       ({ processes }) => timeline.setProcesses(processes.map((p) => ({ id: p.id, name: p.name }))),
       () => undefined,
     );
+  const dispatch = (data: BrowserStreamData) => {
+    if (data.kind === 'request') requests.add(data.record);
+    else if (data.kind === 'mapping') void loadMappings(requestsNote);
+    else if (data.kind === 'error') page.errors.upsert(data.group);
+    else if (data.kind === 'console') page.console.add(data.entry);
+    else page.sessions.upsert(data.session);
+  };
   return {
     onMessage(m) {
-      if (m.channel === BrowserChannel.proxy) {
-        const parsed = ProxyRequestSchema.safeParse(m.data);
-        if (parsed.success) requests.add(parsed.data);
-      } else if (m.channel === BrowserChannel.browser) {
-        page.onEvent(m.data);
+      if (m.channel === BrowserChannel.proxy || m.channel === BrowserChannel.browser) {
+        // A message that does not match stays in the event list; the views skip it.
+        const data = BrowserStreamDataSchema.safeParse(m.data);
+        if (data.success) dispatch(data.data);
       } else if (m.channel === DevChannel.process) {
         void refreshProcesses();
         void loadMappings(requestsNote);

@@ -1,6 +1,7 @@
 // The shapes the requests, page, timeline and REPL views read: the server's schemas from @ws/events
 // (packages/events/src/browser.ts), under the names the views use.
 export type {
+  BrowserStreamData,
   ConsoleEntry,
   ErrorGroup as PageErrorGroup,
   PageSession,
@@ -11,6 +12,7 @@ export type {
 } from '@ws/events';
 export {
   BrowserChannel,
+  BrowserStreamDataSchema,
   ConsoleEntryListSchema as ConsoleListSchema,
   ConsoleEntrySchema,
   ErrorGroupListSchema as PageErrorListSchema,

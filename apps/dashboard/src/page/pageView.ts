@@ -1,7 +1,6 @@
 // The Page view: page sessions, grouped page errors, console lines and the REPL box; live from the
 // stream's `browser` channel, loaded from the telemetry API.
 import { browserApi } from '../browserApi.js';
-import { ConsoleEntrySchema, PageErrorGroupSchema, PageSessionSchema } from '../browserTypes.js';
 import { byId } from '../dom.js';
 import type { Reporter } from '../panelNote.js';
 import { ConsoleList, MAX_CONSOLE_LINES } from './consoleList.js';
@@ -15,7 +14,6 @@ export class PageView {
   readonly console = new ConsoleList(byId('page-console'));
   readonly repl = new ReplBox();
   readonly #report: Reporter;
-  #reloadTimer = 0;
 
   constructor(report: Reporter, links: LinkContext) {
     this.#report = report;
@@ -28,8 +26,8 @@ export class PageView {
         this.console.refilter();
       });
     }
-    // "last seen 12 s ago" stays true.
-    setInterval(() => this.sessions.render(), 5000);
+    // The stream says when a session starts or ends; visibility, focus and "last seen" are read every 5 s.
+    setInterval(() => void this.#refreshSessions(), 5000);
   }
 
   async load(): Promise<void> {
@@ -48,35 +46,15 @@ export class PageView {
     }
   }
 
-  setLinks(links: LinkContext): void {
-    this.errors.setLinks(links);
+  async #refreshSessions(): Promise<void> {
+    try {
+      this.sessions.reset((await browserApi.sessions()).sessions);
+    } catch {
+      this.sessions.render();
+    }
   }
 
-  /**
-   * A `browser` channel message's data: an error group, a console entry or a session, told apart by
-   * their schemas (disjoint shapes), so the view does not depend on how the message is labelled.
-   */
-  onEvent(data: unknown): void {
-    const group = PageErrorGroupSchema.safeParse(data);
-    if (group.success) {
-      this.errors.upsert(group.data);
-      return;
-    }
-    const line = ConsoleEntrySchema.safeParse(data);
-    if (line.success) {
-      this.console.add(line.data);
-      return;
-    }
-    const session = PageSessionSchema.safeParse(data);
-    if (session.success) {
-      this.sessions.upsert(session.data);
-      return;
-    }
-    // A shape this page does not know (an older or newer server): read the lists again, once a second at most.
-    if (this.#reloadTimer === 0)
-      this.#reloadTimer = window.setTimeout(() => {
-        this.#reloadTimer = 0;
-        void this.load();
-      }, 1000);
+  setLinks(links: LinkContext): void {
+    this.errors.setLinks(links);
   }
 }

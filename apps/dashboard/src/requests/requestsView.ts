@@ -95,14 +95,18 @@ export class RequestsView {
 
   #row(r: ProxyRequest): HTMLElement {
     const cls = statusClassOf(r);
-    const status = r.failed ? (r.error?.kind ?? 'failed') : r.status === null ? '…' : String(r.status);
+    const status = r.failed ? 'failed' : r.status === null ? '…' : String(r.status);
     return el(
       'tr',
       {
         class: `request status-${cls}${r.id === this.#selected ? ' selected' : ''}`,
         attrs: { 'data-id': r.id, 'data-status': cls },
       },
-      el('td', { class: 'status', text: status, attrs: { title: r.error?.message ?? cls } }),
+      el('td', {
+        class: 'status',
+        text: status,
+        attrs: { title: r.error ? `${r.error.kind}: ${r.error.message}` : cls },
+      }),
       el('td', { class: 'method', text: r.kind === 'websocket' ? 'WS' : r.method }),
       el(
         'td',
