@@ -8,16 +8,17 @@ import { portOf, proxyTargetOf, serverKeyOf } from './devUrls.js';
 const MAX_REMEMBERED_PORTS = 100;
 
 /** What a new proxy needs besides its target: recording, injection and the reserved path. */
-export type ProxyExtras = (context: { processId: string | null; target: string; origin: () => string }) => Omit<
-  DevProxyOptions,
-  'target' | 'port' | 'processId'
->;
+export type ProxyExtras = (context: {
+  processId: string | null;
+  target: string;
+  origin: () => string;
+}) => Omit<DevProxyOptions, 'target' | 'port' | 'processId'>;
 
 /** Options of {@link createProxyManager}. */
 export interface ProxyManagerOptions {
   extras: ProxyExtras;
   /** The webstream server's own port: never proxied. */
-  ownPort: number;
+  ownPort: () => number;
   logger: Logger;
   /** Called after a mapping was added or removed. */
   onChange: (change: { action: 'added' | 'removed'; mapping: ProxyMapping }) => void;
@@ -150,7 +151,7 @@ export function createProxyManager(options: ProxyManagerOptions): ProxyManager {
     proxyUrlOf: (processId) => entries.find((e) => e.mapping.processId === processId)?.mapping.proxyUrl ?? null,
     processUrl(processId, processName, raw) {
       const url = proxyTargetOf(raw);
-      if (!url || closed || portOf(url) === options.ownPort) return;
+      if (!url || closed || portOf(url) === options.ownPort()) return;
       const key = serverKeyOf(url);
       const busy = (k: string) => serverKeyOf(new URL(k)) === key;
       if (entries.some((e) => e.serverKey === key) || [...starting.keys()].some(busy)) return;
