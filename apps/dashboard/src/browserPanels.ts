@@ -47,7 +47,12 @@ function wireRequestFilters(requests: RequestsView): void {
   });
 }
 
-export function createBrowserPanels(report: (text: string) => void, editorTemplate: string): BrowserPanels {
+/** `onMappings`: a proxy started or stopped (the process list shows proxy URLs). */
+export function createBrowserPanels(
+  report: (text: string) => void,
+  editorTemplate: string,
+  onMappings: () => void,
+): BrowserPanels {
   const requestsNote = panelReporter('requests-note', report);
   const requests = new RequestsView(requestsNote);
   let links = { template: editorTemplate, projectDir: undefined as string | undefined };
@@ -61,8 +66,10 @@ export function createBrowserPanels(report: (text: string) => void, editorTempla
     );
   const dispatch = (data: BrowserStreamData) => {
     if (data.kind === 'request') requests.add(data.record);
-    else if (data.kind === 'mapping') void loadMappings(requestsNote);
-    else if (data.kind === 'error') page.errors.upsert(data.group);
+    else if (data.kind === 'mapping') {
+      void loadMappings(requestsNote);
+      onMappings();
+    } else if (data.kind === 'error') page.errors.upsert(data.group);
     else if (data.kind === 'console') page.console.add(data.entry);
     else page.sessions.upsert(data.session);
   };

@@ -47,7 +47,7 @@ const editor = createEditorSettings((template) => {
   browser.setEditorTemplate(template);
 });
 const processes = new ProcessesPanel(report, editor.template);
-const browser = createBrowserPanels(report, editor.template);
+const browser = createBrowserPanels(report, editor.template, () => void processes.refresh());
 const activity = createActivityPanel(() => events.received);
 createPushForm();
 

@@ -17,6 +17,7 @@ export class ErrorGroups {
   readonly #list: HTMLElement;
   readonly #groups = new Map<string, PageErrorGroup>();
   #links: LinkContext = { template: '', projectDir: undefined };
+  #signature = '';
 
   constructor(list: HTMLElement) {
     this.#list = list;
@@ -28,6 +29,10 @@ export class ErrorGroups {
   }
 
   reset(groups: PageErrorGroup[]): void {
+    // The 5-second refresh redraws only when something changed.
+    const signature = groups.map((g) => `${g.id}:${g.count}:${g.lastSeen}`).join();
+    if (signature === this.#signature) return;
+    this.#signature = signature;
     this.#groups.clear();
     for (const g of groups) this.#groups.set(g.id, g);
     this.render();
@@ -46,26 +51,46 @@ export class ErrorGroups {
 
   render(): void {
     const groups = this.all();
+    // A stack someone opened stays open across redraws.
+    const open = new Set(
+      [...this.#list.querySelectorAll<HTMLElement>('li[data-id]:has(> details[open])')].map((li) => li.dataset.id),
+    );
     this.#list.replaceChildren(...groups.map((g) => this.#item(g)));
+    for (const details of this.#list.querySelectorAll<HTMLElement>('li[data-id] > details'))
+      if (open.has((details.parentElement as HTMLElement).dataset.id)) details.setAttribute('open', '');
     if (groups.length === 0) this.#list.append(el('li', { class: 'muted', text: 'no page errors' }));
+  }
+
+  /** `file:line:column`, a link to the editor when the file resolves to a path on this machine. */
+  #location(file: string, line: number | null, column: number | null, stack: string): HTMLElement | string {
+    const text = `${file}:${line ?? '?'}:${column ?? '?'}`;
+    const path = resolveErrorFile(file, { projectDir: this.#links.projectDir, stack, line });
+    const href = path === undefined ? undefined : editorHref(this.#links.template, path, line, column);
+    return href === undefined
+      ? text
+      : el('a', { class: 'editor-link', text, attrs: { href, title: `open ${path} in your editor` } });
   }
 
   #where(g: PageErrorGroup): HTMLElement {
     const where = el('div', { class: 'where' });
-    if (!g.file) {
-      where.textContent = 'location unknown';
-      return where;
-    }
-    const text = `${g.file}:${g.line ?? '?'}:${g.column ?? '?'}`;
-    const path = resolveErrorFile(g.file, { projectDir: this.#links.projectDir, stack: g.stack, line: g.line });
-    const href =
-      path === undefined ? undefined : editorHref(this.#links.template, path, g.line ?? null, g.column ?? null);
-    where.append(
-      href === undefined
-        ? text
-        : el('a', { class: 'editor-link', text, attrs: { href, title: `open ${path} in your editor` } }),
-    );
+    where.append(g.file ? this.#location(g.file, g.line ?? null, g.column ?? null, g.stack) : 'location unknown');
     return where;
+  }
+
+  /** The mapped frames, each `function file:line:column` (mapped ones linked); the stack text when there are none. */
+  #stack(g: PageErrorGroup): HTMLElement {
+    if (g.frames.length === 0) return el('pre', { text: g.stack });
+    const frames = g.frames.map((f) =>
+      el(
+        'li',
+        { class: f.mapped ? 'frame mapped' : 'frame' },
+        f.function ? `${f.function} ` : '',
+        f.mapped
+          ? this.#location(f.file, f.line, f.column, g.stack)
+          : `${f.raw.url}:${f.raw.line ?? '?'}:${f.raw.column ?? '?'}`,
+      ),
+    );
+    return el('ol', { class: 'frames' }, ...frames);
   }
 
   #item(g: PageErrorGroup): HTMLElement {
@@ -84,7 +109,7 @@ export class ErrorGroups {
         class: 'meta',
         text: `${g.kind === 'rejection' ? 'unhandled rejection · ' : ''}first ${formatClock(g.firstSeen)} · last ${formatAgo(g.lastSeen)} · ${g.sessions.length} page session(s) · ${g.url}`,
       }),
-      ...(g.stack ? [el('details', {}, el('summary', { text: 'stack' }), el('pre', { text: g.stack }))] : []),
+      el('details', {}, el('summary', { text: `stack (${g.mapping})` }), this.#stack(g)),
     );
   }
 }

@@ -26,8 +26,9 @@ export class PageView {
         this.console.refilter();
       });
     }
-    // The stream says when a session starts or ends; visibility, focus and "last seen" are read every 5 s.
-    setInterval(() => void this.#refreshSessions(), 5000);
+    // The stream says when a session starts or ends and when an error is new (then at most every 5 s
+    // while it repeats); visibility, focus, "last seen" and the latest counts are read every 5 s.
+    setInterval(() => void this.#refresh(), 5000);
   }
 
   async load(): Promise<void> {
@@ -46,11 +47,13 @@ export class PageView {
     }
   }
 
-  async #refreshSessions(): Promise<void> {
+  async #refresh(): Promise<void> {
     try {
-      this.sessions.reset((await browserApi.sessions()).sessions);
+      const [{ sessions }, { errors }] = await Promise.all([browserApi.sessions(), browserApi.errors()]);
+      this.sessions.reset(sessions);
+      this.errors.reset(errors);
     } catch {
-      this.sessions.render();
+      // The next tick retries; a load() failure already said why.
     }
   }
 

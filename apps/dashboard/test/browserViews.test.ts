@@ -1,0 +1,208 @@
+// The Requests, Page and Timeline views and the REPL box in real Chromium, on a real server whose
+// runner starts the devapp fixture; a second Chromium page opened through the proxy makes real
+// traffic, a real page session, real console lines and a real source-mapped error.
+import { realpathSync } from 'node:fs';
+import type { Page } from 'playwright-core';
+import { expect, it } from 'vitest';
+import { connected, fixtureProject, useDashboard } from './harness.js';
+
+const { open, newPage } = useDashboard();
+const WAIT = { timeout: 15_000 };
+
+/** Runs the fixture's dev script from the dashboard and resolves with the proxy URL it shows. */
+async function startDevApp(dashboard: Page): Promise<string> {
+  await connected(dashboard);
+  await dashboard.locator('button[data-run="dev"]').click();
+  const link = dashboard.locator('#proxy-mappings a.proxy-url').first();
+  await link.waitFor(WAIT);
+  const href = (await link.getAttribute('href')) as string;
+  expect(href).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+  // The process list offers the proxy URL too.
+  await dashboard.locator(`#processes a.proxy-url[href="${href}"]`).waitFor(WAIT);
+  return href;
+}
+
+async function openApp(proxyUrl: string): Promise<Page> {
+  const app = await newPage();
+  await app.goto(proxyUrl);
+  return app;
+}
+
+const rowTexts = (page: Page) =>
+  page.$$eval('#requests-body tr.request', (rows) =>
+    rows.map(
+      (r) =>
+        `${r.querySelector('.status')?.textContent} ${r.querySelector('.method')?.textContent} ${r.querySelector('.url')?.textContent}`,
+    ),
+  );
+
+it('lists proxied requests live with status colours and durations, filters them, and shows redacted details', async () => {
+  const { page, errors } = await open([], undefined, fixtureProject('devapp'));
+  const proxyUrl = await startDevApp(page);
+  await openApp(proxyUrl);
+  // Live from the stream's proxy channel: the page's own requests, each with its status class.
+  await page.locator('#requests-body tr[data-status="5xx"]').waitFor(WAIT);
+  await page
+    .locator('#requests-body tr[data-status="2xx"] button[data-request]', { hasText: '/api/items' })
+    .waitFor(WAIT);
+  const rows = await rowTexts(page);
+  expect(rows).toEqual(
+    expect.arrayContaining([
+      '200 GET /',
+      '200 GET /app.js',
+      '404 GET /api/missing',
+      '500 GET /api/boom',
+      '201 POST /api/items',
+    ]),
+  );
+  expect(await page.locator('#requests-body tr[data-status="4xx"] .url').allTextContents()).toContain('/api/missing');
+  const durations = await page.$$eval('#requests-body tr.request td.num:nth-child(4)', (cells) =>
+    cells.map((c) => c.textContent),
+  );
+  for (const d of durations) expect(d).toMatch(/^\d+ ms$|^\d+\.\d\d s$/);
+  // Status colours differ by class.
+  const colour = (cls: string) =>
+    page.$eval(`#requests-body tr[data-status="${cls}"] td.status`, (td) => getComputedStyle(td).color);
+  expect(new Set([await colour('2xx'), await colour('4xx'), await colour('5xx')]).size).toBe(3);
+
+  // Filters: status classes, method, URL text, process.
+  await page.locator('input[name="request-status"][value="2xx"]').uncheck();
+  await page.locator('input[name="request-status"][value="3xx"]').uncheck();
+  await page.waitForFunction(() => !document.querySelector('#requests-body tr[data-status="2xx"]'));
+  expect(
+    new Set(await page.$$eval('#requests-body tr.request', (r) => r.map((e) => e.getAttribute('data-status')))),
+  ).toEqual(new Set(['4xx', '5xx']));
+  await page.locator('input[name="request-status"][value="2xx"]').check();
+  await page.locator('input[name="request-status"][value="3xx"]').check();
+  await page.locator('#request-method').selectOption('POST');
+  await page.waitForFunction(() => document.querySelectorAll('#requests-body tr.request').length === 1);
+  expect(await rowTexts(page)).toEqual(['201 POST /api/items']);
+  await page.locator('#request-method').selectOption('');
+  await page.locator('#request-url').fill('MISS');
+  await page.waitForFunction(() => document.querySelectorAll('#requests-body tr.request').length === 1);
+  expect(await rowTexts(page)).toEqual(['404 GET /api/missing']);
+  await page.locator('#request-url').fill('');
+  const processId = (await page.locator('#processes li.status-running').getAttribute('data-id')) as string;
+  await page.locator('#request-process').selectOption(processId);
+  await page.waitForFunction(() => document.querySelectorAll('#requests-body tr.request').length >= 5);
+  expect(await page.locator('#requests-body td.process').allTextContents()).toEqual(
+    expect.arrayContaining([processId]),
+  );
+  expect(new Set(await page.locator('#requests-body td.process').allTextContents())).toEqual(new Set([processId]));
+
+  // Details by keyboard: secrets redacted, in both directions; Escape closes.
+  await page.locator('#requests-body button[data-request]', { hasText: '/api/items' }).focus();
+  await page.keyboard.press('Enter');
+  await page.locator('#request-details').waitFor();
+  expect(await page.evaluate(() => document.activeElement?.id)).toBe('request-details-title');
+  expect(await page.locator('#request-details-title').textContent()).toBe('POST /api/items');
+  const header = (name: string) =>
+    page.locator('#request-details table.headers tr', { has: page.locator(`th:text-is("${name}")`) }).locator('td');
+  expect(await header('authorization').textContent()).toBe('[redacted]');
+  expect(await header('set-cookie').textContent()).toBe('[redacted]');
+  expect(await header('content-type').first().textContent()).toBe('application/json');
+  expect(await page.locator('body').textContent()).not.toContain('fixture-secret');
+  expect(await page.locator('body').textContent()).not.toContain('fixture-cookie-secret');
+  await page.keyboard.press('Escape');
+  await page.waitForFunction(() => document.getElementById('request-details')?.hidden);
+  expect(errors).toEqual([]);
+});
+
+const sessionOption = (page: Page, title: string) =>
+  page.$eval(
+    '#repl-session',
+    (select, t) => [...(select as HTMLSelectElement).options].find((o) => o.text.startsWith(t))?.value,
+    title,
+  );
+
+it('shows page sessions, the grouped source-mapped error, console lines by level, and the REPL answers from the chosen tab', async () => {
+  const { page, errors, project } = await open([], undefined, fixtureProject('devapp'));
+  const proxyUrl = await startDevApp(page);
+  const app = await openApp(proxyUrl);
+
+  // The error, mapped through the dev server's source map to src/app.ts line 11, with an editor link.
+  const error = page.locator('#page-errors li.page-error').first();
+  await error.waitFor(WAIT);
+  expect(await error.locator('.where').textContent()).toMatch(/^src\/app\.ts:11:\d+$/);
+  expect(await error.locator('.where a').getAttribute('href')).toMatch(
+    new RegExp(`^vscode://file${realpathSync(project)}/src/app\\.ts:11:\\d+$`),
+  );
+  expect(await error.locator('.what').textContent()).toBe(
+    "TypeError: Cannot read properties of undefined (reading 'map')",
+  );
+  expect(await error.locator('.count').textContent()).toBe('once');
+  expect(await error.locator('.frames .frame.mapped a').first().textContent()).toMatch(/^src\/app\.ts:11:\d+$/);
+  // The same error twice more: still one entry, with its count.
+  await app.evaluate(() => {
+    const render = (window as unknown as { render: (x: unknown) => void }).render;
+    setTimeout(() => render(undefined));
+    setTimeout(() => render(undefined), 10);
+  });
+  await page.waitForFunction(
+    () => document.querySelector('#page-errors li.page-error .count')?.textContent === '3×',
+    undefined,
+    WAIT,
+  );
+  expect(await page.locator('#page-errors li.page-error').count()).toBe(1);
+
+  // Console lines of every level, newest first; pushed text is text, never HTML.
+  await page.locator('#page-console li[data-level="debug"]').waitFor(WAIT);
+  expect(await page.locator('#page-console li[data-level="log"] .text').first().textContent()).toBe(
+    'page loaded {"answer":42}',
+  );
+  for (const level of ['info', 'warn', 'error'])
+    expect(await page.locator(`#page-console li[data-level="${level}"]`).count()).toBeGreaterThan(0);
+  await app.evaluate(() => console.log('<img src=x onerror=alert(1)>'));
+  await page.locator('#page-console .text', { hasText: '<img src=x onerror=alert(1)>' }).waitFor(WAIT);
+  expect(await page.locator('#page-console img').count()).toBe(0);
+  await page.locator('input[name="console-level"][value="log"]').uncheck();
+  await page.locator('input[name="console-level"][value="debug"]').uncheck();
+  await page.waitForFunction(() => !document.querySelector('#page-console li[data-level="log"]'));
+  expect(
+    new Set(await page.$$eval('#page-console li.console-line', (l) => l.map((e) => e.getAttribute('data-level')))),
+  ).toEqual(new Set(['info', 'warn', 'error']));
+
+  // The session: title, URL, visible. A second tab, titled apart.
+  const session = page.locator('#page-sessions li.session', { hasText: 'Fixture shop' }).first();
+  await session.waitFor(WAIT);
+  expect(await session.locator('.url').textContent()).toBe(proxyUrl);
+  expect(await session.locator('.state').textContent()).toMatch(/^visible/);
+  const second = await openApp(proxyUrl);
+  await second.evaluate(() => {
+    document.title = 'Second tab';
+  });
+  await page.waitForFunction(
+    () => [...document.querySelectorAll('#repl-session option')].some((o) => o.textContent?.startsWith('Second tab')),
+    undefined,
+    WAIT,
+  );
+
+  // REPL: the default (most recent visible) answers 1+1, and says which page it used.
+  await page.locator('#repl-code').fill('1+1');
+  await page.locator('#repl button[type="submit"]').click();
+  await page.locator('#repl-result .repl-value').waitFor(WAIT);
+  expect(await page.locator('#repl-result .repl-value').textContent()).toBe('2');
+  expect(await page.locator('#repl-result .repl-where').textContent()).toMatch(/\(most recent visible\)$/);
+  // A chosen tab answers, and only that one: each tab reports its own title (Ctrl+Enter runs).
+  for (const title of ['Fixture shop', 'Second tab']) {
+    await page.locator('#repl-session').selectOption((await sessionOption(page, title)) as string);
+    await page.locator('#repl-code').fill('document.title');
+    await page.locator('#repl-code').press('Control+Enter');
+    await page.waitForFunction(
+      (t) => document.querySelector('#repl-result .repl-value')?.textContent === JSON.stringify(t),
+      title,
+      WAIT,
+    );
+    expect(await page.locator('#repl-result .repl-where').textContent()).toBe(
+      `in ${await page.$eval('#repl-session', (s) => (s as HTMLSelectElement).selectedOptions[0]?.textContent)}`,
+    );
+  }
+  // An error comes back with its stack.
+  await page.locator('#repl-code').fill("throw new TypeError('nope')");
+  await page.locator('#repl button[type="submit"]').click();
+  await page.locator('#repl-result .repl-error').waitFor(WAIT);
+  expect(await page.locator('#repl-result .repl-error').textContent()).toBe('TypeError: nope');
+  expect(await page.locator('#repl-result .repl-stack').textContent()).toContain('TypeError: nope');
+  expect(await page.locator('#repl-result').getAttribute('data-state')).toBe('error');
+  expect(errors).toEqual([]);
+});
