@@ -111,7 +111,7 @@ it('lists proxied requests live with status colours and durations, filters them,
 const sessionOption = (page: Page, title: string) =>
   page.$eval(
     '#repl-session',
-    (select, t) => [...(select as HTMLSelectElement).options].find((o) => o.text.startsWith(t))?.value,
+    (select, t) => Array.from((select as HTMLSelectElement).options).find((o) => o.text.startsWith(t))?.value,
     title,
   );
 
@@ -172,7 +172,10 @@ it('shows page sessions, the grouped source-mapped error, console lines by level
     document.title = 'Second tab';
   });
   await page.waitForFunction(
-    () => [...document.querySelectorAll('#repl-session option')].some((o) => o.textContent?.startsWith('Second tab')),
+    () =>
+      Array.from(document.querySelectorAll('#repl-session option')).some((o) =>
+        o.textContent?.startsWith('Second tab'),
+      ),
     undefined,
     WAIT,
   );
