@@ -4,7 +4,7 @@
 import { realpathSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { expect, it } from 'vitest';
-import { connected, fixtureProject, useDashboard } from './harness.js';
+import { connected, cspViolations, fixtureProject, useDashboard } from './harness.js';
 
 const { open, newPage } = useDashboard();
 const WAIT = { timeout: 15_000 };
@@ -14,11 +14,11 @@ async function startDevApp(dashboard: Page): Promise<string> {
   await connected(dashboard);
   await dashboard.locator('button[data-run="dev"]').click();
   const link = dashboard.locator('#proxy-mappings a.proxy-url').first();
-  await link.waitFor(WAIT);
+  await link.waitFor({ ...WAIT, state: 'attached' });
   const href = (await link.getAttribute('href')) as string;
   expect(href).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
   // The process list offers the proxy URL too.
-  await dashboard.locator(`#processes a.proxy-url[href="${href}"]`).waitFor(WAIT);
+  await dashboard.locator(`#processes a.proxy-url[href="${href}"]`).waitFor({ ...WAIT, state: 'attached' });
   return href;
 }
 
@@ -207,5 +207,102 @@ it('shows page sessions, the grouped source-mapped error, console lines by level
   expect(await page.locator('#repl-result .repl-error').textContent()).toBe('TypeError: nope');
   expect(await page.locator('#repl-result .repl-stack').textContent()).toContain('TypeError: nope');
   expect(await page.locator('#repl-result').getAttribute('data-state')).toBe('error');
+  expect(errors).toEqual([]);
+});
+
+const timelineKinds = (page: Page) =>
+  page.$$eval('#timeline li.timeline-entry', (l) => l.map((e) => e.getAttribute('data-kind')));
+const timelineText = (page: Page) => page.locator('#timeline').textContent();
+
+it("joins a process's log lines, requests, page errors and console by time, filtered by process, kind and time range", async () => {
+  const { page, errors } = await open([], undefined, fixtureProject('devapp'));
+  const proxyUrl = await startDevApp(page);
+  const devId = (await page.locator('#processes li.status-running').getAttribute('data-id')) as string;
+  const app = await openApp(proxyUrl);
+  await page.locator('button[data-run="hello"]').click();
+  // All four kinds, oldest first.
+  await page.waitForFunction(
+    () =>
+      ['log', 'request', 'page-error', 'console'].every((k) =>
+        document.querySelector(`#timeline li.timeline-entry[data-kind="${k}"]`),
+      ) && document.getElementById('timeline')?.textContent?.includes('hello from another process'),
+    undefined,
+    WAIT,
+  );
+  const times = await page.$$eval('#timeline time', (t) => t.map((e) => Date.parse(e.getAttribute('datetime') ?? '')));
+  expect(times).toEqual([...times].sort((a, b) => a - b));
+  expect(await timelineText(page)).toContain('Local:');
+  expect(await page.locator('#timeline li[data-kind="page-error"] .summary').first().textContent()).toContain(
+    "Cannot read properties of undefined (reading 'map')",
+  );
+  // Live: a new console line shows up without a reload.
+  await app.evaluate(() => console.info('after the timeline loaded'));
+  await page.waitForFunction(
+    () => document.getElementById('timeline')?.textContent?.includes('after the timeline loaded'),
+    undefined,
+    WAIT,
+  );
+
+  // One process: the other one's lines go.
+  await page.locator('#timeline-process').selectOption(devId);
+  await page.waitForFunction(() => !document.getElementById('timeline')?.textContent?.includes('hello from another'));
+  expect(new Set(await page.locator('#timeline .process').allTextContents())).toEqual(new Set([devId]));
+  // Kinds.
+  await page.locator('input[name="timeline-kind"][value="log"]').uncheck();
+  await page.locator('input[name="timeline-kind"][value="console"]').uncheck();
+  expect(new Set(await timelineKinds(page))).toEqual(new Set(['request', 'page-error']));
+  // A custom window in the future holds nothing; from after to is refused in words.
+  const local = (ms: number) =>
+    page.evaluate((t) => {
+      const d = new Date(t - new Date(t).getTimezoneOffset() * 60_000);
+      return d.toISOString().slice(0, 19);
+    }, ms);
+  await page.locator('#timeline-range').selectOption('custom');
+  await page.locator('#timeline-from').fill(await local(Date.now() + 3_600_000));
+  await page.locator('#timeline-from').dispatchEvent('change');
+  await page.waitForFunction(() => document.getElementById('timeline')?.textContent === 'nothing in this window');
+  await page.locator('#timeline-to').fill(await local(Date.now()));
+  await page.locator('#timeline-to').dispatchEvent('change');
+  await page.waitForFunction(() => document.getElementById('timeline-note')?.textContent !== '');
+  expect(await page.locator('#timeline-note').textContent()).toBe('timeline: from must be before to');
+  // The window around now again: the entries are back.
+  await page.locator('#timeline-from').fill(await local(Date.now() - 3_600_000));
+  await page.locator('#timeline-from').dispatchEvent('change');
+  await page.locator('#timeline li[data-kind="request"]').first().waitFor(WAIT);
+  expect(await page.locator('#timeline-note').textContent()).toBe('');
+  expect(errors).toEqual([]);
+});
+
+it('shows the new views as tabs at phone width in the dark theme, by keyboard, within the width and the CSP', async () => {
+  const { page, errors } = await open([], { width: 390, height: 844 }, fixtureProject('devapp'));
+  await connected(page);
+  await page.locator('#theme').click();
+  // Empty states say what to do.
+  await page.locator('#tab-requests').click();
+  await page.locator('#proxy-mappings li', { hasText: 'no proxy yet' }).waitFor(WAIT);
+  expect(await page.locator('#requests-body td.empty').textContent()).toBe(
+    'no requests yet: open a proxy URL above and use the page',
+  );
+  await page.locator('#tab-scripts').click();
+  const proxyUrl = await startDevApp(page);
+  await openApp(proxyUrl);
+  await page.locator('#tab-logs').click();
+  await page.keyboard.press('ArrowRight');
+  expect(await page.evaluate(() => document.activeElement?.id)).toBe('tab-requests');
+  await page.locator('#requests-body tr.request').first().waitFor(WAIT);
+  for (const [tab, ready] of [
+    ['requests', '#requests-body tr.request'],
+    ['page', '#page-errors li.page-error'],
+    ['timeline', '#timeline li.timeline-entry'],
+  ] as const) {
+    await page.locator(`#tab-${tab}`).click();
+    await page.locator(ready).first().waitFor(WAIT);
+    expect(await page.locator(`#panel-${tab}`).getAttribute('role')).toBe('tabpanel');
+    expect(await page.locator('#panel-events').isVisible()).toBe(false);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+  }
+  expect(await page.evaluate(() => getComputedStyle(document.body).backgroundColor)).toBe('rgb(11, 17, 32)');
+  expect(await cspViolations(page)).toEqual([]);
   expect(errors).toEqual([]);
 });
