@@ -37,7 +37,7 @@ const rowTexts = (page: Page) =>
   );
 
 it('lists proxied requests live with status colours and durations, filters them, and shows redacted details', async () => {
-  const { page, errors } = await open([], undefined, fixtureProject('devapp'));
+  const { page, errors, server } = await open([], undefined, fixtureProject('devapp'));
   const proxyUrl = await startDevApp(page);
   await openApp(proxyUrl);
   // Live from the stream's proxy channel: the page's own requests, each with its status class.
@@ -105,6 +105,24 @@ it('lists proxied requests live with status colours and durations, filters them,
   expect(await page.locator('body').textContent()).not.toContain('fixture-cookie-secret');
   await page.keyboard.press('Escape');
   await page.waitForFunction(() => document.getElementById('request-details')?.hidden);
+
+  // A fixed mapping to a port where nothing listens: it shows up live, and its request fails.
+  await page.locator('#request-process').selectOption('');
+  const target = 'http://127.0.0.1:1/';
+  const res = await fetch(`${server.url}/api/proxy/mappings`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ target }),
+  });
+  expect(res.status).toBe(201);
+  const mapping = page.locator(`#proxy-mappings li[data-target="${target}"]`);
+  await mapping.waitFor(WAIT);
+  expect(await mapping.locator('.meta').textContent()).toBe('no process · tool');
+  await fetch((await mapping.locator('a.proxy-url').getAttribute('href')) as string);
+  const failed = page.locator('#requests-body tr[data-status="failed"]');
+  await failed.waitFor(WAIT);
+  expect(await failed.locator('.status').textContent()).toBe('failed');
+  expect(await failed.locator('.status').getAttribute('title')).toMatch(/^connection_refused: /);
   expect(errors).toEqual([]);
 });
 
@@ -283,6 +301,12 @@ it('shows the new views as tabs at phone width in the dark theme, by keyboard, w
   expect(await page.locator('#requests-body td.empty').textContent()).toBe(
     'no requests yet: open a proxy URL above and use the page',
   );
+  // No page yet: the REPL says so, as an error.
+  await page.locator('#tab-page').click();
+  await page.locator('#repl-code').fill('1+1');
+  await page.locator('#repl button[type="submit"]').click();
+  await page.waitForFunction(() => document.getElementById('repl-result')?.dataset.state === 'error');
+  expect(await page.locator('#repl-result .repl-error').textContent()).not.toBe('');
   await page.locator('#tab-scripts').click();
   const proxyUrl = await startDevApp(page);
   await openApp(proxyUrl);
