@@ -6,6 +6,8 @@ import { portOf, proxyTargetOf, serverKeyOf } from './devUrls.js';
 
 /** Remembered proxy ports (script + dev server → port), so a restarted dev server keeps its proxy URL. */
 const MAX_REMEMBERED_PORTS = 100;
+/** Most proxies at once (each is a listening port); a new mapping past it is refused (409). */
+export const MAX_PROXIES = 50;
 
 /** What a new proxy needs besides its target: recording, injection and the reserved path. */
 export type ProxyExtras = (context: {
@@ -77,46 +79,8 @@ export function createProxyManager(options: ProxyManagerOptions): ProxyManager {
   const ports = new Map<string, number>();
   let closed = false;
 
-  async function start(request: MapRequest, url: URL): Promise<Outcome<ProxyMapping>> {
-    const processId = request.processId ?? null;
-    let origin = '';
-    const base: DevProxyOptions = {
-      ...options.extras({ processId, target: url.origin, origin: () => origin }),
-      target: url.href,
-      processId,
-    };
-    const portKey = `${request.processName ?? request.target}|${serverKeyOf(url)}`;
-    const wanted = request.port || ports.get(portKey) || 0;
-    let proxy: DevProxy;
-    try {
-      proxy = await createDevProxy({ ...base, port: wanted }).catch((error: unknown) => {
-        // A remembered port taken by something else: any port will do.
-        if (error instanceof ProxyError && error.code === 'listen_failed' && !request.port && wanted)
-          return createDevProxy({ ...base, port: 0 });
-        throw error;
-      });
-    } catch (error) {
-      if (!(error instanceof ProxyError)) throw error;
-      return failure(error.code === 'listen_failed' ? 409 : 400, `cannot proxy ${request.target}: ${error.message}`);
-    }
-    origin = proxy.origin;
-    remember(ports, portKey, proxy.port);
-    if (closed) {
-      await proxy.close();
-      return failure(503, 'the server is shutting down');
-    }
-    const mapping: ProxyMapping = {
-      target: request.target,
-      proxyUrl: proxy.url,
-      processId,
-      source: request.source,
-      createdAt: new Date().toISOString(),
-    };
-    entries.unshift({ mapping, proxy, serverKey: serverKeyOf(url) });
-    options.logger.info(`proxy ${proxy.url} → ${request.target}${processId ? ` (${processId})` : ''}: open this URL`);
-    options.onChange({ action: 'added', mapping });
-    return success(mapping);
-  }
+  const state = { entries, ports, closed: () => closed };
+  const start = (request: MapRequest, url: URL) => startProxy(options, state, request, url);
 
   async function remove(entry: Entry): Promise<void> {
     const index = entries.indexOf(entry);
@@ -132,8 +96,12 @@ export function createProxyManager(options: ProxyManagerOptions): ProxyManager {
       if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:'))
         return failure(400, `target must be an http: or https: URL (got ${JSON.stringify(request.target)})`);
       const target = proxyTargetOf(request.target) ?? url;
+      const loop = loopOf(target, request.port, options.ownPort(), entries);
+      if (loop) return failure(400, `cannot proxy ${request.target}: ${loop}`);
       const existing = entries.find((e) => sameTarget(e.mapping.target, request.target));
       if (existing) return success(existing.mapping);
+      if (entries.length + starting.size >= MAX_PROXIES)
+        return failure(409, `at most ${MAX_PROXIES} proxies run at once; remove one first (proxy_map with remove)`);
       const key = target.href;
       const pending = starting.get(key);
       if (pending) return pending;
@@ -173,6 +141,64 @@ export function createProxyManager(options: ProxyManagerOptions): ProxyManager {
     },
   };
   return manager;
+}
+
+/** Starts one proxy and records its mapping (on the port remembered for it when free). */
+async function startProxy(
+  options: ProxyManagerOptions,
+  state: { entries: Entry[]; ports: Map<string, number>; closed: () => boolean },
+  request: MapRequest,
+  url: URL,
+): Promise<Outcome<ProxyMapping>> {
+  const { entries, ports } = state;
+  const processId = request.processId ?? null;
+  let origin = '';
+  const base: DevProxyOptions = {
+    ...options.extras({ processId, target: url.origin, origin: () => origin }),
+    target: url.href,
+    processId,
+  };
+  const portKey = `${request.processName ?? request.target}|${serverKeyOf(url)}`;
+  const wanted = request.port || ports.get(portKey) || 0;
+  let proxy: DevProxy;
+  try {
+    proxy = await createDevProxy({ ...base, port: wanted }).catch((error: unknown) => {
+      // A remembered port taken by something else: any port will do.
+      if (error instanceof ProxyError && error.code === 'listen_failed' && !request.port && wanted)
+        return createDevProxy({ ...base, port: 0 });
+      throw error;
+    });
+  } catch (error) {
+    if (!(error instanceof ProxyError)) throw error;
+    return failure(error.code === 'listen_failed' ? 409 : 400, `cannot proxy ${request.target}: ${error.message}`);
+  }
+  origin = proxy.origin;
+  remember(ports, portKey, proxy.port);
+  if (state.closed()) {
+    await proxy.close();
+    return failure(503, 'the server is shutting down');
+  }
+  const mapping: ProxyMapping = {
+    target: request.target,
+    proxyUrl: proxy.url,
+    processId,
+    source: request.source,
+    createdAt: new Date().toISOString(),
+  };
+  entries.unshift({ mapping, proxy, serverKey: serverKeyOf(url) });
+  options.logger.info(`proxy ${proxy.url} → ${request.target}${processId ? ` (${processId})` : ''}: open this URL`);
+  options.onChange({ action: 'added', mapping });
+  return success(mapping);
+}
+
+/** Why proxying `target` would loop (to webstream itself, to a proxy, to the proxy's own port), if it would. */
+function loopOf(target: URL, port: number | undefined, ownPort: number, entries: readonly Entry[]): string | undefined {
+  if (!proxyTargetOf(target.href)) return undefined;
+  const targetPort = portOf(target);
+  if (targetPort === ownPort) return 'that is this webstream server';
+  if (port && targetPort === port) return 'the proxy would forward to itself';
+  if (entries.some((e) => e.proxy.port === targetPort)) return 'that is one of the proxies; give the dev server behind it';
+  return undefined;
 }
 
 function remember(ports: Map<string, number>, key: string, port: number): void {

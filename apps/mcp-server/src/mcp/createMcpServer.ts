@@ -1,10 +1,13 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { type LoggingLevel, SetLevelRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import type { WebstreamApi } from '../api/webstreamApi.js';
+import { BROWSER_RESOURCES, browserResources } from './browserResources.js';
+import { registerBrowserTools } from './browserTools.js';
 import { registerDevResources } from './devProcessResources.js';
 import { registerScriptTools } from './devProcessTools.js';
 import { registerLogTools } from './logTools.js';
 import { registerPushTools } from './pushTools.js';
+import { registerReplTools } from './replTools.js';
 import { attachDevSession } from './sessionWiring.js';
 
 /** What {@link createMcpServer} needs. */
@@ -22,6 +25,8 @@ export interface McpDeps {
 
 const DEV_INSTRUCTIONS =
   " Run and watch the project's dev scripts: scripts_list, scripts_run, logs_search, errors_list; subscribe to logs://recent for updates.";
+const BROWSER_INSTRUCTIONS =
+  ' Pages opened through the proxy URL (proxy://mappings, scripts_status) report to telemetry://errors, telemetry://console-errors and telemetry://sessions; proxy_requests lists their requests, timeline joins logs, requests and page errors by time, repl_execute runs JavaScript in a tab.';
 
 /**
  * Builds the MCP server of one session (stdio, or one Streamable HTTP session): the push tools, and with
@@ -39,7 +44,7 @@ export function createMcpServer(deps: McpDeps): McpServer {
         logging: {},
         ...(api.dev ? { resources: { subscribe: true, listChanged: true } } : {}),
       },
-      instructions: `${note}Push real-time messages to web pages connected over Server-Sent Events.${where}${api.dev ? DEV_INSTRUCTIONS : ''}`,
+      instructions: `${note}Push real-time messages to web pages connected over Server-Sent Events.${where}${api.dev ? DEV_INSTRUCTIONS : ''}${api.dev && api.browser ? BROWSER_INSTRUCTIONS : ''}`,
     },
   );
   registerPushTools(server, api.stream, where);
@@ -54,8 +59,13 @@ export function createMcpServer(deps: McpDeps): McpServer {
   if (api.dev) {
     registerScriptTools(server, api.dev, () => logLevel);
     registerLogTools(server, api.dev, () => logLevel);
-    registerDevResources(server, api.dev);
-    const detach = attachDevSession(server, api.dev, deps.onError);
+    const browser = api.browser;
+    if (browser) {
+      registerBrowserTools(server, browser);
+      registerReplTools(server, browser);
+    }
+    registerDevResources(server, api.dev, browser ? browserResources(browser) : []);
+    const detach = attachDevSession(server, api.dev, deps.onError, browser ? BROWSER_RESOURCES : []);
     const previous = server.server.onclose;
     server.server.onclose = () => {
       detach();

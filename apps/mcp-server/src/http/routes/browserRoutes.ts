@@ -68,7 +68,11 @@ export function registerBrowserRoutes(api: Hono<AppEnv>, browser: BrowserApi | u
     return answer(c, await browser.console(parsed.value), (entries) => ({ entries }));
   });
   post('/telemetry/repl', ReplInputSchema, async (c, input) => answer(c, await browser.repl(input), (r) => r));
-  const sessionId = (c: Context<AppEnv>) => c.req.param('id') as string;
+  // `-` for the session id: the server picks the tab (the most recently active visible one).
+  const sessionId = (c: Context<AppEnv>) => {
+    const id = c.req.param('id') as string;
+    return id === '-' ? undefined : id;
+  };
   post('/telemetry/sessions/:id/refresh', ReplInputSchema.pick({ timeoutMs: true }), async (c) =>
     answer(c, await browser.refresh(sessionId(c)), (r) => r),
   );
