@@ -1,5 +1,6 @@
-// Where a view's failed API call is said: a 404 (dev processes off, or a server without these
-// routes) in the view's own note, as a state of the view; anything else in the page's notice too.
+// Where a view's failure is said: always in the view's own note; also in the page's notice when the
+// server refused (not a 404: dev processes off or a server without these routes is a state of the
+// view) or could not be reached. A mistake in the view's own inputs stays in its note.
 import { ApiError } from './api.js';
 import { byId } from './dom.js';
 
@@ -14,7 +15,8 @@ export function panelReporter(noteId: string, report: (text: string) => void): R
     fail(where, error) {
       const message = error instanceof Error ? error.message : String(error);
       byId(noteId).textContent = `${where}: ${message}`;
-      if (!(error instanceof ApiError && error.status === 404)) report(`${where}: ${message}`);
+      const global = error instanceof ApiError ? error.status !== 404 : error instanceof TypeError;
+      if (global) report(`${where}: ${message}`);
     },
     ok() {
       byId(noteId).textContent = '';

@@ -28,6 +28,12 @@ async function openApp(proxyUrl: string): Promise<Page> {
   return app;
 }
 
+/** What the page reported: a schema mismatch or a failed call would be said in one of these. */
+const problems = (page: Page) =>
+  page.$$eval('#notice, #requests-note, #page-note, #timeline-note', (els) =>
+    els.map((e) => e.textContent).filter((t) => t),
+  );
+
 const rowTexts = (page: Page) =>
   page.$$eval('#requests-body tr.request', (rows) =>
     rows.map(
@@ -123,6 +129,7 @@ it('lists proxied requests live with status colours and durations, filters them,
   await failed.waitFor(WAIT);
   expect(await failed.locator('.status').textContent()).toBe('failed');
   expect(await failed.locator('.status').getAttribute('title')).toMatch(/^connection_refused: /);
+  expect(await problems(page)).toEqual([]);
   expect(errors).toEqual([]);
 });
 
@@ -225,6 +232,7 @@ it('shows page sessions, the grouped source-mapped error, console lines by level
   expect(await page.locator('#repl-result .repl-error').textContent()).toBe('TypeError: nope');
   expect(await page.locator('#repl-result .repl-stack').textContent()).toContain('TypeError: nope');
   expect(await page.locator('#repl-result').getAttribute('data-state')).toBe('error');
+  expect(await problems(page)).toEqual([]);
   expect(errors).toEqual([]);
 });
 
@@ -288,6 +296,7 @@ it("joins a process's log lines, requests, page errors and console by time, filt
   await page.locator('#timeline-from').dispatchEvent('change');
   await page.locator('#timeline li[data-kind="request"]').first().waitFor(WAIT);
   expect(await page.locator('#timeline-note').textContent()).toBe('');
+  expect(await problems(page)).toEqual([]);
   expect(errors).toEqual([]);
 });
 
@@ -328,5 +337,6 @@ it('shows the new views as tabs at phone width in the dark theme, by keyboard, w
   }
   expect(await page.evaluate(() => getComputedStyle(document.body).backgroundColor)).toBe('rgb(11, 17, 32)');
   expect(await cspViolations(page)).toEqual([]);
+  expect(await problems(page)).toEqual([]);
   expect(errors).toEqual([]);
 });
