@@ -1,12 +1,17 @@
 // The Requests, Page and Timeline views and the REPL box in real Chromium, on a real server whose
 // runner starts the devapp fixture; a second Chromium page opened through the proxy makes real
 // traffic, a real page session, real console lines and a real source-mapped error.
-import { realpathSync } from 'node:fs';
+import { readFileSync, realpathSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { expect, it } from 'vitest';
 import { connected, cspViolations, fixtureProject, useDashboard } from './harness.js';
 
 const { open, newPage } = useDashboard();
+/** The line of src/app.ts that throws. */
+const THROW_LINE =
+  readFileSync(new URL('./fixtures/devapp/src/app.ts', import.meta.url), 'utf8')
+    .split('\n')
+    .findIndex((l) => l.includes('THROWS HERE')) + 1;
 const WAIT = { timeout: 15_000 };
 
 /** Runs the fixture's dev script from the dashboard and resolves with the proxy URL it shows. */
@@ -42,8 +47,8 @@ const rowTexts = (page: Page) =>
     ),
   );
 
-it('lists proxied requests live with status colours and durations, filters them, and shows redacted details', async () => {
-  const { page, errors, server } = await open([], undefined, fixtureProject('devapp'));
+it('lists proxied requests live with status colours and durations, filters them, and shows details with redacted headers and recorded bodies', async () => {
+  const { page, errors, server } = await open(['--record-bodies'], undefined, fixtureProject('devapp'));
   const proxyUrl = await startDevApp(page);
   await openApp(proxyUrl);
   // Live from the stream's proxy channel: the page's own requests, each with its status class.
@@ -107,6 +112,8 @@ it('lists proxied requests live with status colours and durations, filters them,
   expect(await header('authorization').textContent()).toBe('[redacted]');
   expect(await header('set-cookie').textContent()).toBe('[redacted]');
   expect(await header('content-type').first().textContent()).toBe('application/json');
+  // --record-bodies: both bodies, as text.
+  expect(await page.locator('#request-details pre.body').allTextContents()).toEqual(['{"name":"x"}', '{"id":1}']);
   expect(await page.locator('body').textContent()).not.toContain('fixture-secret');
   expect(await page.locator('body').textContent()).not.toContain('fixture-cookie-secret');
   await page.keyboard.press('Escape');
@@ -145,18 +152,20 @@ it('shows page sessions, the grouped source-mapped error, console lines by level
   const proxyUrl = await startDevApp(page);
   const app = await openApp(proxyUrl);
 
-  // The error, mapped through the dev server's source map to src/app.ts line 11, with an editor link.
+  // The error, mapped through the dev server's source map to its line in src/app.ts, with an editor link.
   const error = page.locator('#page-errors li.page-error').first();
   await error.waitFor(WAIT);
-  expect(await error.locator('.where').textContent()).toMatch(/^src\/app\.ts:11:\d+$/);
+  expect(await error.locator('.where').textContent()).toMatch(new RegExp(`^src/app\\.ts:${THROW_LINE}:\\d+$`));
   expect(await error.locator('.where a').getAttribute('href')).toMatch(
-    new RegExp(`^vscode://file${realpathSync(project)}/src/app\\.ts:11:\\d+$`),
+    new RegExp(`^vscode://file${realpathSync(project)}/src/app\\.ts:${THROW_LINE}:\\d+$`),
   );
   expect(await error.locator('.what').textContent()).toBe(
     "TypeError: Cannot read properties of undefined (reading 'map')",
   );
   expect(await error.locator('.count').textContent()).toBe('once');
-  expect(await error.locator('.frames .frame.mapped a').first().textContent()).toMatch(/^src\/app\.ts:11:\d+$/);
+  expect(await error.locator('.frames .frame.mapped a').first().textContent()).toMatch(
+    new RegExp(`^src/app\\.ts:${THROW_LINE}:\\d+$`),
+  );
   // The same error twice more: still one entry, with its count.
   await app.evaluate(() => {
     const render = (window as unknown as { render: (x: unknown) => void }).render;
