@@ -349,3 +349,27 @@ it('shows the new views as tabs at phone width in the dark theme, by keyboard, w
   expect(await problems(page)).toEqual([]);
   expect(errors).toEqual([]);
 });
+
+it('keeps at most 1,000 requests and draws at most 200 rows under 1,100 proxied requests', async () => {
+  const { page, errors } = await open([], undefined, fixtureProject('devapp'));
+  const proxyUrl = await startDevApp(page);
+  // 1,100 real requests through the proxy, 20 at a time.
+  for (let i = 0; i < 1100; i += 20)
+    await Promise.all(
+      Array.from({ length: 20 }, (_, j) => fetch(`${proxyUrl}api/missing?n=${i + j}`).then((r) => r.arrayBuffer())),
+    );
+  await page.waitForFunction(() => document.getElementById('requests-count')?.textContent === '1000', undefined, {
+    timeout: 30_000,
+  });
+  expect(await page.locator('#requests-body tr.request').count()).toBe(200);
+  // Newest first: the last request is the top row; the first ones are gone.
+  expect(await page.locator('#requests-body tr.request .url').first().textContent()).toBe('/api/missing?n=1099');
+  // n=10 matches n=10, n=100…109 and n=1000…1099: the oldest hundred (n=0…99) were dropped.
+  await page.locator('#request-url').fill('n=10');
+  await page.waitForFunction(() => document.querySelectorAll('#requests-body tr.request').length === 110);
+  const urls = await page.locator('#requests-body tr.request .url').allTextContents();
+  expect(urls).toEqual(expect.arrayContaining(['/api/missing?n=1050', '/api/missing?n=100']));
+  expect(urls).not.toContain('/api/missing?n=10');
+  expect(await problems(page)).toEqual([]);
+  expect(errors).toEqual([]);
+});

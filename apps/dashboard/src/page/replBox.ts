@@ -34,6 +34,7 @@ function answerNodes(a: ReplAnswer, sessions: PageSession[]): HTMLElement[] {
 
 export class ReplBox {
   #sessions: PageSession[] = [];
+  #signature = '';
 
   constructor() {
     byId('repl').addEventListener('submit', (e) => {
@@ -55,6 +56,10 @@ export class ReplBox {
     const chosen = select.value;
     const open = sessions.filter((s) => s.state !== 'closed');
     const fallback = defaultSession(sessions);
+    // Rebuilt only when the choices change: the 5-second refresh must not close an open list.
+    const signature = [fallback, ...open].map((s) => (s ? `${s.id}:${s.title}:${s.url}` : '')).join();
+    if (signature === this.#signature) return;
+    this.#signature = signature;
     select.replaceChildren(
       el('option', {
         text: fallback ? `most recent visible: ${label(fallback)}` : 'most recent visible (no page yet)',
