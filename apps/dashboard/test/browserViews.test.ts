@@ -101,8 +101,12 @@ it('lists proxied requests live with status colours and durations, filters them,
   );
   expect(new Set(await page.locator('#requests-body td.process').allTextContents())).toEqual(new Set([processId]));
 
-  // Details by keyboard: secrets redacted, in both directions; Escape closes.
+  // Details by keyboard: secrets redacted, in both directions; Escape closes. A live redraw (a new
+  // request arriving) leaves the keyboard focus where it was.
   await page.locator('#requests-body button[data-request]', { hasText: '/api/items' }).focus();
+  await fetch(`${proxyUrl}api/missing?while=focused`);
+  await page.locator('#requests-body button[data-request]', { hasText: 'while=focused' }).waitFor(WAIT);
+  expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('/api/items');
   await page.keyboard.press('Enter');
   await page.locator('#request-details').waitFor();
   expect(await page.evaluate(() => document.activeElement?.id)).toBe('request-details-title');

@@ -88,7 +88,12 @@ export class RequestsView {
       shown.length === all.length ? `${all.length}` : `${shown.length} of ${all.length}`;
     const rows = shown.slice(0, MAX_REQUEST_ROWS).map((r) => this.#row(r));
     const body = byId('requests-body');
+    // Someone moving through the rows by keyboard keeps their place across live redraws.
+    const focused = body.contains(document.activeElement)
+      ? (document.activeElement as HTMLElement).dataset.request
+      : undefined;
     body.replaceChildren(...rows);
+    if (focused) body.querySelector<HTMLElement>(`button[data-request="${CSS.escape(focused)}"]`)?.focus();
     if (rows.length === 0)
       body.append(el('tr', {}, el('td', { class: 'empty', text: emptyText(all.length), attrs: { colspan: '7' } })));
   }
