@@ -43,5 +43,8 @@ export const browserApi = {
     call(ConsoleListSchema, 'GET', `/api/telemetry/console${query(q)}`),
   repl: (code: string, sessionId?: string) =>
     call(ReplAnswerSchema, 'POST', '/api/telemetry/repl', sessionId ? { code, sessionId } : { code }),
+  /** Reloads the page of session `id` (the answer says when it ran the command). */
+  reload: (id: string) =>
+    call(ReplAnswerSchema, 'POST', `/api/telemetry/sessions/${encodeURIComponent(id)}/refresh`, {}),
   timeline: (q: TimelineQuery = {}) => call(TimelineSchema, 'GET', `/api/timeline${query({ ...q })}`),
 };

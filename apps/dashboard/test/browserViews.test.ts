@@ -238,6 +238,11 @@ it('shows page sessions, the grouped source-mapped error, console lines by level
       `in ${await page.$eval('#repl-session', (s) => (s as HTMLSelectElement).selectedOptions[0]?.textContent)}`,
     );
   }
+  // Reload one tab from its session: that page loads again (its title set by script is gone).
+  const reloaded = second.waitForEvent('load', WAIT);
+  await page.locator('#page-sessions li.session', { hasText: 'Second tab' }).locator('button.reload').click();
+  await reloaded;
+  expect(await second.title()).toBe('Fixture shop');
   // An error comes back with its stack.
   await page.locator('#repl-code').fill("throw new TypeError('nope')");
   await page.locator('#repl button[type="submit"]').click();

@@ -19,6 +19,10 @@ export class PageView {
     this.#report = report;
     this.errors.setLinks(links);
     this.sessions.onChange = (sessions) => this.repl.setSessions(sessions);
+    byId('page-sessions').addEventListener('click', (e) => {
+      const id = (e.target as HTMLElement).closest<HTMLElement>('button[data-reload]')?.dataset.reload;
+      if (id) void this.#reload(id);
+    });
     for (const box of document.querySelectorAll<HTMLInputElement>('input[name="console-level"]')) {
       box.addEventListener('change', () => {
         if (box.checked) this.console.levels.add(box.value);
@@ -54,6 +58,16 @@ export class PageView {
       this.errors.reset(errors);
     } catch {
       // The next tick retries; a load() failure already said why.
+    }
+  }
+
+  async #reload(id: string): Promise<void> {
+    try {
+      const answer = await browserApi.reload(id);
+      if (!answer.ok) throw new Error(answer.error?.message ?? 'the page did not reload');
+      this.#report.ok();
+    } catch (error) {
+      this.#report.fail('reload', error);
     }
   }
 

@@ -68,5 +68,14 @@ function item(s: PageSession): HTMLElement {
       el('code', { text: s.id.slice(0, 8), attrs: { title: s.id } }),
       s.processId ? ` · ${s.processId}` : '',
     ),
+    ...(closed
+      ? []
+      : [
+          el('button', {
+            class: 'reload',
+            text: 'Reload',
+            attrs: { type: 'button', 'data-reload': s.id, title: `reload ${s.url} in its tab` },
+          }),
+        ]),
   );
 }
