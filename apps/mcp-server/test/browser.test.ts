@@ -39,7 +39,15 @@ describe('the dev server behind its proxy', () => {
 
   it('fills every resource from the page: errors mapped to the source, console, sessions, requests', async () => {
     const page = await openPage();
-    await page.waitForFunction('window.fixture?.failStatus === 500 && window.fixture.socketMessages.length > 0');
+    // page.evaluate (CDP) rather than waitForFunction, whose string predicate the page's CSP forbids.
+    await until(
+      async () =>
+        (await page.evaluate('window.fixture?.failStatus === 500 && window.fixture.socketMessages.length > 0')) ===
+        true,
+      WAIT_MS,
+      'the page done: API calls answered, a WebSocket message back',
+    );
+    expect(await page.evaluate('window.fixture.socketMessages')).toEqual(['echo:hello']);
 
     const errors = await readUntil(
       client,
@@ -95,6 +103,16 @@ describe('the dev server behind its proxy', () => {
       contentType: 'application/json',
     });
     expect(fail.durationMs).toBeGreaterThan(0);
+    let failures: { status: number }[] = [];
+    await until(
+      async () => {
+        ({ failures } = await json(await fetch(`${server.url}/api/telemetry/network`)));
+        return failures.length > 0;
+      },
+      WAIT_MS,
+      'the failed fetch reported by the page',
+    );
+    expect(failures[0]).toMatchObject({ via: 'fetch', method: 'GET', status: 500, requestId: fail.id, processId });
     const page1 = requests.find((r: { url: string }) => r.url === '/');
     expect(page1.injection.injected).toBe(true);
     expect(page1.injection.notes.join(' ')).toContain('nonce');
@@ -120,12 +138,12 @@ describe('the dev server behind its proxy', () => {
   });
 
   it('sends browser errors as notifications/error/detected, on /stream and as resources/updated', async () => {
-    await until(
-      () => notes.some((n) => n.method === 'notifications/error/detected' && n.params?.source === 'browser'),
-      WAIT_MS,
-      'the browser error notification',
-    );
-    const detected = notes.find((n) => n.method === 'notifications/error/detected' && n.params?.source === 'browser');
+    const isBoom = (n: Notification) =>
+      n.method === 'notifications/error/detected' &&
+      n.params?.source === 'browser' &&
+      (n.params?.error as { message?: string })?.message === 'Error: fixture boom';
+    await until(() => notes.some(isBoom), WAIT_MS, 'the browser error notification');
+    const detected = notes.find(isBoom);
     expect(detected?.params).toMatchObject({ processId, source: 'browser', error: { file: 'src/app.ts' } });
     expect(typeof detected?.params?.pageSessionId).toBe('string');
     expect(

@@ -119,6 +119,24 @@ describe('the REPL, routed to one tab', () => {
     await second.waitForURL(rig.proxyUrl);
     expect(await second.title()).toBe('Fixture app');
   });
+
+  it('reloads and navigates over /api too (`-` for the default tab)', async () => {
+    const third = await rig.open('/other?tab=third');
+    const thirdId = await sessionAt('/other?tab=third');
+    const navigated = await post(`${rig.server.url}/api/telemetry/sessions/${thirdId}/navigate`, {
+      url: '/?tab=third',
+    });
+    expect(navigated.status).toBe(200);
+    expect(await json(navigated)).toMatchObject({ ok: true, sessionId: thirdId, chosen: 'given' });
+    await third.waitForURL(new URL('/?tab=third', rig.proxyUrl).href, { timeout: WAIT_MS });
+    await sessionAt('/?tab=third', [thirdId]);
+    const refreshed = await post(`${rig.server.url}/api/telemetry/sessions/-/refresh`, {});
+    expect(refreshed.status).toBe(200);
+    expect(await json(refreshed)).toMatchObject({ ok: true, chosen: expect.stringMatching(/^most-recent/) });
+    const gone = await post(`${rig.server.url}/api/telemetry/sessions/no-such-session/refresh`, {});
+    expect(gone.status).toBe(404);
+    await third.close();
+  });
 });
 
 describe('the timeline', () => {

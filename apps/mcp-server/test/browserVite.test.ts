@@ -5,6 +5,7 @@ import { cpSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { until } from '@ws/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BrowserRig, callTool, readUntil, startBrowserRig } from './browserHarness.js';
 import { WAIT_MS } from './helpers.js';
@@ -35,9 +36,7 @@ describe('a Vite dev server behind the proxy', () => {
     await page.evaluate('window.__beforeHmr = true');
     const app = join(project, 'src/App.tsx');
     writeFileSync(app, readFileSync(app, 'utf8').replace('Hello from Vite', 'Hello after HMR'));
-    await page.waitForFunction('document.getElementById("greeting")?.textContent === "Hello after HMR"', undefined, {
-      timeout: WAIT_MS,
-    });
+    await until(async () => (await page.textContent('#greeting')) === 'Hello after HMR', WAIT_MS, 'the HMR update');
     expect(await page.evaluate('window.__beforeHmr')).toBe(true);
     const sockets = await callTool(rig.client, 'proxy_requests', { processId: rig.processId, limit: 1000 });
     expect(

@@ -167,6 +167,26 @@ export const ConsoleEntrySchema = z.object({
 });
 export type ConsoleEntry = z.infer<typeof ConsoleEntrySchema>;
 
+/** A `fetch`/XHR the page saw fail (network error or status >= 400), linked to the proxy's record by `requestId`. */
+export const NetworkFailureSchema = z.object({
+  id: z.number().int(),
+  sessionId: z.string(),
+  processId: z.string().optional(),
+  timestamp: TimestampSchema,
+  via: z.enum(['fetch', 'xhr']),
+  method: z.string(),
+  url: z.string(),
+  /** 0 for a network error. */
+  status: z.number().int(),
+  statusText: z.string().optional(),
+  error: z.string().optional(),
+  durationMs: z.number(),
+  /** The proxy record of the same request (`x-webstream-request-id`), when the response had one. */
+  requestId: z.string().optional(),
+  pageUrl: z.string(),
+});
+export type NetworkFailure = z.infer<typeof NetworkFailureSchema>;
+
 /** A browser error on channel `errors` and as `notifications/error/detected`: the seed's shape plus where. */
 export const BrowserErrorDetectedSchema = ErrorDetectedSchema.extend({
   source: z.literal('browser'),
@@ -246,6 +266,8 @@ export const ErrorGroupListSchema = z.object({ errors: z.array(ErrorGroupSchema)
 export type ErrorGroupList = z.infer<typeof ErrorGroupListSchema>;
 export const ConsoleEntryListSchema = z.object({ entries: z.array(ConsoleEntrySchema) });
 export type ConsoleEntryList = z.infer<typeof ConsoleEntryListSchema>;
+export const NetworkFailureListSchema = z.object({ failures: z.array(NetworkFailureSchema) });
+export type NetworkFailureList = z.infer<typeof NetworkFailureListSchema>;
 export const TimelineSchema = z.object({ entries: z.array(TimelineEntrySchema) });
 export type Timeline = z.infer<typeof TimelineSchema>;
 

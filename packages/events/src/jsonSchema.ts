@@ -7,6 +7,8 @@ import {
   ErrorGroupListSchema,
   ErrorGroupSchema,
   NavigateInputSchema,
+  NetworkFailureListSchema,
+  NetworkFailureSchema,
   PageSessionListSchema,
   PageSessionSchema,
   ProxyMapInputSchema,
@@ -88,6 +90,7 @@ export const documentedSchemas = {
   StackFrame: StackFrameSchema,
   ErrorGroup: ErrorGroupSchema,
   ConsoleEntry: ConsoleEntrySchema,
+  NetworkFailure: NetworkFailureSchema,
   BrowserErrorDetected: BrowserErrorDetectedSchema,
   BrowserStreamData: BrowserStreamDataSchema,
   ProxyMapInput: ProxyMapInputSchema,
@@ -100,6 +103,7 @@ export const documentedSchemas = {
   PageSessionList: PageSessionListSchema,
   ErrorGroupList: ErrorGroupListSchema,
   ConsoleEntryList: ConsoleEntryListSchema,
+  NetworkFailureList: NetworkFailureListSchema,
   Timeline: TimelineSchema,
 } as const;
 

@@ -1,6 +1,7 @@
 import type {
   ConsoleEntry,
   ErrorGroup,
+  NetworkFailure,
   PageSession,
   ProxyMapInput,
   ProxyMapping,
@@ -38,6 +39,15 @@ export interface ConsoleQuery {
   limit?: number | undefined;
 }
 
+/** Which failed page requests to list (newest first). */
+export interface NetworkQuery {
+  sessionId?: string | undefined;
+  processId?: string | undefined;
+  /** The proxy record id. */
+  requestId?: string | undefined;
+  limit?: number | undefined;
+}
+
 /** The window of the timeline (ms since the epoch); default the last 5 minutes. */
 export interface TimelineQuery {
   processId?: string | undefined;
@@ -59,6 +69,8 @@ export interface BrowserApi {
   sessions(): Promise<Outcome<PageSession[]>>;
   errors(): Promise<Outcome<ErrorGroup[]>>;
   console(query: ConsoleQuery): Promise<Outcome<ConsoleEntry[]>>;
+  /** Failed fetch/XHR the pages saw, with the proxy record id of each when known. */
+  network(query: NetworkQuery): Promise<Outcome<NetworkFailure[]>>;
   /** Runs code in one page session; the answer comes back to this caller only. */
   repl(input: ReplInput): Promise<Outcome<ReplResponse>>;
   refresh(sessionId: string | undefined): Promise<Outcome<ReplResponse>>;

@@ -4,6 +4,7 @@ import { BROWSER_LIST_MAX_LIMIT } from '@ws/events';
 import { CONSOLE_LEVEL_RANK } from '@ws/telemetry';
 import {
   type ConsoleQuery,
+  type NetworkQuery,
   REQUEST_STATUS_CLASSES,
   type RequestQuery,
   type RequestStatusClass,
@@ -88,6 +89,16 @@ export function consoleQueryOf(q: Params): Parsed<ConsoleQuery> {
     sessionId: textParam('sessionId', q.sessionId),
     processId: textParam('processId', q.processId),
     since: timeParam('since', q.since),
+    limit: limitParam(q.limit),
+  });
+}
+
+/** `GET /api/telemetry/network?sessionId=&processId=&requestId=&limit=`. */
+export function networkQueryOf(q: Params): Parsed<NetworkQuery> {
+  return all<NetworkQuery>({
+    sessionId: textParam('sessionId', q.sessionId),
+    processId: textParam('processId', q.processId),
+    requestId: textParam('requestId', q.requestId),
     limit: limitParam(q.limit),
   });
 }

@@ -74,6 +74,7 @@ export function createLocalBrowserApi(browser: BrowserService, runner: ProcessMa
           limit: limitOf(query.limit),
         }),
       ),
+    network: async (query) => success(telemetry.networkFailures({ ...query, limit: limitOf(query.limit) })),
     repl: async (input) => replOutcome(await telemetry.repl.execute(input)),
     refresh: async (sessionId) => replOutcome(await telemetry.repl.refresh(sessionId)),
     navigate: async (sessionId, url) => replOutcome(await telemetry.repl.navigate(sessionId, url)),

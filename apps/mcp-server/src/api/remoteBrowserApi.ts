@@ -1,6 +1,7 @@
 import {
   ConsoleEntryListSchema,
   ErrorGroupListSchema,
+  NetworkFailureListSchema,
   PageSessionListSchema,
   ProxyMappingListSchema,
   ProxyMappingSchema,
@@ -41,6 +42,8 @@ export function createRemoteBrowserApi(client: ApiClient, slow: ApiClient): Brow
     errors: async () => unwrap(await client.get('/api/telemetry/errors', ErrorGroupListSchema), 'errors'),
     console: async (query) =>
       unwrap(await client.get(`/api/telemetry/console${queryString(query)}`, ConsoleEntryListSchema), 'entries'),
+    network: async (query) =>
+      unwrap(await client.get(`/api/telemetry/network${queryString(query)}`, NetworkFailureListSchema), 'failures'),
     repl: (input) => slow.post('/api/telemetry/repl', ReplResponseSchema, input),
     // Without a session id the server picks the tab; `-` is no session id it ever gives.
     refresh: (id) => slow.post(`/api/telemetry/sessions/${session(id) || '-'}/refresh`, ReplResponseSchema),

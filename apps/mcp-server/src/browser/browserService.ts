@@ -102,7 +102,9 @@ export function createBrowserService(deps: BrowserServiceDeps): BrowserService {
     if (!config.noProxy) proxies.processUrl(processId, processName, url);
   };
   const onExit = ({ processId }: { processId: string }) => {
-    void proxies.processExited(processId);
+    proxies
+      .processExited(processId)
+      .catch((error: unknown) => logger.warn(`could not stop the proxy of ${processId}: ${String(error)}`));
   };
   const offUrl = runner.on('url', onUrl);
   const offExit = runner.on('exited', onExit);

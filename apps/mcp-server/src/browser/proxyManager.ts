@@ -197,7 +197,8 @@ function loopOf(target: URL, port: number | undefined, ownPort: number, entries:
   const targetPort = portOf(target);
   if (targetPort === ownPort) return 'that is this webstream server';
   if (port && targetPort === port) return 'the proxy would forward to itself';
-  if (entries.some((e) => e.proxy.port === targetPort)) return 'that is one of the proxies; give the dev server behind it';
+  if (entries.some((e) => e.proxy.port === targetPort))
+    return 'that is one of the proxies; give the dev server behind it';
   return undefined;
 }
 

@@ -2,7 +2,7 @@ import { NavigateInputSchema, ProxyMapInputSchema, ReplInputSchema } from '@ws/e
 import type { Context, Hono, MiddlewareHandler } from 'hono';
 import type { z } from 'zod';
 import type { BrowserApi } from '../../api/browserApi.js';
-import { consoleQueryOf, requestQueryOf, timelineQueryOf } from '../../api/browserQueries.js';
+import { consoleQueryOf, networkQueryOf, requestQueryOf, timelineQueryOf } from '../../api/browserQueries.js';
 import type { AppEnv } from '../appEnv.js';
 import { readJsonBody } from '../body/requestBody.js';
 import { problem } from '../problem.js';
@@ -66,6 +66,11 @@ export function registerBrowserRoutes(api: Hono<AppEnv>, browser: BrowserApi | u
     const parsed = consoleQueryOf(query(c));
     if (!parsed.ok) return problem(c, 400, parsed.error);
     return answer(c, await browser.console(parsed.value), (entries) => ({ entries }));
+  });
+  api.get('/telemetry/network', async (c) => {
+    const parsed = networkQueryOf(query(c));
+    if (!parsed.ok) return problem(c, 400, parsed.error);
+    return answer(c, await browser.network(parsed.value), (failures) => ({ failures }));
   });
   post('/telemetry/repl', ReplInputSchema, async (c, input) => answer(c, await browser.repl(input), (r) => r));
   // `-` for the session id: the server picks the tab (the most recently active visible one).
