@@ -39,7 +39,7 @@ export const browserApi = {
   requests: (q: RequestQuery = {}) => call(RequestListSchema, 'GET', `/api/proxy/requests${query({ ...q })}`),
   sessions: () => call(SessionListSchema, 'GET', '/api/telemetry/sessions'),
   errors: () => call(PageErrorListSchema, 'GET', '/api/telemetry/errors'),
-  console: (q: { level?: string; sessionId?: string; limit?: number } = {}) =>
+  console: (q: { level?: string; sessionId?: string; since?: number; limit?: number } = {}) =>
     call(ConsoleListSchema, 'GET', `/api/telemetry/console${query(q)}`),
   repl: (code: string, sessionId?: string) =>
     call(ReplAnswerSchema, 'POST', '/api/telemetry/repl', sessionId ? { code, sessionId } : { code }),

@@ -70,7 +70,7 @@ export function createBrowserPanels(
       void loadMappings(requestsNote);
       onMappings();
     } else if (data.kind === 'error') page.errors.upsert(data.group);
-    else if (data.kind === 'console') page.console.add(data.entry);
+    else if (data.kind === 'console') page.onConsole(data.entry);
     else page.sessions.upsert(data.session);
   };
   return {

@@ -29,11 +29,26 @@ export class ConsoleList {
   }
 
   add(entry: ConsoleEntry): void {
-    if (this.#ids.has(entry.id)) return;
-    this.#ids.add(entry.id);
-    this.#entries.push(entry);
-    if (this.#entries.length > MAX_CONSOLE_LINES) this.#ids.delete((this.#entries.shift() as ConsoleEntry).id);
+    this.merge([entry]);
+  }
+
+  /** Adds the entries not held yet, in id order (a catch-up read may bring older ones); the oldest go past the bound. */
+  merge(entries: ConsoleEntry[]): void {
+    let outOfOrder = false;
+    for (const entry of entries) {
+      if (this.#ids.has(entry.id)) continue;
+      this.#ids.add(entry.id);
+      outOfOrder ||= entry.id < (this.#entries.at(-1)?.id ?? 0);
+      this.#entries.push(entry);
+    }
+    if (outOfOrder) this.#entries.sort((a, b) => a.id - b.id);
+    while (this.#entries.length > MAX_CONSOLE_LINES) this.#ids.delete((this.#entries.shift() as ConsoleEntry).id);
     this.#schedule();
+  }
+
+  /** The newest entry's time (ISO), if any. */
+  get newest(): string | undefined {
+    return this.#entries.at(-1)?.timestamp;
   }
 
   get size(): number {

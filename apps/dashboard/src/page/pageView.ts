@@ -1,6 +1,7 @@
 // The Page view: page sessions, grouped page errors, console lines and the REPL box; live from the
 // stream's `browser` channel, loaded from the telemetry API.
 import { browserApi } from '../browserApi.js';
+import type { ConsoleEntry } from '../browserTypes.js';
 import { byId } from '../dom.js';
 import type { Reporter } from '../panelNote.js';
 import { ConsoleList, MAX_CONSOLE_LINES } from './consoleList.js';
@@ -8,12 +9,16 @@ import { ErrorGroups, type LinkContext } from './errorGroups.js';
 import { ReplBox } from './replBox.js';
 import { SessionsList } from './sessionsList.js';
 
+/** How often, while console lines arrive, the recent ones are re-read from the server. */
+export const CONSOLE_CATCH_UP_MS = 3000;
+
 export class PageView {
   readonly sessions = new SessionsList(byId('page-sessions'));
   readonly errors = new ErrorGroups(byId('page-errors'));
   readonly console = new ConsoleList(byId('page-console'));
   readonly repl = new ReplBox();
   readonly #report: Reporter;
+  #catchUpTimer = 0;
 
   constructor(report: Reporter, links: LinkContext) {
     this.#report = report;
@@ -68,6 +73,29 @@ export class PageView {
       this.#report.ok();
     } catch (error) {
       this.#report.fail('reload', error);
+    }
+  }
+
+  /**
+   * A console line from the stream. `/stream` carries at most 50 console lines a second, so while lines
+   * arrive the recent ones are re-read from the server every 3 s.
+   */
+  onConsole(entry: ConsoleEntry): void {
+    this.console.add(entry);
+    if (this.#catchUpTimer !== 0) return;
+    this.#catchUpTimer = window.setTimeout(() => {
+      this.#catchUpTimer = 0;
+      void this.#catchUp();
+    }, CONSOLE_CATCH_UP_MS);
+  }
+
+  async #catchUp(): Promise<void> {
+    const newest = this.console.newest;
+    const since = newest === undefined ? undefined : Date.parse(newest) - 30_000;
+    try {
+      this.console.merge((await browserApi.console({ since, limit: MAX_CONSOLE_LINES })).entries);
+    } catch {
+      // The next line retries.
     }
   }
 

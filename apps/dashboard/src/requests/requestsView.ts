@@ -12,6 +12,13 @@ import { defaultRequestFilters, matchesRequest, requestQuery, statusClassOf } fr
 export const MAX_REQUESTS = 1000;
 /** Rows in the table at once (the newest matching). */
 export const MAX_REQUEST_ROWS = 200;
+/**
+ * While requests arrive, the recent ones are re-read from the server this often: `/stream` carries at
+ * most 100 request records a second (the rest are only in the server's store).
+ */
+export const CATCH_UP_MS = 3000;
+/** How far before the newest request already read a catch-up starts (requests complete after they start). */
+const CATCH_UP_OVERLAP_MS = 30_000;
 
 const byNewest = (a: ProxyRequest, b: ProxyRequest) => b.startedAt - a.startedAt || Number(b.id) - Number(a.id);
 
@@ -22,6 +29,9 @@ export class RequestsView {
   readonly #report: Reporter;
   #selected: string | undefined;
   #frame = 0;
+  #catchUpTimer = 0;
+  /** The newest `startedAt` the last read of the server's store covered. */
+  #readUpTo = 0;
 
   constructor(report: Reporter) {
     this.#report = report;
@@ -32,9 +42,12 @@ export class RequestsView {
   }
 
   /** Loads the stored requests matching the filters (the server keeps more than the page does). */
-  async load(): Promise<void> {
+  async load(since?: number): Promise<void> {
+    const newest = this.#newest();
     try {
-      const { requests } = await browserApi.requests({ ...requestQuery(this.filters), limit: MAX_REQUESTS });
+      const query = { ...requestQuery(this.filters), since, limit: MAX_REQUESTS };
+      const { requests } = await browserApi.requests(query);
+      this.#readUpTo = Math.max(newest, ...requests.map((r) => r.startedAt));
       // Oldest first, so the map's insertion order stays oldest → newest for eviction.
       for (const r of [...requests].reverse()) this.#keep(r);
       this.#schedule();
@@ -48,6 +61,11 @@ export class RequestsView {
   add(record: ProxyRequest): void {
     this.#keep(record);
     this.#schedule();
+    if (this.#catchUpTimer === 0)
+      this.#catchUpTimer = window.setTimeout(() => {
+        this.#catchUpTimer = 0;
+        void this.load(Math.max(0, this.#readUpTo - CATCH_UP_OVERLAP_MS));
+      }, CATCH_UP_MS);
     if (record.id === this.#selected) this.#renderDetails();
   }
 
@@ -65,6 +83,12 @@ export class RequestsView {
 
   get size(): number {
     return this.#records.size;
+  }
+
+  #newest(): number {
+    let newest = 0;
+    for (const r of this.#records.values()) newest = Math.max(newest, r.startedAt);
+    return newest;
   }
 
   #keep(r: ProxyRequest): void {
