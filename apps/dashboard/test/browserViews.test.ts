@@ -382,3 +382,34 @@ it('keeps at most 1,000 requests and draws at most 200 rows under 1,100 proxied 
   expect(await problems(page)).toEqual([]);
   expect(errors).toEqual([]);
 });
+
+it('shows every console line the server kept from a page logging in a loop, though the stream carries 50 a second', async () => {
+  const { page, server, errors } = await open([], undefined, fixtureProject('devapp'));
+  const proxyUrl = await startDevApp(page);
+  const app = await openApp(proxyUrl);
+  await page.locator('#page-console li[data-level="debug"]').waitFor(WAIT);
+  await app.evaluate(() => {
+    for (let i = 0; i < 400; i++) console.log(`burst ${i}`);
+  });
+  // What the server kept (the page's own budget drops some and says so in a `webstream:` line).
+  const stored = async () => {
+    const res = await fetch(`${server.url}/api/telemetry/console?limit=1000`);
+    const { entries } = (await res.json()) as { entries: { text: string }[] };
+    return entries.filter((e) => e.text.startsWith('burst ')).length;
+  };
+  let kept = 0;
+  for (let i = 0; i < 50 && kept < 100; i++) {
+    kept = await stored();
+    await page.waitForTimeout(100);
+  }
+  expect(kept).toBeGreaterThan(50);
+  await page.waitForFunction(
+    (n) =>
+      Array.from(document.querySelectorAll('#page-console .text')).filter((e) => e.textContent?.startsWith('burst '))
+        .length === n,
+    await stored(),
+    WAIT,
+  );
+  expect(await problems(page)).toEqual([]);
+  expect(errors).toEqual([]);
+});
