@@ -3,6 +3,18 @@
 // page does reaches the MCP resources (read with the official SDK client), tools and /api.
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { Notification } from '@modelcontextprotocol/sdk/types.js';
+import {
+  BrowserErrorDetectedSchema,
+  BrowserStreamDataSchema,
+  ConsoleEntryListSchema,
+  ErrorGroupListSchema,
+  NetworkFailureListSchema,
+  PageSessionListSchema,
+  ProcessListSchema,
+  ProxyMappingListSchema,
+  ProxyRequestListSchema,
+  TimelineSchema,
+} from '@ws/events';
 import { until } from '@ws/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../src/server/startServer.js';
@@ -135,6 +147,30 @@ describe('the dev server behind its proxy', () => {
     const filtered = await callTool(client, 'proxy_requests', { status: ['5xx'] });
     expect(filtered.requests.length).toBeGreaterThan(0);
     expect(filtered.requests.every((r: { status: number }) => r.status >= 500)).toBe(true);
+  });
+
+  it('answers /api and /stream in the shapes of the @ws/events schemas the dashboard validates with', async () => {
+    const get = async (path: string) => json(await fetch(`${server.url}/api/${path}`));
+    ProxyMappingListSchema.parse(await get('proxy/mappings'));
+    ProxyRequestListSchema.parse(await get('proxy/requests?limit=1000'));
+    PageSessionListSchema.parse(await get('telemetry/sessions'));
+    ErrorGroupListSchema.parse(await get('telemetry/errors'));
+    ConsoleEntryListSchema.parse(await get('telemetry/console?limit=1000'));
+    NetworkFailureListSchema.parse(await get('telemetry/network'));
+    TimelineSchema.parse(await get(`timeline?processId=${processId}&limit=1000`));
+    ProcessListSchema.parse(await get('processes'));
+    const kinds = new Set<string>();
+    for (const channel of ['proxy', 'browser']) {
+      const { messages } = await get(`history?channel=${channel}&limit=1000`);
+      for (const m of messages) kinds.add(BrowserStreamDataSchema.parse(m.data).kind);
+    }
+    expect([...kinds].sort()).toEqual(['console', 'error', 'mapping', 'request', 'session']);
+    const { messages } = await get('history?channel=errors&limit=100');
+    const browserErrors = messages.filter(
+      (m: { data: { params: { source?: string } } }) => m.data.params.source === 'browser',
+    );
+    expect(browserErrors.length).toBeGreaterThan(0);
+    for (const m of browserErrors) BrowserErrorDetectedSchema.parse(m.data.params);
   });
 
   it('sends browser errors as notifications/error/detected, on /stream and as resources/updated', async () => {

@@ -3,7 +3,7 @@
 import { until } from '@ws/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONSOLE_EVENTS_PER_SECOND } from '../src/browser/browserPublisher.js';
-import { type BrowserRig, callTool, readJson, startBrowserRig } from './browserHarness.js';
+import { type BrowserRig, callTool, readJson, readUntil, startBrowserRig } from './browserHarness.js';
 import { json, WAIT_MS } from './helpers.js';
 
 const MAX_REQUESTS = 20;
@@ -69,6 +69,24 @@ describe('a page that logs 10,000 lines in a loop', () => {
     const history = await json(await fetch(`${rig.server.url}/api/history?channel=browser&limit=1000`));
     const published = history.messages.filter((m: { data?: { kind?: string } }) => m.data?.kind === 'console');
     expect(published.length).toBeLessThanOrEqual(CONSOLE_EVENTS_PER_SECOND * seconds);
+    await page.close();
+  });
+});
+
+describe('a render loop throwing the same error 1,000 times', () => {
+  it('is one entry in telemetry://errors with its count', async () => {
+    const page = await rig.open('/errors');
+    await until(async () => (await page.title()) === 'errors done', WAIT_MS, 'the errors page done');
+    const errors = await readUntil(
+      rig.client,
+      'telemetry://errors',
+      (e) => e.some((g: { message: string; count: number }) => g.message === 'render loop boom' && g.count === 1000),
+      WAIT_MS,
+      'one group counting 1,000',
+    );
+    expect(errors.filter((g: { message: string }) => g.message === 'render loop boom')).toHaveLength(1);
+    const group = errors.find((g: { message: string }) => g.message === 'render loop boom');
+    expect(Date.parse(group.lastSeen)).toBeGreaterThanOrEqual(Date.parse(group.firstSeen));
     await page.close();
   });
 });

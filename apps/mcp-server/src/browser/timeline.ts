@@ -23,20 +23,22 @@ const iso = (ms: number) => new Date(ms).toISOString();
 /**
  * A process's log lines, its proxied requests and its pages' errors and console lines in one list,
  * oldest first: the newest `limit` entries of the window `[since, until]`. Each source gives at most
- * `limit` entries of the window, so the join is bounded whatever the stores hold.
+ * `limit` entries since `since` (1,000 when `until` is given), so the join is bounded whatever the stores hold.
  */
 export function buildTimeline(sources: TimelineSources, query: TimelineQuery): TimelineEntry[] {
   const until = query.until ?? Date.now();
   const since = query.since ?? until - DEFAULT_TIMELINE_WINDOW_MS;
   const limit = Math.min(query.limit ?? DEFAULT_TIMELINE_LIMIT, MAX_TIMELINE_LIMIT);
   const processId = query.processId;
+  // Sources list their newest entries since `since`; a window that ends before now reads the most.
+  const read = query.until === undefined ? limit : MAX_TIMELINE_LIMIT;
   const inWindow = (at: number) => at >= since && at <= until;
   const entries: (TimelineEntry & { ms: number })[] = [];
   const add = (ms: number, entry: Omit<TimelineEntry, 'at'>) => {
     if (inWindow(ms)) entries.push({ ...entry, at: iso(ms), ms });
   };
 
-  for (const line of sources.runner.logs.search({ processId, since, limit: limit * 2 })) {
+  for (const line of sources.runner.logs.search({ processId, since, limit: read * 2 })) {
     add(line.time, {
       kind: 'log',
       processId: line.processId,
@@ -44,7 +46,7 @@ export function buildTimeline(sources: TimelineSources, query: TimelineQuery): T
       ref: line.id,
     });
   }
-  for (const r of sources.store.list({ processId, since, limit })) {
+  for (const r of sources.store.list({ processId, since, limit: read })) {
     const outcome = r.pending ? 'pending' : r.failed ? (r.error?.kind ?? 'failed') : String(r.status);
     const took = r.durationMs === null ? '' : ` ${Math.round(r.durationMs)} ms`;
     add(r.startedAt, {
@@ -69,7 +71,7 @@ export function buildTimeline(sources: TimelineSources, query: TimelineQuery): T
         ref: g.id,
       });
   }
-  for (const e of sources.telemetry.consoleEntries({ processId, since, limit })) {
+  for (const e of sources.telemetry.consoleEntries({ processId, since, limit: read })) {
     const times = e.count > 1 ? ` (×${e.count})` : '';
     add(Date.parse(e.timestamp), {
       kind: 'console',
