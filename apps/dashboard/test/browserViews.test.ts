@@ -195,7 +195,9 @@ it('shows page sessions, the grouped source-mapped error, console lines by level
   expect(await page.locator('#page-console img').count()).toBe(0);
   await page.locator('input[name="console-level"][value="log"]').uncheck();
   await page.locator('input[name="console-level"][value="debug"]').uncheck();
-  await page.waitForFunction(() => !document.querySelector('#page-console li[data-level="log"]'));
+  await page.waitForFunction(
+    () => !document.querySelector('#page-console li:is([data-level="log"], [data-level="debug"])'),
+  );
   expect(
     new Set(await page.$$eval('#page-console li.console-line', (l) => l.map((e) => e.getAttribute('data-level')))),
   ).toEqual(new Set(['info', 'warn', 'error']));

@@ -32,11 +32,13 @@ export class ConsoleList {
     this.merge([entry]);
   }
 
-  /** Adds the entries not held yet, in id order (a catch-up read may bring older ones); the oldest go past the bound. */
-  merge(entries: ConsoleEntry[]): void {
+  /** Adds the entries not held yet, in id order (a catch-up read may bring older ones); the oldest go past the bound. Returns how many were new. */
+  merge(entries: ConsoleEntry[]): number {
     let outOfOrder = false;
+    let added = 0;
     for (const entry of entries) {
       if (this.#ids.has(entry.id)) continue;
+      added++;
       this.#ids.add(entry.id);
       outOfOrder ||= entry.id < (this.#entries.at(-1)?.id ?? 0);
       this.#entries.push(entry);
@@ -44,6 +46,7 @@ export class ConsoleList {
     if (outOfOrder) this.#entries.sort((a, b) => a.id - b.id);
     while (this.#entries.length > MAX_CONSOLE_LINES) this.#ids.delete((this.#entries.shift() as ConsoleEntry).id);
     this.#schedule();
+    return added;
   }
 
   /** The newest entry's time (ISO), if any. */

@@ -82,6 +82,10 @@ export class PageView {
    */
   onConsole(entry: ConsoleEntry): void {
     this.console.add(entry);
+    this.#scheduleCatchUp();
+  }
+
+  #scheduleCatchUp(): void {
     if (this.#catchUpTimer !== 0) return;
     this.#catchUpTimer = window.setTimeout(() => {
       this.#catchUpTimer = 0;
@@ -93,7 +97,9 @@ export class PageView {
     const newest = this.console.newest;
     const since = newest === undefined ? undefined : Date.parse(newest) - 30_000;
     try {
-      this.console.merge((await browserApi.console({ since, limit: MAX_CONSOLE_LINES })).entries);
+      const { entries } = await browserApi.console({ since, limit: MAX_CONSOLE_LINES });
+      // Lines the stream had skipped: more may have been skipped since this read.
+      if (this.console.merge(entries) > 0) this.#scheduleCatchUp();
     } catch {
       // The next line retries.
     }

@@ -49,7 +49,14 @@ export class RequestsView {
       const { requests } = await browserApi.requests(query);
       this.#readUpTo = Math.max(newest, ...requests.map((r) => r.startedAt));
       // Oldest first, so the map's insertion order stays oldest → newest for eviction.
-      for (const r of [...requests].reverse()) this.#keep(r);
+      const held = this.#records.size;
+      let fresh = 0;
+      for (const r of [...requests].reverse()) {
+        if (!this.#records.has(r.id)) fresh++;
+        this.#keep(r);
+      }
+      // A catch-up that found records the stream had skipped: more may have been skipped since it read.
+      if (since !== undefined && fresh > 0 && held > 0) this.#scheduleCatchUp();
       this.#schedule();
       this.#report.ok();
     } catch (error) {
@@ -61,11 +68,7 @@ export class RequestsView {
   add(record: ProxyRequest): void {
     this.#keep(record);
     this.#schedule();
-    if (this.#catchUpTimer === 0)
-      this.#catchUpTimer = window.setTimeout(() => {
-        this.#catchUpTimer = 0;
-        void this.load(Math.max(0, this.#readUpTo - CATCH_UP_OVERLAP_MS));
-      }, CATCH_UP_MS);
+    this.#scheduleCatchUp();
     if (record.id === this.#selected) this.#renderDetails();
   }
 
@@ -83,6 +86,14 @@ export class RequestsView {
 
   get size(): number {
     return this.#records.size;
+  }
+
+  #scheduleCatchUp(): void {
+    if (this.#catchUpTimer !== 0) return;
+    this.#catchUpTimer = window.setTimeout(() => {
+      this.#catchUpTimer = 0;
+      void this.load(Math.max(0, this.#readUpTo - CATCH_UP_OVERLAP_MS));
+    }, CATCH_UP_MS);
   }
 
   #newest(): number {
