@@ -17,6 +17,12 @@ export const ALL_TOOLS = [
   'logs_stream',
   'logs_search',
   'errors_list',
+  'about',
+  'messages_read',
+  'logs_read',
+  'errors_read',
+  'processes_read',
+  'scripts_read',
 ] as const;
 
 /** The dev-process notification methods. */

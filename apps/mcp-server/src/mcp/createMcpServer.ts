@@ -3,8 +3,11 @@ import { type LoggingLevel, SetLevelRequestSchema } from '@modelcontextprotocol/
 import type { WebstreamApi } from '../api/webstreamApi.js';
 import { registerDevResources } from './devProcessResources.js';
 import { registerScriptTools } from './devProcessTools.js';
+import { DEV_GUIDE, PUSH_GUIDE } from './guide.js';
 import { registerLogTools } from './logTools.js';
+import { registerDevPrompts } from './prompts/registerPrompts.js';
 import { registerPushTools } from './pushTools.js';
+import { registerDevReadTools, registerStreamReadTools } from './readTools.js';
 import { attachDevSession } from './sessionWiring.js';
 
 /** What {@link createMcpServer} needs. */
@@ -20,8 +23,7 @@ export interface McpDeps {
   note?: string;
 }
 
-const DEV_INSTRUCTIONS =
-  " Run and watch the project's dev scripts: scripts_list, scripts_run, logs_search, errors_list; subscribe to logs://recent for updates.";
+const DEV_INSTRUCTIONS = ` ${DEV_GUIDE}`;
 
 /**
  * Builds the MCP server of one session (stdio, or one Streamable HTTP session): the push tools, and with
@@ -39,10 +41,11 @@ export function createMcpServer(deps: McpDeps): McpServer {
         logging: {},
         ...(api.dev ? { resources: { subscribe: true, listChanged: true } } : {}),
       },
-      instructions: `${note}Push real-time messages to web pages connected over Server-Sent Events.${where}${api.dev ? DEV_INSTRUCTIONS : ''}`,
+      instructions: `${note}Push real-time messages to web pages connected over Server-Sent Events.${where} ${PUSH_GUIDE}${api.dev ? DEV_INSTRUCTIONS : ''} The about tool says more.`,
     },
   );
   registerPushTools(server, api.stream, where);
+  registerStreamReadTools(server, api.stream, api.dev !== undefined, where);
 
   // logging/setLevel: this server serves one session, so one level; tools filter their log lines by it.
   let logLevel: LoggingLevel | undefined;
@@ -54,8 +57,10 @@ export function createMcpServer(deps: McpDeps): McpServer {
   if (api.dev) {
     registerScriptTools(server, api.dev, () => logLevel);
     registerLogTools(server, api.dev, () => logLevel);
+    registerDevReadTools(server, api.stream, api.dev);
+    registerDevPrompts(server, api.dev);
     registerDevResources(server, api.dev);
-    const detach = attachDevSession(server, api.dev, deps.onError);
+    const detach = attachDevSession(server, api.dev, deps.onError, () => logLevel);
     const previous = server.server.onclose;
     server.server.onclose = () => {
       detach();

@@ -17,7 +17,7 @@ export function registerLogTools(server: McpServer, dev: DevApi, level: SessionL
     {
       title: 'Stream log lines',
       description:
-        'Streams new matching lines on this request as they occur (progress or log notifications) for durationMs or until limit lines, then returns a summary.',
+        'Waits for new matching lines for durationMs or until limit lines (as progress notifications on this request if you pass a progressToken), then returns a summary. To read what is new without waiting, use logs_read.',
       inputSchema: {
         processId: z.string().min(1).optional(),
         level: LevelSchema.optional().describe('Minimum level: error, warn or info'),

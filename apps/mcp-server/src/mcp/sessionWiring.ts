@@ -2,12 +2,16 @@ import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { ErrorCode, SubscribeRequestSchema, UnsubscribeRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import type { DevApi } from '../api/webstreamApi.js';
 import { DEV_RESOURCES, rpcError } from './devProcessResources.js';
+import type { SessionLevel } from './devProcessTools.js';
+import { devNotification } from './logDelivery.js';
 
 /** Window in which resource updates for one URI are merged into one notification. */
 export const RESOURCE_UPDATE_COALESCE_MS = 250;
 
 /**
- * Wires one MCP session to the dev events: every notification once, and `resources/subscribe`
+ * Wires one MCP session to the dev events: every notification once (a process line as
+ * `notifications/logs/new`, or as `notifications/message` once the client set a log level: see
+ * {@link devNotification}), and `resources/subscribe`
  * with coalesced `notifications/resources/updated {uri}`. Returns the function that detaches it.
  * `onError` is told about every notification that could not be sent (none is lost silently).
  */
@@ -15,6 +19,7 @@ export function attachDevSession(
   server: McpServer,
   dev: DevApi,
   onError: (what: string, error: unknown) => void = () => undefined,
+  level: SessionLevel = () => undefined,
 ): () => void {
   const subscribed = new Set<string>();
   const dirty = new Set<string>();
@@ -44,7 +49,8 @@ export function attachDevSession(
   };
   const detach = dev.listen({
     event(e) {
-      low.notification(e).catch((error: unknown) => onError(e.method, error));
+      const notification = devNotification(e, level());
+      if (notification) low.notification(notification).catch((error: unknown) => onError(e.method, error));
     },
     resourceChanged(uri) {
       if (!subscribed.has(uri)) return;

@@ -1,0 +1,114 @@
+import {
+  DevChannel,
+  ErrorDetectedSchema,
+  type LogEntry,
+  LogEntrySchema,
+  NotificationMethod,
+  ProcessExitedSchema,
+  ProcessStartedSchema,
+  type StreamMessage,
+} from '@ws/events';
+import { LOG_LEVEL_RANK, type LogFilter, matchesLog, plainText } from '@ws/runner';
+import { clock } from '../budget/clip.js';
+import { rowOf } from '../budget/rows.js';
+import type { EventTwin } from './readEvents.js';
+
+/** The params of a dev event on its channel, when the message is one (anyone may push to any channel). */
+function devParams(message: StreamMessage, channel: DevChannel, method: string): unknown {
+  if (message.channel !== channel) return undefined;
+  const data = message.data as { method?: unknown; params?: unknown } | undefined;
+  return data?.method === method ? data.params : undefined;
+}
+
+const levelMark = (line: LogEntry) => (line.isError ? ' ERROR' : line.priority >= LOG_LEVEL_RANK.warn ? ' WARN' : '');
+
+/** `logs_read`: process output lines (the `logs` channel), filtered like `logs_stream`. */
+export function logsTwin(filter: LogFilter): EventTwin<LogEntry> {
+  return {
+    noun: 'log line',
+    row(message) {
+      const parsed = LogEntrySchema.safeParse(devParams(message, DevChannel.logs, NotificationMethod.logsNew));
+      if (!parsed.success || !matchesLog(parsed.data, filter)) return undefined;
+      const line = parsed.data;
+      const text = plainText(line.content);
+      return rowOf(
+        message.id,
+        `${line.processId}\u0000${text}`,
+        `${clock(line.timestamp)} [${line.processName}]${levelMark(line)} ${text}`,
+        line,
+      );
+    },
+  };
+}
+
+/** `errors_read`: errors detected in process output (the `errors` channel). */
+export function errorsTwin(processId: string | undefined): EventTwin<Record<string, unknown>> {
+  return {
+    noun: 'error',
+    row(message) {
+      const params = devParams(message, DevChannel.errors, NotificationMethod.errorDetected);
+      const parsed = ErrorDetectedSchema.safeParse(params);
+      if (!parsed.success || (processId !== undefined && parsed.data.processId !== processId)) return undefined;
+      const { error } = parsed.data;
+      const name = (params as { processName?: unknown }).processName;
+      const where = error.file ? ` (${error.file}:${error.line ?? '?'}:${error.column ?? '?'})` : '';
+      return rowOf(
+        message.id,
+        `${parsed.data.processId}\u0000${error.message}${where}`,
+        `${clock(message.timestamp)} [${typeof name === 'string' ? name : parsed.data.processId}] ${error.message}${where}`,
+        { ...(params as Record<string, unknown>), timestamp: message.timestamp },
+      );
+    },
+  };
+}
+
+/** `processes_read`: processes started and exited (the `process` channel). */
+export const processesTwin: EventTwin<Record<string, unknown>> = {
+  noun: 'process event',
+  row(message) {
+    const started = ProcessStartedSchema.safeParse(
+      devParams(message, DevChannel.process, NotificationMethod.processStarted),
+    );
+    if (started.success) {
+      const p = started.data;
+      return rowOf(
+        message.id,
+        message.id,
+        `${clock(message.timestamp)} ${p.processId} (${p.processName}) started: ${p.command} (pid ${p.pid})`,
+        { event: 'started', ...p },
+      );
+    }
+    const exited = ProcessExitedSchema.safeParse(
+      devParams(message, DevChannel.process, NotificationMethod.processExited),
+    );
+    if (!exited.success) return undefined;
+    const p = exited.data;
+    const how = p.signal ? `signal ${p.signal}` : `code ${p.exitCode}`;
+    return rowOf(
+      message.id,
+      message.id,
+      `${clock(message.timestamp)} ${p.processId} (${p.processName}) exited with ${how} after ${p.duration} ms`,
+      { event: 'exited', ...p },
+    );
+  },
+};
+
+const DEV_CHANNELS: readonly string[] = Object.values(DevChannel);
+
+/** `messages_read`: messages pushed to the stream (not the dev channels, unless `channel` names one). */
+export function messagesTwin(channel: string | undefined): EventTwin<StreamMessage> {
+  return {
+    noun: 'message',
+    row(message) {
+      if (channel !== undefined ? message.channel !== channel : DEV_CHANNELS.includes(message.channel))
+        return undefined;
+      const body = message.message ?? JSON.stringify(message.data ?? null);
+      return rowOf(
+        message.id,
+        `${message.channel}\u0000${message.type}\u0000${body}`,
+        `${clock(message.timestamp)} #${message.channel} ${message.type}: ${body}`,
+        message,
+      );
+    },
+  };
+}

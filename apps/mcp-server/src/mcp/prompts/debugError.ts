@@ -1,0 +1,62 @@
+import type { LogEntry, ProcessError } from '@ws/events';
+import type { DevApi } from '../../api/webstreamApi.js';
+import { oneLine } from '../budget/clip.js';
+import { around, logBlock, userPrompt } from './promptText.js';
+
+/** Log lines shown before and after the error's line. */
+const BEFORE = 15;
+const AFTER = 10;
+/** How far back (ms) from the error the log is read for its context. */
+const CONTEXT_MS = 30_000;
+
+/** The newest detected error, of one process or any, whose message contains `text` (when given). */
+async function latestError(dev: DevApi, text: string | undefined, processId: string | undefined) {
+  const found = await dev.errors({ processId, limit: 500 });
+  if (!found.ok) return found;
+  const needle = text?.toLowerCase();
+  const match = [...found.value].reverse().find((e) => !needle || e.message.toLowerCase().includes(needle));
+  return { ok: true as const, value: match };
+}
+
+/** The log lines of the error's process around the line where it was reported. */
+async function contextOf(dev: DevApi, error: ProcessError): Promise<LogEntry[]> {
+  const at = Date.parse(error.timestamp);
+  const lines = await dev.logs({ processId: error.processId, since: at - CONTEXT_MS, limit: 1000 });
+  if (!lines.ok) return [];
+  const first = error.message.split('\n')[0] ?? '';
+  let index = lines.value.findIndex((l) => l.content.includes(first));
+  if (index < 0) index = lines.value.findIndex((l) => Date.parse(l.timestamp) >= at);
+  return around(lines.value, index < 0 ? lines.value.length - 1 : index, BEFORE, AFTER);
+}
+
+/** `debug_error`: the latest detected error (or the one matching `error`), with the log lines around it. */
+export async function debugErrorPrompt(
+  dev: DevApi,
+  args: { error?: string | undefined; processId?: string | undefined },
+) {
+  const found = await latestError(dev, args.error, args.processId);
+  if (!found.ok) throw new Error(found.message);
+  const error = found.value;
+  if (!error) {
+    const recent = await dev.logs({ level: 'error', processId: args.processId, limit: 20 });
+    return userPrompt(
+      'No detected error; the latest error lines instead',
+      [
+        `No error has been detected${args.error ? ` matching "${args.error}"` : ''} in the supervised processes. The latest error-level log lines:`,
+        logBlock(recent.ok ? recent.value : []),
+        'Explain what went wrong, if anything, and how to fix it. errors_read and logs_read (with their cursors) show what happens next.',
+      ].join('\n\n'),
+    );
+  }
+  const where = error.file ? ` at ${error.file}:${error.line ?? '?'}:${error.column ?? '?'}` : '';
+  const stack = error.stack ? `\nStack:\n${oneLine(error.stack, 4000).replace(/ {4}at /g, '\n    at ')}` : '';
+  return userPrompt(
+    `Debug ${error.type}: ${oneLine(error.message, 80)}`,
+    [
+      `Debug this error from the process ${error.processName} (${error.processId}), detected at ${error.timestamp}${where}:`,
+      `${error.type}: ${oneLine(error.message, 2000)}${stack}`,
+      `Its log lines around it (process ${error.processName}):\n${logBlock(await contextOf(dev, error))}`,
+      'Find the cause in the code, propose the fix, and say how to check it (the script to re-run with scripts_run; logs_read and errors_read with their cursors show the new output).',
+    ].join('\n\n'),
+  );
+}

@@ -1,0 +1,143 @@
+import { cleanupAfterEach, until } from '@ws/testing';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_READ_BYTES } from '../src/mcp/budget/budget.js';
+import { fixtureProject, startTestServer, WAIT_MS } from './helpers.js';
+import { connectMcp } from './mcpClient.js';
+import { burst, contents, floodProject, read } from './readTools.js';
+
+const defer = cleanupAfterEach();
+
+/** Waits until the server's log holds `content`. */
+const logged = (server: Awaited<ReturnType<typeof startTestServer>>, content: string) =>
+  until(() => server.dev.runner.logs.search({ query: content, limit: 1 }).length > 0, WAIT_MS, content);
+
+describe('read tools: only what is new since a cursor, within a budget (official SDK client over HTTP)', () => {
+  it('logs_read returns exactly the lines after the cursor, on a new session after a reconnect', async () => {
+    const dir = fixtureProject();
+    await using server = await startTestServer({ cwd: dir });
+    const a = await connectMcp(server.url, {}, defer);
+    await a.client.callTool({ name: 'scripts_run', arguments: { name: 'burst', waitMs: 0 } });
+    await logged(server, 'burst ready');
+    burst(dir, 5);
+    await logged(server, 'line 5');
+    const ours = { pattern: '^(burst ready|line \\d+)$' }; // not npm's header lines
+    const first = await read(a.client, 'logs_read', ours);
+    expect(contents(first)).toEqual(['burst ready', 'line 1', 'line 2', 'line 3', 'line 4', 'line 5']);
+    expect(first.text).toMatch(/\[burst\] line 5\ncursor: wsc1\./);
+    const empty = await read(a.client, 'logs_read', { ...ours, cursor: first.structured.cursor });
+    expect(empty.structured).toMatchObject({ total: 0, items: [] });
+    await a.client.close();
+
+    burst(dir, 3);
+    await logged(server, 'line 8');
+    const b = await connectMcp(server.url, {}, defer);
+    const next = await read(b.client, 'logs_read', { ...ours, cursor: first.structured.cursor });
+    expect(contents(next)).toEqual(['line 6', 'line 7', 'line 8']);
+    expect(next.text).toMatch(/^3 log lines new since the cursor/);
+    expect(next.structured.gap).toBeUndefined();
+  });
+
+  it('a cursor whose entries the log dropped answers with "Some entries are gone" first, then what is held', async () => {
+    const dir = fixtureProject();
+    await using server = await startTestServer({ cwd: dir, historySize: 50 });
+    const { client } = await connectMcp(server.url, {}, defer);
+    await client.callTool({ name: 'scripts_run', arguments: { name: 'burst', waitMs: 0 } });
+    await logged(server, 'burst ready');
+    const before = await read(client, 'logs_read');
+    burst(dir, 200);
+    await logged(server, 'line 200');
+    const after = await read(client, 'logs_read', { cursor: before.structured.cursor, oldest: true });
+    expect(after.text).toMatch(/^Some entries are gone: the event log no longer holds the entries between your cursor/);
+    expect(after.structured.gap).toMatchObject({ reason: 'expired', missed: null, resumedFromId: expect.any(String) });
+    // What follows is the oldest held, in order, up to the newest.
+    const held = contents(after);
+    expect(held.at(0)).toMatch(/^line 1\d\d$/);
+    const rest = await read(client, 'logs_read', { cursor: after.structured.cursor, oldest: true });
+    expect([...held, ...contents(rest)].at(-1)).toBe('line 200');
+    expect(rest.structured.gap).toBeUndefined();
+    const garbage = await read(client, 'logs_read', { cursor: 'not-a-cursor' });
+    expect(garbage.isError).toBe(true);
+    expect(garbage.text).toMatch(/is not one this server issued/);
+  });
+
+  it('a flood of 10,000 lines: a bounded answer with a cursor by default, duplicates collapsed, ANSI stripped', async () => {
+    const dir = floodProject();
+    await using server = await startTestServer({ cwd: dir, historySize: 20_000 });
+    const { client } = await connectMcp(server.url, {}, defer);
+    const start = await read(client, 'logs_read');
+    await client.callTool({ name: 'scripts_run', arguments: { name: 'flood', waitMs: 20_000 } });
+    await until(
+      () => server.dev.runner.list().some((p) => p.name === 'flood' && p.status !== 'running'),
+      WAIT_MS,
+      'flood to exit',
+    );
+    const tail = await read(client, 'logs_read');
+    const since = await read(client, 'logs_read', { cursor: start.structured.cursor });
+    const page = await read(client, 'logs_read', { cursor: start.structured.cursor, oldest: true });
+    for (const answer of [tail, since, page]) {
+      expect(answer.bytes).toBeLessThanOrEqual(DEFAULT_READ_BYTES);
+      expect(answer.text).toMatch(/cursor: wsc1\.\S+/);
+      expect(answer.text).not.toContain('\u001b');
+    }
+    // The memory log keeps 4 MiB: the oldest lines of the flood are gone, and the answer says so.
+    const held = since.structured.total;
+    if (held < 10_000) expect(since.text).toMatch(/^Some entries are gone/);
+    else expect(held).toBe(10_000 + 2); // the flood and npm's two header lines
+    expect(since.text).toMatch(
+      /\[flood\] GET \/api\/items\/6000 200 in 83 ms\n.*\[flood\] WARN warn retrying connection to db \(×4000\)\n/,
+    );
+    expect(tail.text).toMatch(/warn retrying connection to db \(×4000\)/);
+    expect(page.text).toMatch(/GET \/api\/items\/\d+ 200/);
+    expect(page.structured.more).toBe(true);
+    console.info(
+      `flood of 10,000 lines: default answer ${since.bytes} bytes (${since.structured.shown} lines shown, ${since.structured.omitted} left out), tail without cursor ${tail.bytes} bytes, first oldest page ${page.bytes} bytes`,
+    );
+  });
+
+  it('errors_read, processes_read, scripts_read and messages_read follow their cursors too', async () => {
+    await using server = await startTestServer({ cwd: fixtureProject() });
+    const { client } = await connectMcp(server.url, {}, defer);
+    const errors0 = await read(client, 'errors_read');
+    const procs0 = await read(client, 'processes_read');
+    expect(procs0.text).toMatch(/^Running now: nothing\./);
+    await client.callTool({ name: 'scripts_run', arguments: { name: 'crash', waitMs: 20_000 } });
+    await until(
+      async () => (await read(client, 'errors_read', { cursor: errors0.structured.cursor })).structured.total === 1,
+      WAIT_MS,
+      'the error',
+    );
+    const errors1 = await read(client, 'errors_read', { cursor: errors0.structured.cursor });
+    expect(errors1.text).toMatch(
+      /\[crash-[\w-]+\] TypeError: Cannot read properties of undefined \(reading 'length'\) \(crash\.js:5:19\)/,
+    );
+    const procs1 = await read(client, 'processes_read', { cursor: procs0.structured.cursor });
+    expect(procs1.structured.items.map((i: { event: string }) => i.event)).toEqual(['started', 'exited']);
+    expect(procs1.text).toMatch(/exited with code 1 after \d+ ms/);
+
+    const scripts = await read(client, 'scripts_read');
+    expect(scripts.text).toMatch(/crash: node crash\.js/);
+    const again = await read(client, 'scripts_read', { cursor: scripts.structured.cursor });
+    expect(again.text).toMatch(/^Scripts unchanged since the cursor\./);
+    expect((await read(client, 'logs_read', { cursor: scripts.structured.cursor })).isError).toBe(true);
+
+    const m0 = await read(client, 'messages_read');
+    for (const message of ['one', 'two', 'two', 'three'])
+      await client.callTool({ name: 'push_stream', arguments: { message } });
+    const m1 = await read(client, 'messages_read', { cursor: m0.structured.cursor });
+    expect(
+      m1.text
+        .split('\n')
+        .slice(1, 4)
+        .map((l) => l.slice(13)),
+    ).toEqual(['#default info: one', '#default info: two (×2)', '#default info: three']);
+  });
+
+  it('tells the assistant how to use it: instructions and the about tool', async () => {
+    await using server = await startTestServer({ cwd: fixtureProject() });
+    const { client } = await connectMcp(server.url, {}, defer);
+    expect(client.getInstructions()).toMatch(/scripts_read.*cursor.*pass it back/s);
+    const about = await read(client, 'about');
+    expect(about.text.split('\n').length).toBeLessThanOrEqual(6);
+    expect(about.text).toMatch(/logs_read, errors_read, processes_read, scripts_read and messages_read/);
+  });
+});
