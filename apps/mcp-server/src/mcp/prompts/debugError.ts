@@ -1,7 +1,7 @@
 import type { LogEntry, ProcessError } from '@ws/events';
 import type { DevApi } from '../../api/webstreamApi.js';
 import { oneLine } from '../budget/clip.js';
-import { around, logBlock, userPrompt } from './promptText.js';
+import { around, logBlock, notNow, userPrompt } from './promptText.js';
 
 /** Log lines shown before and after the error's line. */
 const BEFORE = 15;
@@ -35,7 +35,7 @@ export async function debugErrorPrompt(
   args: { error?: string | undefined; processId?: string | undefined },
 ) {
   const found = await latestError(dev, args.error, args.processId);
-  if (!found.ok) throw new Error(found.message);
+  if (!found.ok) throw notNow(found.message);
   const error = found.value;
   if (!error) {
     const recent = await dev.logs({ level: 'error', processId: args.processId, limit: 20 });

@@ -18,3 +18,10 @@ export function userPrompt(description: string, text: string) {
 /** The lines around the one at `index`: `before` lines before it, it, `after` after. */
 export const around = <T>(items: readonly T[], index: number, before: number, after: number): T[] =>
   items.slice(Math.max(0, index - before), index + after + 1);
+
+/** JSON-RPC error code of a prompt that cannot be built now (the server's generic error range, as resources use). */
+const PROMPT_UNAVAILABLE = -32000;
+
+/** The error a prompt throws when what it reads is unavailable (the SDK answers with this code and message). */
+export const notNow = (message: string) =>
+  Object.assign(new Error(`prompt not available now: ${message}`), { code: PROMPT_UNAVAILABLE });

@@ -1,10 +1,10 @@
 import type { DevApi } from '../../api/webstreamApi.js';
-import { userPrompt } from './promptText.js';
+import { notNow, userPrompt } from './promptText.js';
 
 /** `script_configuration`: which package.json script fits a task, from the project's scripts and what runs now. */
 export async function scriptConfigurationPrompt(dev: DevApi, args: { task: string; framework?: string | undefined }) {
   const info = await dev.scripts();
-  if (!info.ok) throw new Error(info.message);
+  if (!info.ok) throw notNow(info.message);
   const running = await dev.processes({ active: true });
   const { scripts, packageManager, cwd, problem } = info.value;
   const list = Object.entries(scripts).map(([name, command]) => `- ${name}: ${command}`);
