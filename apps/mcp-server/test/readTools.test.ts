@@ -108,7 +108,7 @@ describe('read tools: only what is new since a cursor, within a budget (official
     );
     const errors1 = await read(client, 'errors_read', { cursor: errors0.structured.cursor });
     expect(errors1.text).toMatch(
-      /\[crash-[\w-]+\] TypeError: Cannot read properties of undefined \(reading 'length'\) \(crash\.js:5:19\)/,
+      /\[crash\] TypeError: Cannot read properties of undefined \(reading 'length'\) \(crash\.js:5:19\)/,
     );
     const procs1 = await read(client, 'processes_read', { cursor: procs0.structured.cursor });
     expect(procs1.structured.items.map((i: { event: string }) => i.event)).toEqual(['started', 'exited']);

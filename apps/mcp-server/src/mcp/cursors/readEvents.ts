@@ -91,11 +91,14 @@ const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
 function answer<T>(noun: string, all: readonly Row<T>[], fitted: Fitted<T>, f: Framing) {
   const total = all.reduce((n, r) => n + r.count, 0);
   const shownItems = total - fitted.omittedItems;
-  const what = f.since ? `new since the cursor` : 'held (newest first shown last)';
+  const which = shownItems === total ? 'all' : `the ${f.more ? 'oldest' : 'newest'} ${shownItems}`;
+  const summary = f.since
+    ? `${plural(total, noun)} new since the cursor; ${which} shown, oldest first.`
+    : `${plural(total, noun)} held; ${which} shown, oldest first.`;
   const lines = [
     ...(f.gap ? [f.gap.text] : []),
     ...(f.header ? [f.header] : []),
-    `${plural(total, noun)} ${what}; ${shownItems} shown in ${plural(fitted.rows.length, 'line')}.`,
+    summary,
     ...fitted.rows.map((r) => shownLine(r, f.budget)),
   ];
   if (fitted.omittedItems > 0)

@@ -41,22 +41,42 @@ export function logsTwin(filter: LogFilter): EventTwin<LogEntry> {
   };
 }
 
+/** The process name of an id, learned from the started events and log lines met while reading. */
+function processNames() {
+  const names = new Map<string, string>();
+  return {
+    learn(message: StreamMessage) {
+      if (message.channel !== DevChannel.process && message.channel !== DevChannel.logs) return;
+      const params = (message.data as { params?: { processId?: unknown; processName?: unknown } } | undefined)?.params;
+      if (typeof params?.processId === 'string' && typeof params.processName === 'string' && names.size < 1000)
+        names.set(params.processId, params.processName);
+    },
+    of: (processId: string) => names.get(processId),
+  };
+}
+
 /** `errors_read`: errors detected in process output (the `errors` channel). */
 export function errorsTwin(processId: string | undefined): EventTwin<Record<string, unknown>> {
+  const names = processNames();
   return {
     noun: 'error',
     row(message) {
+      names.learn(message);
       const params = devParams(message, DevChannel.errors, NotificationMethod.errorDetected);
       const parsed = ErrorDetectedSchema.safeParse(params);
       if (!parsed.success || (processId !== undefined && parsed.data.processId !== processId)) return undefined;
       const { error } = parsed.data;
-      const name = (params as { processName?: unknown }).processName;
+      const name = names.of(parsed.data.processId);
       const where = error.file ? ` (${error.file}:${error.line ?? '?'}:${error.column ?? '?'})` : '';
       return rowOf(
         message.id,
         `${parsed.data.processId}\u0000${error.message}${where}`,
-        `${clock(message.timestamp)} [${typeof name === 'string' ? name : parsed.data.processId}] ${error.message}${where}`,
-        { ...(params as Record<string, unknown>), timestamp: message.timestamp },
+        `${clock(message.timestamp)} [${name ?? parsed.data.processId}] ${error.message}${where}`,
+        {
+          ...(params as Record<string, unknown>),
+          ...(name ? { processName: name } : {}),
+          timestamp: message.timestamp,
+        },
       );
     },
   };

@@ -1,6 +1,7 @@
 import type { LogEntry, ProcessError } from '@ws/events';
+import { plainText } from '@ws/runner';
 import type { DevApi } from '../../api/webstreamApi.js';
-import { oneLine } from '../budget/clip.js';
+import { clipString, oneLine } from '../budget/clip.js';
 import { around, logBlock, notNow, userPrompt } from './promptText.js';
 
 /** Log lines shown before and after the error's line. */
@@ -49,12 +50,13 @@ export async function debugErrorPrompt(
     );
   }
   const where = error.file ? ` at ${error.file}:${error.line ?? '?'}:${error.column ?? '?'}` : '';
-  const stack = error.stack ? `\nStack:\n${oneLine(error.stack, 4000).replace(/ {4}at /g, '\n    at ')}` : '';
+  const stack = error.stack ? `\nStack:\n${clipString(plainText(error.stack), 4000)}` : '';
+  const message = error.message.startsWith(error.type) ? error.message : `${error.type}: ${error.message}`;
   return userPrompt(
-    `Debug ${error.type}: ${oneLine(error.message, 80)}`,
+    `Debug ${oneLine(message, 80)}`,
     [
       `Debug this error from the process ${error.processName} (${error.processId}), detected at ${error.timestamp}${where}:`,
-      `${error.type}: ${oneLine(error.message, 2000)}${stack}`,
+      `${clipString(plainText(message), 2000)}${stack}`,
       `Its log lines around it (process ${error.processName}):\n${logBlock(await contextOf(dev, error))}`,
       'Find the cause in the code, propose the fix, and say how to check it (the script to re-run with scripts_run; logs_read and errors_read with their cursors show the new output).',
     ].join('\n\n'),
