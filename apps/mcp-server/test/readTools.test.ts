@@ -1,7 +1,7 @@
 import { cleanupAfterEach, until } from '@ws/testing';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_READ_BYTES } from '../src/mcp/budget/budget.js';
-import { fixtureProject, startTestServer, WAIT_MS } from './helpers.js';
+import { fixtureProject, json, post, startTestServer, WAIT_MS } from './helpers.js';
 import { connectMcp } from './mcpClient.js';
 import { burst, contents, floodProject, read } from './readTools.js';
 
@@ -130,6 +130,20 @@ describe('read tools: only what is new since a cursor, within a budget (official
         .slice(1, 4)
         .map((l) => l.slice(13)),
     ).toEqual(['#default info: one', '#default info: two (×2)', '#default info: three']);
+  });
+
+  it('GET /api/history?after= (what a stdio front reads with) gives every message after an id, or says what to fix', async () => {
+    await using server = await startTestServer();
+    const ids: string[] = [];
+    for (const message of ['a', 'b', 'c']) ids.push((await json(await post(`${server.url}/api/push`, { message }))).id);
+    const after = await json(await fetch(`${server.url}/api/history?after=${ids[0]}`));
+    expect(after.messages.map((m: { message: string }) => m.message)).toEqual(['b', 'c']);
+    expect(after.gap).toBeUndefined();
+    const unknown = await json(await fetch(`${server.url}/api/history?after=1-0`));
+    expect(unknown).toMatchObject({ gap: 'unknown', messages: [{ message: 'a' }, { message: 'b' }, { message: 'c' }] });
+    const bad = await fetch(`${server.url}/api/history?after=nope`);
+    expect(bad.status).toBe(400);
+    expect((await json(bad)).error).toBe('after must be an event id (<ms>-<seq>), got "nope"');
   });
 
   it('tells the assistant how to use it: instructions and the about tool', async () => {

@@ -27,7 +27,7 @@ export function gapNote(reason: GapReason, cursorId: string, oldestId: string | 
   const from = resumedFromTime ? `from the oldest entry still held (${resumedFromTime})` : 'with nothing held yet';
   const text =
     reason === 'expired'
-      ? `Some entries are gone: the event log no longer holds the entries between your cursor (${cursorTime}) and ${resumedFromTime ?? 'now'} (it keeps the newest --history-size events); how many is not known. Continuing ${from}.`
+      ? `Some entries are gone: the event log no longer holds the entries between your cursor (${cursorTime}) and ${resumedFromTime ?? 'now'} (it keeps the newest --history-size events, --redis-max-len with --redis); how many is not known. Continuing ${from}.`
       : `Some entries may be gone: your cursor (${cursorTime ?? cursorId}) is not from this server's event log (a restarted server without --redis, another deployment, or a flushed store). Continuing ${from}.`;
   return {
     reason,
