@@ -1,7 +1,15 @@
-import type { LoggingLevel, Notification } from '@modelcontextprotocol/sdk/types.js';
 import { NotificationMethod } from '@ws/events';
 import type { DevEventMessage } from '../api/webstreamApi.js';
 import { mcpLevelOf, passesLevel } from './lineStreamer.js';
+
+/** An MCP log level (`debug` … `emergency`). */
+type LoggingLevel = ReturnType<typeof mcpLevelOf>;
+
+/** A notification as the session sends it (no SDK type: this module is the same on every SDK version). */
+export interface SessionNotification {
+  method: string;
+  params?: Record<string, unknown>;
+}
 
 /**
  * What one session is sent for one dev event. A process's line reaches a session once, in the form its
@@ -12,8 +20,12 @@ import { mcpLevelOf, passesLevel } from './lineStreamer.js';
  * Tools that follow a process (`scripts_run`, `logs_stream`) add nothing to this, except progress
  * notifications when the call passed a `progressToken`. Other dev events are sent as they are.
  */
-export function devNotification(event: DevEventMessage, level: LoggingLevel | undefined): Notification | undefined {
-  if (event.method !== NotificationMethod.logsNew || level === undefined) return event;
+export function devNotification(
+  event: DevEventMessage,
+  level: LoggingLevel | undefined,
+): SessionNotification | undefined {
+  if (event.method !== NotificationMethod.logsNew || level === undefined)
+    return event as unknown as SessionNotification;
   const line = event.params;
   const at = mcpLevelOf(line);
   if (!passesLevel(at, level)) return undefined;

@@ -1,5 +1,4 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { ChannelSchema } from '@ws/events';
 import { z } from 'zod';
 import { compilePattern, MAX_PATTERN_LENGTH } from '../api/logPattern.js';
@@ -30,7 +29,7 @@ const ReadArgsShape = {
 const SINCE =
   'Returns only what is new since the cursor you pass back (without one: the newest entries held), and a new cursor.';
 
-const toResult = (a: ReadAnswer): CallToolResult => (a.ok ? ok(a.structured, a.text) : fail(a.message));
+const toResult = (a: ReadAnswer) => (a.ok ? ok(a.structured, a.text) : fail(a.message));
 
 /** `messages_read` and `about`: present whether or not dev processes are supervised. */
 export function registerStreamReadTools(server: McpServer, stream: StreamApi, dev: boolean, where: string): void {
