@@ -7,9 +7,17 @@ import { burst, contents, floodProject, read } from './readTools.js';
 
 const defer = cleanupAfterEach();
 
-/** Waits until the server's log holds `content`. */
+/** Waits until the server's event log (what the read tools read) holds the line `content`. */
 const logged = (server: Awaited<ReturnType<typeof startTestServer>>, content: string) =>
-  until(() => server.dev.runner.logs.search({ query: content, limit: 1 }).length > 0, WAIT_MS, content);
+  until(
+    async () => {
+      const recent = await server.api.stream.history({ channel: 'logs', limit: 100 });
+      const lineOf = (m: { data?: unknown }) => (m.data as { params?: { content?: string } } | undefined)?.params;
+      return recent.ok && recent.value.some((m) => lineOf(m)?.content === content);
+    },
+    WAIT_MS,
+    content,
+  );
 
 describe('read tools: only what is new since a cursor, within a budget (official SDK client over HTTP)', () => {
   it('logs_read returns exactly the lines after the cursor, on a new session after a reconnect', async () => {
@@ -89,6 +97,13 @@ describe('read tools: only what is new since a cursor, within a budget (official
     expect(tail.text).toMatch(/warn retrying connection to db \(×4000\)/);
     expect(page.text).toMatch(/GET \/api\/items\/\d+ 200/);
     expect(page.structured.more).toBe(true);
+    // The search tools keep to the budget too: 1,000 matches asked for, the newest that fit shown.
+    const search = await read(client, 'logs_search', { query: 'GET /api/items', limit: 1000 });
+    expect(search.bytes).toBeLessThanOrEqual(DEFAULT_READ_BYTES);
+    expect(search.structured.count).toBe(1000);
+    expect(search.structured.omitted).toBeGreaterThan(0);
+    expect(search.text).toMatch(/^1000 line\(s\) found; the newest \d+ shown/);
+    expect(search.text).toMatch(/GET \/api\/items\/6000 200 in 83 ms$/);
     console.info(
       `flood of 10,000 lines: default answer ${since.bytes} bytes (${since.structured.shown} lines shown, ${since.structured.omitted} left out), tail without cursor ${tail.bytes} bytes, first oldest page ${page.bytes} bytes`,
     );

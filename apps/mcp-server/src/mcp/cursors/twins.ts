@@ -4,13 +4,14 @@ import {
   type LogEntry,
   LogEntrySchema,
   NotificationMethod,
+  type ProcessError,
   ProcessExitedSchema,
   ProcessStartedSchema,
   type StreamMessage,
 } from '@ws/events';
 import { LOG_LEVEL_RANK, type LogFilter, matchesLog, plainText } from '@ws/runner';
 import { clock } from '../budget/clip.js';
-import { rowOf } from '../budget/rows.js';
+import { type Row, rowOf } from '../budget/rows.js';
 import type { EventTwin } from './readEvents.js';
 
 /** The params of a dev event on its channel, when the message is one (anyone may push to any channel). */
@@ -22,6 +23,17 @@ function devParams(message: StreamMessage, channel: DevChannel, method: string):
 
 const levelMark = (line: LogEntry) => (line.isError ? ' ERROR' : line.priority >= LOG_LEVEL_RANK.warn ? ' WARN' : '');
 
+/** The row of one log line (`id`: its event-log id, or its own id outside the log). */
+export function logRow<T extends LogEntry>(id: string, line: T): Row<T> {
+  const text = plainText(line.content);
+  return rowOf(
+    id,
+    `${line.processId}\u0000${text}`,
+    `${clock(line.timestamp)} [${line.processName}]${levelMark(line)} ${text}`,
+    line,
+  );
+}
+
 /** `logs_read`: process output lines (the `logs` channel), filtered like `logs_stream`. */
 export function logsTwin(filter: LogFilter): EventTwin<LogEntry> {
   return {
@@ -29,14 +41,7 @@ export function logsTwin(filter: LogFilter): EventTwin<LogEntry> {
     row(message) {
       const parsed = LogEntrySchema.safeParse(devParams(message, DevChannel.logs, NotificationMethod.logsNew));
       if (!parsed.success || !matchesLog(parsed.data, filter)) return undefined;
-      const line = parsed.data;
-      const text = plainText(line.content);
-      return rowOf(
-        message.id,
-        `${line.processId}\u0000${text}`,
-        `${clock(line.timestamp)} [${line.processName}]${levelMark(line)} ${text}`,
-        line,
-      );
+      return logRow(message.id, parsed.data);
     },
   };
 }
@@ -80,6 +85,18 @@ export function errorsTwin(processId: string | undefined): EventTwin<Record<stri
       );
     },
   };
+}
+
+/** The row of one detected error as `errors_list` gives it. */
+export function errorRow(error: ProcessError, index: number): Row<ProcessError> {
+  const where = error.file ? ` (${error.file}:${error.line ?? '?'}:${error.column ?? '?'})` : '';
+  const message = error.message.startsWith(error.type) ? error.message : `${error.type}: ${error.message}`;
+  return rowOf(
+    String(index),
+    `${error.processId}\u0000${message}${where}`,
+    `${clock(error.timestamp)} [${error.processName}] ${message}${where}`,
+    error,
+  );
 }
 
 /** `processes_read`: processes started and exited (the `process` channel). */
