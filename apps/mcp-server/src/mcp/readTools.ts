@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { compilePattern, MAX_PATTERN_LENGTH } from '../api/logPattern.js';
 import type { DevApi, StreamApi } from '../api/webstreamApi.js';
 import { BUDGET_NOTE, MAX_READ_LIMIT } from './budget/budget.js';
+import { pageTwin, requestsTwin } from './cursors/browserTwins.js';
 import { runningNow } from './cursors/processesNow.js';
 import { type ReadAnswer, readEvents } from './cursors/readEvents.js';
 import { readScripts } from './cursors/scriptsRead.js';
@@ -106,5 +107,36 @@ export function registerDevReadTools(server: McpServer, stream: StreamApi, dev: 
       annotations: READ_ONLY,
     },
     async (args) => toResult(await readScripts(dev, args)),
+  );
+}
+
+/**
+ * `requests_read`, `page_read`: the read twins of the browser half (`proxy://requests`, `telemetry://*`),
+ * over its `/stream` channels `proxy` and `browser`. createMcpServer registers them when the server has
+ * the browser half (`api.browser`).
+ */
+export function registerBrowserReadTools(server: McpServer, stream: StreamApi): void {
+  server.registerTool(
+    'requests_read',
+    {
+      title: 'Proxied requests since a cursor',
+      description: `Requests that went through the dev proxy: method, URL, status and time, or why they failed (twin of proxy://requests). ${SINCE} ${BUDGET_NOTE}`,
+      inputSchema: {
+        ...ReadArgsShape,
+        failedOnly: z.boolean().optional().describe('Only failures and 4xx/5xx answers'),
+      },
+      annotations: READ_ONLY,
+    },
+    async ({ failedOnly, ...args }) => toResult(await readEvents(stream, requestsTwin({ failedOnly }), args)),
+  );
+  server.registerTool(
+    'page_read',
+    {
+      title: 'Page errors, console and sessions since a cursor',
+      description: `What pages loaded through the proxy reported: error groups (with the mapped place and the count), console lines, pages opened and closed (twin of telemetry://errors and telemetry://sessions). ${SINCE} ${BUDGET_NOTE}`,
+      inputSchema: ReadArgsShape,
+      annotations: READ_ONLY,
+    },
+    async (args) => toResult(await readEvents(stream, pageTwin, args)),
   );
 }
