@@ -66,4 +66,45 @@ describe('prompts (official SDK client over HTTP)', () => {
     expect(missing).toBeInstanceOf(Error);
     expect((missing as Error).message).toMatch(/task/);
   });
+
+  it('include the page errors and proxied requests the browser half published on /stream, when there are any', async () => {
+    await using server = await startTestServer({ cwd: fixtureProject() });
+    const { client } = await connectMcp(server.url, {}, defer);
+    await client.callTool({ name: 'scripts_run', arguments: { name: 'crash', waitMs: 20_000 } });
+    await until(() => server.dev.runner.errors().length > 0, WAIT_MS, 'the detected error');
+    const before = textOf(await client.getPrompt({ name: 'debug_error', arguments: {} }));
+    expect(before).not.toContain("The page's latest events");
+    // What the browser half publishes (channels proxy and browser), pushed here as it would.
+    const record = (url: string, status: number) => ({
+      kind: 'request',
+      record: { method: 'GET', url, status, durationMs: 3, failed: false, error: null, processId: null },
+    });
+    const group = {
+      name: 'TypeError',
+      message: 'x is undefined',
+      file: 'src/App.tsx',
+      line: 4,
+      column: 2,
+      count: 2,
+      url: 'http://127.0.0.1:5173/',
+    };
+    for (const [channel, data] of [
+      ['proxy', record('/api/items', 500)],
+      ['proxy', record('/api/other', 200)],
+      ['browser', { kind: 'error', sessionId: 's1', group }],
+    ] as const)
+      expect(
+        (await client.callTool({ name: 'push_stream', arguments: { message: 'x', channel, data } })).isError,
+      ).toBeFalsy();
+    const after = textOf(await client.getPrompt({ name: 'debug_error', arguments: {} }));
+    expect(after).toMatch(
+      /The page's latest events:\n.* page error TypeError: x is undefined \(src\/App\.tsx:4:2\) \[2 so far\]/,
+    );
+    expect(after).toMatch(/Latest failed requests through the dev proxy:\n.* GET \/api\/items → 500 in 3 ms$/m);
+    expect(after).not.toContain('/api/other');
+    const request = textOf(await client.getPrompt({ name: 'debug_request', arguments: { url: '/api/items' } }));
+    expect(request).toMatch(/This path's latest requests through the dev proxy:\n.* GET \/api\/items → 500 in 3 ms/);
+    const read = await client.callTool({ name: 'messages_read', arguments: { channel: 'proxy' } });
+    expect(JSON.stringify(read.content)).toContain('#proxy info: x (×2)');
+  });
 });

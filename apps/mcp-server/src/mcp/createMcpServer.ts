@@ -58,7 +58,7 @@ export function createMcpServer(deps: McpDeps): McpServer {
     registerScriptTools(server, api.dev, () => logLevel);
     registerLogTools(server, api.dev, () => logLevel);
     registerDevReadTools(server, api.stream, api.dev);
-    registerDevPrompts(server, api.dev);
+    registerDevPrompts(server, api.dev, api.stream);
     registerDevResources(server, api.dev);
     const detach = attachDevSession(server, api.dev, deps.onError, () => logLevel);
     const previous = server.server.onclose;

@@ -1,7 +1,9 @@
 import type { LogEntry, ProcessError } from '@ws/events';
 import { plainText } from '@ws/runner';
-import type { DevApi } from '../../api/webstreamApi.js';
+import type { DevApi, StreamApi } from '../../api/webstreamApi.js';
 import { clipString, oneLine } from '../budget/clip.js';
+import { pageTwin, requestsTwin } from '../cursors/browserTwins.js';
+import { latestLines } from '../cursors/latestRows.js';
 import { around, logBlock, notNow, userPrompt } from './promptText.js';
 
 /** Log lines shown before and after the error's line. */
@@ -30,9 +32,20 @@ async function contextOf(dev: DevApi, error: ProcessError): Promise<LogEntry[]> 
   return around(lines.value, index < 0 ? lines.value.length - 1 : index, BEFORE, AFTER);
 }
 
+/** Page errors and failed requests from the dev proxy (the browser half), when there are any. */
+async function pageSide(stream: StreamApi): Promise<string[]> {
+  const page = await latestLines(stream, pageTwin, 10);
+  const failed = await latestLines(stream, requestsTwin({ failedOnly: true }), 10);
+  return [
+    ...(page.length > 0 ? [`The page's latest events:\n${page.join('\n')}`] : []),
+    ...(failed.length > 0 ? [`Latest failed requests through the dev proxy:\n${failed.join('\n')}`] : []),
+  ];
+}
+
 /** `debug_error`: the latest detected error (or the one matching `error`), with the log lines around it. */
 export async function debugErrorPrompt(
   dev: DevApi,
+  stream: StreamApi,
   args: { error?: string | undefined; processId?: string | undefined },
 ) {
   const found = await latestError(dev, args.error, args.processId);
@@ -58,6 +71,7 @@ export async function debugErrorPrompt(
       `Debug this error from the process ${error.processName} (${error.processId}), detected at ${error.timestamp}${where}:`,
       `${clipString(plainText(message), 2000)}${stack}`,
       `Its log lines around it (process ${error.processName}):\n${logBlock(await contextOf(dev, error))}`,
+      ...(await pageSide(stream)),
       'Find the cause in the code, propose the fix, and say how to check it (the script to re-run with scripts_run; logs_read and errors_read with their cursors show the new output).',
     ].join('\n\n'),
   );

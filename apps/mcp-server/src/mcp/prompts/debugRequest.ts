@@ -1,5 +1,7 @@
-import type { DevApi } from '../../api/webstreamApi.js';
+import type { DevApi, StreamApi } from '../../api/webstreamApi.js';
 import { oneLine } from '../budget/clip.js';
+import { requestsTwin } from '../cursors/browserTwins.js';
+import { latestLines } from '../cursors/latestRows.js';
 import { logBlock, userPrompt } from './promptText.js';
 
 /** Log lines that mention the request shown at most. */
@@ -16,14 +18,16 @@ function pathOf(url: string): string {
 
 /**
  * `debug_request`: a failing HTTP request, with the server log lines that mention its path, the latest
- * detected errors and the running processes (their URLs). The recorded requests and page telemetry of
- * the browser tools are not part of this build's prompt.
+ * detected errors, the running processes (their URLs), and the path's requests through the dev proxy when
+ * the browser half recorded any.
  */
 export async function debugRequestPrompt(
   dev: DevApi,
+  stream: StreamApi,
   args: { url: string; method?: string | undefined; status?: string | undefined },
 ) {
   const path = pathOf(args.url);
+  const proxied = (await latestLines(stream, requestsTwin({}), 200)).filter((l) => l.includes(` ${path}`)).slice(-10);
   const mentions = await dev.logs({ query: path, limit: MENTIONS });
   const errors = await dev.errors({ limit: 5 });
   const running = await dev.processes({ active: true });
@@ -45,6 +49,7 @@ export async function debugRequestPrompt(
     `Debug the request ${request}`,
     [
       `This request fails: ${request}.`,
+      ...(proxied.length > 0 ? [`This path's latest requests through the dev proxy:\n${proxied.join('\n')}`] : []),
       `Server log lines that mention ${path}:\n${logBlock(mentions.ok ? mentions.value : [])}`,
       `Latest detected errors:\n${errorLines}`,
       `Running processes:\n${servers}`,

@@ -1,12 +1,12 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
-import type { DevApi } from '../../api/webstreamApi.js';
+import type { DevApi, StreamApi } from '../../api/webstreamApi.js';
 import { debugErrorPrompt } from './debugError.js';
 import { debugRequestPrompt } from './debugRequest.js';
 import { scriptConfigurationPrompt } from './scriptConfiguration.js';
 
 /** `debug_error`, `script_configuration`, `debug_request`: prompts built from what the server holds now. */
-export function registerDevPrompts(server: McpServer, dev: DevApi): void {
+export function registerDevPrompts(server: McpServer, dev: DevApi, stream: StreamApi): void {
   server.registerPrompt(
     'debug_error',
     {
@@ -18,7 +18,7 @@ export function registerDevPrompts(server: McpServer, dev: DevApi): void {
         processId: z.string().max(200).optional().describe('Only errors of this process'),
       },
     },
-    (args) => debugErrorPrompt(dev, args),
+    (args) => debugErrorPrompt(dev, stream, args),
   );
   server.registerPrompt(
     'script_configuration',
@@ -45,6 +45,6 @@ export function registerDevPrompts(server: McpServer, dev: DevApi): void {
         status: z.string().max(20).optional().describe('The status it answered, if any'),
       },
     },
-    (args) => debugRequestPrompt(dev, args),
+    (args) => debugRequestPrompt(dev, stream, args),
   );
 }
