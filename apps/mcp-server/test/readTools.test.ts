@@ -147,6 +147,26 @@ describe('read tools: only what is new since a cursor, within a budget (official
     ).toEqual(['#default info: one', '#default info: two (×2)', '#default info: three']);
   });
 
+  it('a cursor from a restarted server (memory log) is answered with the note once, then reads on', async () => {
+    let cursor: string;
+    {
+      await using first = await startTestServer();
+      const { client } = await connectMcp(first.url, {}, defer);
+      await client.callTool({ name: 'push_stream', arguments: { message: 'before the restart' } });
+      cursor = (await read(client, 'messages_read')).structured.cursor;
+    }
+    await using second = await startTestServer();
+    const { client } = await connectMcp(second.url, {}, defer);
+    const noted = await read(client, 'messages_read', { cursor });
+    expect(noted.text).toMatch(/^Some entries may be gone: your cursor \(.*\) is not from this server's event log/);
+    expect(noted.structured).toMatchObject({ total: 0, gap: { reason: 'unknown' } });
+    expect(noted.structured.gap.resumedFromId).toBeUndefined();
+    await client.callTool({ name: 'push_stream', arguments: { message: 'after the restart' } });
+    const next = await read(client, 'messages_read', { cursor: noted.structured.cursor });
+    expect(next.structured.gap).toBeUndefined();
+    expect(next.structured.items.map((m: { message: string }) => m.message)).toEqual(['after the restart']);
+  });
+
   it('GET /api/history?after= (what a stdio front reads with) gives every message after an id, or says what to fix', async () => {
     await using server = await startTestServer();
     const ids: string[] = [];

@@ -49,7 +49,7 @@ export function registerStreamReadTools(server: McpServer, stream: StreamApi, de
     'messages_read',
     {
       title: 'Pushed messages since a cursor',
-      description: `Messages pushed to the stream (all channels but the dev ones, or one channel). ${SINCE} ${BUDGET_NOTE}`,
+      description: `Messages pushed to the stream: every channel but the server's own (process, logs, errors, proxy, browser), or the one named. ${SINCE} ${BUDGET_NOTE}`,
       inputSchema: { ...ReadArgsShape, channel: ChannelSchema.optional().describe('Only this channel') },
       annotations: READ_ONLY,
     },

@@ -68,7 +68,8 @@ export async function readEvents<T>(
   const newest = !args.oldest || start.after === undefined;
   const fitted = fitRows(rows, budget, budget.maxBytes - FRAME_BYTES - Buffer.byteLength(header), newest);
   const more = !newest && fitted.omittedRows > 0;
-  const lastId = more ? fitted.rows.at(-1)?.lastId : (events.at(-1)?.id ?? start.after);
+  // Nothing held after a cursor the log cannot place: start over from the log's start (the note was given once).
+  const lastId = more ? fitted.rows.at(-1)?.lastId : (events.at(-1)?.id ?? (gap ? LOG_START : start.after));
   const cursor = encodeCursor({ kind: 'event', id: lastId ?? LOG_START });
   return {
     ok: true,

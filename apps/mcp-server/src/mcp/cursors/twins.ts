@@ -130,14 +130,15 @@ export const processesTwin: EventTwin<Record<string, unknown>> = {
   },
 };
 
-const DEV_CHANNELS: readonly string[] = Object.values(DevChannel);
+/** Channels the server itself publishes on: dev processes, and the browser half's proxy and page events. */
+export const SERVER_CHANNELS: readonly string[] = [...Object.values(DevChannel), 'proxy', 'browser'];
 
-/** `messages_read`: messages pushed to the stream (not the dev channels, unless `channel` names one). */
+/** `messages_read`: messages pushed to the stream (not the server's own channels, unless `channel` names one). */
 export function messagesTwin(channel: string | undefined): EventTwin<StreamMessage> {
   return {
     noun: 'message',
     row(message) {
-      if (channel !== undefined ? message.channel !== channel : DEV_CHANNELS.includes(message.channel))
+      if (channel !== undefined ? message.channel !== channel : SERVER_CHANNELS.includes(message.channel))
         return undefined;
       const body = message.message ?? JSON.stringify(message.data ?? null);
       return rowOf(
