@@ -40,7 +40,7 @@ export function registerStreamReadTools(server: McpServer, stream: StreamApi, de
       title: 'How to use this server',
       description:
         'A few lines on which tool to call first, what the cursors are for and the answer budget. Call it first if unsure.',
-      inputSchema: {},
+      inputSchema: z.object({}),
       annotations: READ_ONLY,
     },
     async () => ok({ dev }, aboutText({ dev, where })),
@@ -50,7 +50,7 @@ export function registerStreamReadTools(server: McpServer, stream: StreamApi, de
     {
       title: 'Pushed messages since a cursor',
       description: `Messages pushed to the stream: every channel but the server's own (process, logs, errors, proxy, browser), or the one named. ${SINCE} ${BUDGET_NOTE}`,
-      inputSchema: { ...ReadArgsShape, channel: ChannelSchema.optional().describe('Only this channel') },
+      inputSchema: z.object({ ...ReadArgsShape, channel: ChannelSchema.optional().describe('Only this channel') }),
       annotations: READ_ONLY,
     },
     async ({ channel, ...args }) => toResult(await readEvents(stream, messagesTwin(channel), args)),
@@ -64,12 +64,12 @@ export function registerDevReadTools(server: McpServer, stream: StreamApi, dev: 
     {
       title: 'Log lines since a cursor',
       description: `Output lines of the supervised processes (twin of logs://recent). ${SINCE} ${BUDGET_NOTE}`,
-      inputSchema: {
+      inputSchema: z.object({
         ...ReadArgsShape,
         processId: z.string().min(1).optional(),
         level: z.enum(['error', 'warn', 'info']).optional().describe('Minimum level'),
         pattern: z.string().max(MAX_PATTERN_LENGTH).optional().describe('Regular expression (case-insensitive)'),
-      },
+      }),
       annotations: READ_ONLY,
     },
     async ({ processId, level, pattern, ...args }) => {
@@ -83,7 +83,7 @@ export function registerDevReadTools(server: McpServer, stream: StreamApi, dev: 
     {
       title: 'Detected errors since a cursor',
       description: `Errors detected in process output, with file, line and column (twin of logs://errors). ${SINCE} ${BUDGET_NOTE}`,
-      inputSchema: { ...ReadArgsShape, processId: z.string().min(1).optional() },
+      inputSchema: z.object({ ...ReadArgsShape, processId: z.string().min(1).optional() }),
       annotations: READ_ONLY,
     },
     async ({ processId, ...args }) => toResult(await readEvents(stream, errorsTwin(processId), args)),
@@ -93,7 +93,7 @@ export function registerDevReadTools(server: McpServer, stream: StreamApi, dev: 
     {
       title: 'Process starts and exits since a cursor',
       description: `What runs now, then processes started and exited (twin of processes://active). ${SINCE} ${BUDGET_NOTE}`,
-      inputSchema: ReadArgsShape,
+      inputSchema: z.object(ReadArgsShape),
       annotations: READ_ONLY,
     },
     async (args) => toResult(await readEvents(stream, processesTwin, args, await runningNow(dev))),
@@ -103,7 +103,7 @@ export function registerDevReadTools(server: McpServer, stream: StreamApi, dev: 
     {
       title: 'Scripts, if changed since a cursor',
       description: `The package.json scripts (twin of scripts://available); with the cursor of the last answer, one line if nothing changed. ${BUDGET_NOTE}`,
-      inputSchema: { cursor: ReadArgsShape.cursor, limit: ReadArgsShape.limit },
+      inputSchema: z.object({ cursor: ReadArgsShape.cursor, limit: ReadArgsShape.limit }),
       annotations: READ_ONLY,
     },
     async (args) => toResult(await readScripts(dev, args)),
@@ -121,10 +121,10 @@ export function registerBrowserReadTools(server: McpServer, stream: StreamApi): 
     {
       title: 'Proxied requests since a cursor',
       description: `Requests that went through the dev proxy: method, URL, status and time, or why they failed (twin of proxy://requests). ${SINCE} ${BUDGET_NOTE}`,
-      inputSchema: {
+      inputSchema: z.object({
         ...ReadArgsShape,
         failedOnly: z.boolean().optional().describe('Only failures and 4xx/5xx answers'),
-      },
+      }),
       annotations: READ_ONLY,
     },
     async ({ failedOnly, ...args }) => toResult(await readEvents(stream, requestsTwin({ failedOnly }), args)),
@@ -134,7 +134,7 @@ export function registerBrowserReadTools(server: McpServer, stream: StreamApi): 
     {
       title: 'Page errors, console and sessions since a cursor',
       description: `What pages loaded through the proxy reported: error groups (with the mapped place and the count), console lines, pages opened and closed (twin of telemetry://errors and telemetry://sessions). ${SINCE} ${BUDGET_NOTE}`,
-      inputSchema: ReadArgsShape,
+      inputSchema: z.object(ReadArgsShape),
       annotations: READ_ONLY,
     },
     async (args) => toResult(await readEvents(stream, pageTwin, args)),
