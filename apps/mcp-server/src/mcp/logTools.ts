@@ -124,5 +124,14 @@ async function streamLogs(dev: DevApi, args: StreamArgs, context: ToolContext, l
       resourceChanged: () => undefined,
     }),
   );
-  return ok({ matched: matched.length, lines: matched.slice(-20) }, `${matched.length} matching line(s) streamed.`);
+  // The summary keeps to the read budget: the last 20 lines at most, one line each.
+  const last = compactList(
+    matched.map((l) => logRow(l.id, l)),
+    { limit: 20 },
+    'line',
+  );
+  return ok(
+    { matched: matched.length, lines: last.items },
+    `${matched.length} matching line(s) streamed; the last of them:\n${last.text}`,
+  );
 }
