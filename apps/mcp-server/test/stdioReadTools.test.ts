@@ -67,33 +67,41 @@ describe('read tools and log notifications over stdio (official SDK client)', ()
     expect([...leveled.messages].sort()).toEqual([...LEVEL_LINES].sort());
   });
 
-  it('a stdio front of a running server reads with cursors through it, across a reconnect of the front', async () => {
-    const dir = fixtureProject();
-    await using server = await spawnWebstream(['--port', '0', '--cwd', dir]);
-    const port = new URL(server.url).port;
-    const ours = { pattern: '^(burst ready|line \\d+)$' };
-    const front = await stdioClient(['--port', port, '--cwd', dir]);
-    expect(front.stderr()).toMatch(/acting as its MCP front/);
-    await front.client.callTool({ name: 'scripts_run', arguments: { name: 'burst', waitMs: 0 } });
-    burst(dir, 2);
-    await until(
-      async () => contents(await read(front.client, 'logs_read', ours)).includes('line 2'),
-      WAIT_MS,
-      'line 2',
-    );
-    const first = await read(front.client, 'logs_read', ours);
-    expect(contents(first)).toEqual(['burst ready', 'line 1', 'line 2']);
-    await front.client.close();
-    burst(dir, 2);
-    const again = await stdioClient(['--port', port, '--cwd', dir]);
-    await until(
-      async () => contents(await read(again.client, 'logs_read', ours)).includes('line 4'),
-      WAIT_MS,
-      'line 4',
-    );
-    const next = await read(again.client, 'logs_read', { ...ours, cursor: first.structured.cursor });
-    expect(contents(next)).toEqual(['line 3', 'line 4']);
-    const prompts = await again.client.listPrompts();
-    expect(prompts.prompts.map((p) => p.name).sort()).toEqual(['debug_error', 'debug_request', 'script_configuration']);
-  });
+  it(
+    'a stdio front of a running server reads with cursors through it, across a reconnect of the front',
+    async () => {
+      const dir = fixtureProject();
+      await using server = await spawnWebstream(['--port', '0', '--cwd', dir]);
+      const port = new URL(server.url).port;
+      const ours = { pattern: '^(burst ready|line \\d+)$' };
+      const front = await stdioClient(['--port', port, '--cwd', dir]);
+      expect(front.stderr()).toMatch(/acting as its MCP front/);
+      await front.client.callTool({ name: 'scripts_run', arguments: { name: 'burst', waitMs: 0 } });
+      burst(dir, 2);
+      await until(
+        async () => contents(await read(front.client, 'logs_read', ours)).includes('line 2'),
+        WAIT_MS,
+        'line 2',
+      );
+      const first = await read(front.client, 'logs_read', ours);
+      expect(contents(first)).toEqual(['burst ready', 'line 1', 'line 2']);
+      await front.client.close();
+      burst(dir, 2);
+      const again = await stdioClient(['--port', port, '--cwd', dir]);
+      await until(
+        async () => contents(await read(again.client, 'logs_read', ours)).includes('line 4'),
+        WAIT_MS,
+        'line 4',
+      );
+      const next = await read(again.client, 'logs_read', { ...ours, cursor: first.structured.cursor });
+      expect(contents(next)).toEqual(['line 3', 'line 4']);
+      const prompts = await again.client.listPrompts();
+      expect(prompts.prompts.map((p) => p.name).sort()).toEqual([
+        'debug_error',
+        'debug_request',
+        'script_configuration',
+      ]);
+    },
+    3 * STARTUP_MS,
+  ); // three processes start one after the other (the server, then two fronts)
 });
