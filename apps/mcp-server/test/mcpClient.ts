@@ -23,6 +23,14 @@ export const ALL_TOOLS = [
   'errors_read',
   'processes_read',
   'scripts_read',
+  'proxy_requests',
+  'proxy_map',
+  'timeline',
+  'repl_execute',
+  'browser_refresh',
+  'browser_navigate',
+  'requests_read',
+  'page_read',
 ] as const;
 
 /** The dev-process notification methods. */

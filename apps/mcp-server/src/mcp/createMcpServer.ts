@@ -1,13 +1,16 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { type LoggingLevel, SetLevelRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import type { WebstreamApi } from '../api/webstreamApi.js';
+import { BROWSER_RESOURCES, browserResources } from './browserResources.js';
+import { registerBrowserTools } from './browserTools.js';
 import { registerDevResources } from './devProcessResources.js';
 import { registerScriptTools } from './devProcessTools.js';
 import { DEV_GUIDE, PUSH_GUIDE } from './guide.js';
 import { registerLogTools } from './logTools.js';
 import { registerDevPrompts } from './prompts/registerPrompts.js';
 import { registerPushTools } from './pushTools.js';
-import { registerDevReadTools, registerStreamReadTools } from './readTools.js';
+import { registerBrowserReadTools, registerDevReadTools, registerStreamReadTools } from './readTools.js';
+import { registerReplTools } from './replTools.js';
 import { attachDevSession } from './sessionWiring.js';
 
 /** What {@link createMcpServer} needs. */
@@ -24,6 +27,8 @@ export interface McpDeps {
 }
 
 const DEV_INSTRUCTIONS = ` ${DEV_GUIDE}`;
+const BROWSER_INSTRUCTIONS =
+  ' Pages opened through the proxy URL (proxy://mappings, scripts_status) report to telemetry://errors, telemetry://console-errors and telemetry://sessions; proxy_requests lists their requests, timeline joins logs, requests and page errors by time, repl_execute runs JavaScript in a tab; requests_read and page_read follow requests and page events with cursors.';
 
 /**
  * Builds the MCP server of one session (stdio, or one Streamable HTTP session): the push tools, and with
@@ -41,7 +46,7 @@ export function createMcpServer(deps: McpDeps): McpServer {
         logging: {},
         ...(api.dev ? { resources: { subscribe: true, listChanged: true } } : {}),
       },
-      instructions: `${note}Push real-time messages to web pages connected over Server-Sent Events.${where} ${PUSH_GUIDE}${api.dev ? DEV_INSTRUCTIONS : ''} The about tool says more.`,
+      instructions: `${note}Push real-time messages to web pages connected over Server-Sent Events.${where} ${PUSH_GUIDE}${api.dev ? DEV_INSTRUCTIONS : ''}${api.dev && api.browser ? BROWSER_INSTRUCTIONS : ''} The about tool says more.`,
     },
   );
   registerPushTools(server, api.stream, where);
@@ -59,8 +64,14 @@ export function createMcpServer(deps: McpDeps): McpServer {
     registerLogTools(server, api.dev, () => logLevel);
     registerDevReadTools(server, api.stream, api.dev);
     registerDevPrompts(server, api.dev, api.stream);
-    registerDevResources(server, api.dev);
-    const detach = attachDevSession(server, api.dev, deps.onError, () => logLevel);
+    const browser = api.browser;
+    if (browser) {
+      registerBrowserTools(server, browser);
+      registerReplTools(server, browser);
+      registerBrowserReadTools(server, api.stream);
+    }
+    registerDevResources(server, api.dev, browser ? browserResources(browser) : []);
+    const detach = attachDevSession(server, api.dev, deps.onError, browser ? BROWSER_RESOURCES : [], () => logLevel);
     const previous = server.server.onclose;
     server.server.onclose = () => {
       detach();

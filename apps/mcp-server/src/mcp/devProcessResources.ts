@@ -19,7 +19,8 @@ export const DEV_RESOURCES: readonly string[] = [
 export const rpcError = (code: number, message: string, data?: unknown) =>
   Object.assign(new Error(message), { code, data });
 
-interface DevResource {
+/** A resource: its name, URI, text and reader. */
+export interface DevResource {
   name: string;
   uri: string;
   title: string;
@@ -61,11 +62,11 @@ function devResources(dev: DevApi): DevResource[] {
 }
 
 /**
- * Registers the dev-process resources ({@link DEV_RESOURCES}) and answers `resources/read` of any
+ * Registers the dev-process resources ({@link DEV_RESOURCES}) and `more` (the browser half's), and answers `resources/read` of any
  * other URI with {@link RESOURCE_NOT_FOUND} and the URI (the SDK would answer -32602).
  */
-export function registerDevResources(server: McpServer, dev: DevApi): void {
-  const resources = devResources(dev);
+export function registerDevResources(server: McpServer, dev: DevApi, more: readonly DevResource[] = []): void {
+  const resources = [...devResources(dev), ...more];
   const contents = async (uri: string, read: DevResource['read']) => {
     const outcome = await read();
     if (!outcome.ok) throw rpcError(RESOURCE_UNAVAILABLE, `${uri} cannot be read now: ${outcome.message}`, { uri });
@@ -80,7 +81,7 @@ export function registerDevResources(server: McpServer, dev: DevApi): void {
   server.server.setRequestHandler(ReadResourceRequestSchema, async ({ params: { uri } }) => {
     const read = readers.get(uri);
     if (!read)
-      throw rpcError(RESOURCE_NOT_FOUND, `Resource not found: ${uri} (resources: ${DEV_RESOURCES.join(', ')})`, {
+      throw rpcError(RESOURCE_NOT_FOUND, `Resource not found: ${uri} (resources: ${[...readers.keys()].join(', ')})`, {
         uri,
       });
     return contents(uri, read);

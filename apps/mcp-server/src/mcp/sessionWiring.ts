@@ -11,7 +11,7 @@ export const RESOURCE_UPDATE_COALESCE_MS = 250;
 /**
  * Wires one MCP session to the dev events: every notification once (a process line as
  * `notifications/logs/new`, or as `notifications/message` once the client set a log level: see
- * {@link devNotification}), and `resources/subscribe`
+ * {@link devNotification}), and `resources/subscribe` (of the dev resources and `moreResources`)
  * with coalesced `notifications/resources/updated {uri}`. Returns the function that detaches it.
  * `onError` is told about every notification that could not be sent (none is lost silently).
  */
@@ -19,8 +19,10 @@ export function attachDevSession(
   server: McpServer,
   dev: DevApi,
   onError: (what: string, error: unknown) => void = () => undefined,
+  moreResources: readonly string[] = [],
   level: SessionLevel = () => undefined,
 ): () => void {
+  const subscribable = [...DEV_RESOURCES, ...moreResources];
   const subscribed = new Set<string>();
   const dirty = new Set<string>();
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -28,10 +30,10 @@ export function attachDevSession(
 
   low.setRequestHandler(SubscribeRequestSchema, async (request) => {
     const { uri } = request.params;
-    if (!DEV_RESOURCES.includes(uri))
+    if (!subscribable.includes(uri))
       throw rpcError(
         ErrorCode.InvalidParams,
-        `cannot subscribe to ${uri}: subscribable resources are ${DEV_RESOURCES.join(', ')}`,
+        `cannot subscribe to ${uri}: subscribable resources are ${subscribable.join(', ')}`,
       );
     subscribed.add(uri);
     return {};
