@@ -1,5 +1,6 @@
 import { SseError } from '@ws/sse-core';
 import type { PublishPolicy } from '../limits/publishPolicy.js';
+import { isEventLogId, readEventLog } from '../stream/eventLog.js';
 import type { StreamService } from '../stream/streamService.js';
 import { failure, type StreamApi, success } from './webstreamApi.js';
 
@@ -38,6 +39,15 @@ export function createLocalStreamApi(service: StreamService, policy: PublishPoli
       return status
         ? success(status)
         : failure(404, `no message ${id} in the delivery records (too old, or never published)`);
+    },
+    async events(query) {
+      if (query.after !== undefined && !isEventLogId(query.after))
+        return failure(400, `${JSON.stringify(query.after)} is not an event id (<ms>-<seq>)`);
+      try {
+        return success(await readEventLog(service, query));
+      } catch (error) {
+        return notNow(error, 'event log not available');
+      }
     },
   };
 }

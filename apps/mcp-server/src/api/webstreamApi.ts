@@ -11,6 +11,7 @@ import type {
   StreamMessage,
 } from '@ws/events';
 import type { Publisher } from '../limits/publishPolicy.js';
+import type { EventLogPage } from '../stream/eventLog.js';
 import type { MessageStatus, PushResult, StreamStatus } from '../stream/streamService.js';
 import type { BrowserApi } from './browserApi.js';
 
@@ -59,7 +60,14 @@ export interface StreamApi {
   status(): Promise<Outcome<StreamStatus>>;
   history(query: { channel?: string | undefined; limit?: number | undefined }): Promise<Outcome<StreamMessage[]>>;
   messageStatus(id: string): Promise<Outcome<MessageStatus>>;
+  /**
+   * The event log (every channel, dev events included): the events after `after`, oldest first (with a
+   * `gap` reason when it cannot place `after`), or the newest `latest` when `after` is absent.
+   */
+  events(query: { after?: string | undefined; latest?: number | undefined }): Promise<Outcome<EventLogPage>>;
 }
+
+export type { EventLogPage };
 
 /** The project's scripts as the supervisor sees them (`GET /api/scripts`). */
 export type ScriptsInfo = ScriptList;

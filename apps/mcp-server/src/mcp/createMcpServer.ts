@@ -5,8 +5,11 @@ import { BROWSER_RESOURCES, browserResources } from './browserResources.js';
 import { registerBrowserTools } from './browserTools.js';
 import { registerDevResources } from './devProcessResources.js';
 import { registerScriptTools } from './devProcessTools.js';
+import { DEV_GUIDE, PUSH_GUIDE } from './guide.js';
 import { registerLogTools } from './logTools.js';
+import { registerDevPrompts } from './prompts/registerPrompts.js';
 import { registerPushTools } from './pushTools.js';
+import { registerBrowserReadTools, registerDevReadTools, registerStreamReadTools } from './readTools.js';
 import { registerReplTools } from './replTools.js';
 import { attachDevSession } from './sessionWiring.js';
 
@@ -23,10 +26,9 @@ export interface McpDeps {
   note?: string;
 }
 
-const DEV_INSTRUCTIONS =
-  " Run and watch the project's dev scripts: scripts_list, scripts_run, logs_search, errors_list; subscribe to logs://recent for updates.";
+const DEV_INSTRUCTIONS = ` ${DEV_GUIDE}`;
 const BROWSER_INSTRUCTIONS =
-  ' Pages opened through the proxy URL (proxy://mappings, scripts_status) report to telemetry://errors, telemetry://console-errors and telemetry://sessions; proxy_requests lists their requests, timeline joins logs, requests and page errors by time, repl_execute runs JavaScript in a tab.';
+  ' Pages opened through the proxy URL (proxy://mappings, scripts_status) report to telemetry://errors, telemetry://console-errors and telemetry://sessions; proxy_requests lists their requests, timeline joins logs, requests and page errors by time, repl_execute runs JavaScript in a tab; requests_read and page_read follow requests and page events with cursors.';
 
 /**
  * Builds the MCP server of one session (stdio, or one Streamable HTTP session): the push tools, and with
@@ -44,10 +46,11 @@ export function createMcpServer(deps: McpDeps): McpServer {
         logging: {},
         ...(api.dev ? { resources: { subscribe: true, listChanged: true } } : {}),
       },
-      instructions: `${note}Push real-time messages to web pages connected over Server-Sent Events.${where}${api.dev ? DEV_INSTRUCTIONS : ''}${api.dev && api.browser ? BROWSER_INSTRUCTIONS : ''}`,
+      instructions: `${note}Push real-time messages to web pages connected over Server-Sent Events.${where} ${PUSH_GUIDE}${api.dev ? DEV_INSTRUCTIONS : ''}${api.dev && api.browser ? BROWSER_INSTRUCTIONS : ''} The about tool says more.`,
     },
   );
   registerPushTools(server, api.stream, where);
+  registerStreamReadTools(server, api.stream, api.dev !== undefined, where);
 
   // logging/setLevel: this server serves one session, so one level; tools filter their log lines by it.
   let logLevel: LoggingLevel | undefined;
@@ -59,13 +62,16 @@ export function createMcpServer(deps: McpDeps): McpServer {
   if (api.dev) {
     registerScriptTools(server, api.dev, () => logLevel);
     registerLogTools(server, api.dev, () => logLevel);
+    registerDevReadTools(server, api.stream, api.dev);
+    registerDevPrompts(server, api.dev, api.stream);
     const browser = api.browser;
     if (browser) {
       registerBrowserTools(server, browser);
       registerReplTools(server, browser);
+      registerBrowserReadTools(server, api.stream);
     }
     registerDevResources(server, api.dev, browser ? browserResources(browser) : []);
-    const detach = attachDevSession(server, api.dev, deps.onError, browser ? BROWSER_RESOURCES : []);
+    const detach = attachDevSession(server, api.dev, deps.onError, browser ? BROWSER_RESOURCES : [], () => logLevel);
     const previous = server.server.onclose;
     server.server.onclose = () => {
       detach();

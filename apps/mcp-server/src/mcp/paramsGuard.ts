@@ -3,9 +3,11 @@ import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import {
   CallToolRequestSchema,
   ErrorCode,
+  GetPromptRequestSchema,
   InitializeRequestSchema,
   isJSONRPCRequest,
   type JSONRPCRequest,
+  ListPromptsRequestSchema,
   ListResourcesRequestSchema,
   ListResourceTemplatesRequestSchema,
   ListToolsRequestSchema,
@@ -29,6 +31,8 @@ const CHECKED_REQUESTS = new Map(
     ListToolsRequestSchema,
     ListResourcesRequestSchema,
     ListResourceTemplatesRequestSchema,
+    ListPromptsRequestSchema,
+    GetPromptRequestSchema,
   ].map((schema) => [schema.shape.method.value as string, schema] as const),
 );
 
