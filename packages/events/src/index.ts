@@ -84,3 +84,5 @@ export {
   StreamGapSchema,
   UnrenderableGapSchema,
 } from './streamSignals.js';
+export type { ParsedWsClientMessage, WsClientMessage, WsServerMessage } from './wsProtocol.js';
+export { MAX_WS_FILTER_NAMES, WS_CLOSE_CODES, WsClientMessageSchema, WsServerMessageSchema } from './wsProtocol.js';

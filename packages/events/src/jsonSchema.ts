@@ -27,6 +27,7 @@ import {
   StreamStatusSchema,
 } from './streamApi.js';
 import { ReplayedSchema, StreamGapSchema } from './streamSignals.js';
+import { WsClientMessageSchema, WsServerMessageSchema } from './wsProtocol.js';
 
 /** The schemas documented as JSON Schema (draft 2020-12), by name: every payload the server emits or accepts. */
 export const documentedSchemas = {
@@ -58,6 +59,9 @@ export const documentedSchemas = {
   ErrorList: ErrorListSchema,
   // MCP sessions
   SessionGap: SessionGapSchema,
+  // GET /ws: what a WebSocket client sends, and what the server sends back
+  WsClientMessage: WsClientMessageSchema,
+  WsServerMessage: WsServerMessageSchema,
 } as const;
 
 /** Name of a documented schema. */
