@@ -22,7 +22,7 @@ describe('POST /api/push → GET /stream (real sockets, real EventSource)', () =
     const pushed = await json(await post(`${server.url}/api/push`, { message: 'line one\nline two' }));
     const text = await readUntil(res, 'line two\n\n');
     expect(text).toBe(
-      `: ok\nretry: 2000\n\nid: ${pushed.id}\ndata: [${pushed.timestamp}] line one\ndata: line two\n\n`,
+      `: ok\nretry: 2000\n\nevent: connected\ndata: {"connectionId":1}\n\nid: ${pushed.id}\ndata: [${pushed.timestamp}] line one\ndata: line two\n\n`,
     );
   });
 
@@ -322,14 +322,14 @@ describe('acknowledgements, stats, history, metrics, health, page', () => {
       clients: 1,
       channels: { ops: 1 },
       published: 2,
-      delivered: 1,
+      delivered: 2, // the `connected` event and 'one'
       dropped: 0,
       historySize: 1000,
     });
     const metrics = await (await fetch(`${server.url}/metrics`)).text();
     expect(metrics).toMatch(/^webstream_clients\{channel="ops"\} 1$/m);
     expect(metrics).toMatch(/^webstream_events_published_total 2$/m);
-    expect(metrics).toMatch(/^webstream_events_delivered_total 1$/m);
+    expect(metrics).toMatch(/^webstream_events_delivered_total 2$/m);
     expect(metrics).toMatch(/^webstream_process_cpu_user_seconds_total /m);
     const history = await json(await fetch(`${server.url}/api/history?channel=ops`));
     expect(history.messages.map((m: { message: string }) => m.message)).toEqual(['one']);

@@ -27,6 +27,7 @@ import {
   StreamStatusSchema,
 } from './streamApi.js';
 import { ReplayedSchema, StreamGapSchema } from './streamSignals.js';
+import { ChannelSubscriptionsSchema, SubscriptionChangeSchema, SubscriptionStateSchema } from './subscriptions.js';
 import { WsClientMessageSchema, WsServerMessageSchema } from './wsProtocol.js';
 
 /** The schemas documented as JSON Schema (draft 2020-12), by name: every payload the server emits or accepts. */
@@ -59,6 +60,10 @@ export const documentedSchemas = {
   ErrorList: ErrorListSchema,
   // MCP sessions
   SessionGap: SessionGapSchema,
+  // live subscriptions: /api/connections/:id/subscriptions, /api/subscriptions
+  SubscriptionChange: SubscriptionChangeSchema,
+  SubscriptionState: SubscriptionStateSchema,
+  ChannelSubscriptions: ChannelSubscriptionsSchema,
   // GET /ws: what a WebSocket client sends, and what the server sends back
   WsClientMessage: WsClientMessageSchema,
   WsServerMessage: WsServerMessageSchema,

@@ -17,6 +17,7 @@ import { registerPushRoutes } from './routes/pushRoutes.js';
 import { registerSessionRoutes } from './routes/sessionRoutes.js';
 import { registerStaticRoutes } from './routes/staticRoutes.js';
 import { registerStreamApiRoutes } from './routes/streamApiRoutes.js';
+import { registerSubscriptionRoutes } from './routes/subscriptionRoutes.js';
 import { type Auth, createAuth } from './security/auth.js';
 import { createAuthGate } from './security/authGate.js';
 import { createClientAddressResolver } from './security/clientAddress.js';
@@ -88,6 +89,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   };
   registerPushRoutes(api, { service, maxBodyBytes: config.maxBodyBytes, limitPublish });
   registerStreamApiRoutes(api, { service, clients });
+  registerSubscriptionRoutes(api, { hub: service.hub, clients, maxBodyBytes: config.maxBodyBytes });
   registerSessionRoutes(api, auth);
   registerDevRoutes(api, deps.dev, { maxBodyBytes: config.maxBodyBytes, limitPublish });
   app.route('/api', api);

@@ -1,7 +1,7 @@
 import type { PushResult as EventsPushResult, ParsedPushInput, StreamMessage, StreamStatus } from '@ws/events';
 import { type Bus, createHub, createMemoryBus, type Hub, type HubOptions } from '@ws/sse-core';
 import { createDeliveryRecords, type DeliveryRecords, type MessageStatus } from './deliveryRecords.js';
-import { iso, STREAM_FORMATS, storedMessage, toStreamMessage } from './streamMessages.js';
+import { HUB_FORMATS, iso, storedMessage, toStreamMessage } from './streamMessages.js';
 
 export type { MessageStatus } from './deliveryRecords.js';
 export type { StreamFormat } from './streamMessages.js';
@@ -59,7 +59,7 @@ export function createStreamService(options: StreamServiceOptions = {}): StreamS
   const startedAt = Date.now();
   const records = createDeliveryRecords(Math.max(historySize, 100), options.maxAcksPerMessage ?? 10_000);
   const bus = options.bus ?? createMemoryBus({ maxEvents: historySize });
-  const hub = createHub({ ...options.hub, bus: recordingBus(bus, records), formats: STREAM_FORMATS });
+  const hub = createHub({ ...options.hub, bus: recordingBus(bus, records), formats: HUB_FORMATS });
   return {
     hub,
     async push(input) {

@@ -30,6 +30,9 @@ export interface StreamQuery {
 
 const ACCEPT: readonly Credential[] = ['bearer', 'cookie', 'ticket'];
 
+/** The named event every `/stream` connection gets first: `{"connectionId": N}`. */
+export const CONNECTED_EVENT = 'connected';
+
 /** Validates `channel`, `type`, `format` and `replay`; the error says what to fix. */
 export function parseStreamQuery(
   c: Context<AppEnv>,
@@ -96,8 +99,10 @@ export function createStreamRoute(deps: StreamRouteDeps): Handler<AppEnv> {
     const options = { ...query, headers };
     // A connection whose client left at once comes back closed: it would never leave the registry.
     const track = (connection: Connection | undefined) => {
-      if (connection && !connection.closed)
-        clients.add(connection, { channels: query.channels, types: query.types, format: query.format, address });
+      if (!connection || connection.closed) return;
+      clients.add(connection, { format: query.format, address });
+      // The first event: the id that /api/connections/:id/subscriptions takes (a private frame: no `id:`).
+      connection.send({ type: CONNECTED_EVENT, data: { connectionId: connection.id } });
     };
     const { incoming, outgoing } = c.env ?? {};
     if (incoming && outgoing) {

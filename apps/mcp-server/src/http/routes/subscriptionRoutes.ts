@@ -1,0 +1,80 @@
+import { ChannelSchema, SubscriptionChangeSchema, type SubscriptionState } from '@ws/events';
+import { type Hub, SseError } from '@ws/sse-core';
+import type { Hono } from 'hono';
+import type { AppEnv } from '../appEnv.js';
+import { readJsonBody } from '../body/requestBody.js';
+import { problem } from '../problem.js';
+import type { ClientInfo, ClientRegistry } from '../stream/clientRegistry.js';
+import { issuesOf } from './pushRoutes.js';
+
+/** What {@link registerSubscriptionRoutes} needs. */
+export interface SubscriptionRouteDeps {
+  hub: Hub;
+  clients: ClientRegistry;
+  /** Largest request body (`--max-body-bytes`). */
+  maxBodyBytes: number;
+}
+
+const list = (filter: ReadonlySet<string> | null): string[] | null => (filter === null ? null : [...filter]);
+
+/** A connection's filters as the API shows them: `null` is every channel (or type), `[]` none. */
+export const stateOf = ({ id, transport, subscriber }: ClientInfo): SubscriptionState => ({
+  connectionId: id,
+  transport,
+  channels: list(subscriber.channels),
+  types: list(subscriber.types),
+});
+
+/**
+ * Live subscriptions of `/stream` and `/ws` connections: `GET` and `POST
+ * /connections/:id/subscriptions` (read, change), `GET /subscriptions?channel=` (who receives a
+ * channel). Mounted under the API's credentials: with the shared token, every token holder owns
+ * every connection.
+ */
+export function registerSubscriptionRoutes(
+  api: Hono<AppEnv>,
+  { hub, clients, maxBodyBytes }: SubscriptionRouteDeps,
+): void {
+  const find = (raw: string) => (/^[1-9]\d{0,15}$/.test(raw) ? clients.get(Number(raw)) : undefined);
+  const unknown = (raw: string) =>
+    `no open connection ${JSON.stringify(raw)}: use the connectionId of a /stream "connected" event or a /ws "welcome" (GET /api/clients lists them)`;
+
+  api.get('/connections/:id/subscriptions', (c) => {
+    const info = find(c.req.param('id'));
+    return info ? c.json(stateOf(info)) : problem(c, 404, unknown(c.req.param('id')));
+  });
+
+  api.post('/connections/:id/subscriptions', async (c) => {
+    const body = await readJsonBody(c.req.raw, {
+      incoming: c.env?.incoming,
+      maxBytes: maxBodyBytes,
+      example: '{"add": {"channels": ["deploys"]}, "remove": {"types": ["info"]}}',
+    });
+    if (!body.ok) return problem(c, body.status, body.error);
+    const change = SubscriptionChangeSchema.safeParse(body.value);
+    if (!change.success) return problem(c, 400, 'invalid subscription change', { issues: issuesOf(change.error) });
+    const info = find(c.req.param('id'));
+    if (!info) return problem(c, 404, unknown(c.req.param('id')));
+    try {
+      hub.updateSubscription(info.subscriber, change.data);
+    } catch (error) {
+      if (!(error instanceof SseError)) throw error;
+      if (error.code === 'closed') return problem(c, 404, unknown(c.req.param('id')));
+      return problem(c, 400, error.message);
+    }
+    return c.json(stateOf(info));
+  });
+
+  api.get('/subscriptions', (c) => {
+    const channel = c.req.query('channel');
+    if (channel === undefined) return problem(c, 400, 'give ?channel=<name>: the channel whose subscribers to list');
+    const parsed = ChannelSchema.safeParse(channel);
+    if (!parsed.success)
+      return problem(c, 400, `invalid channel ${JSON.stringify(channel)}: ${parsed.error.issues[0]?.message}`);
+    const connections = clients
+      .list()
+      .filter(({ subscriber: { channels } }) => channels === null || channels.has(channel))
+      .map(stateOf);
+    return c.json({ channel, connections });
+  });
+}
