@@ -120,10 +120,12 @@ export type WsServerMessage = z.infer<typeof WsServerMessageSchema>;
 
 /**
  * Close codes the server uses: `normal` (1000, closed by `DELETE /api/clients/:id`), `goingAway`
- * (1001, the server is stopping or the connection reached its lifetime), `policy` (1008, a
- * message that is not JSON), `tooBig` (1009, a message over `--max-body-bytes`), `overflow`
- * (1013, the socket fell behind past its byte budget: reconnect with `?lastEventId=` to resume),
- * `error` (1011). A missed pong ends the TCP connection without a close frame.
+ * (1001, the server is stopping or the connection reached its lifetime), `policy` (1008, a query
+ * value the hub refused, such as a malformed `lastEventId`), `tooBig` (1009, a message over
+ * `--max-body-bytes`), `error` (1011), `tryAgainLater` (1013: the socket fell behind past its byte
+ * budget, or a connection cap was reached meanwhile; reconnect with `?lastEventId=` to resume). A
+ * missed pong ends the TCP connection without a close frame. A message the server cannot use is
+ * answered with an `error` message; the socket stays open.
  */
 export const WS_CLOSE_CODES = {
   normal: 1000,
@@ -131,5 +133,5 @@ export const WS_CLOSE_CODES = {
   policy: 1008,
   tooBig: 1009,
   error: 1011,
-  overflow: 1013,
+  tryAgainLater: 1013,
 } as const;

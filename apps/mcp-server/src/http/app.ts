@@ -1,6 +1,7 @@
 import type { RedisBus } from '@ws/redis';
 import { Hono, type MiddlewareHandler } from 'hono';
 import type { Registry } from 'prom-client';
+import { createLocalStreamApi } from '../api/localStreamApi.js';
 import type { DevApi } from '../api/webstreamApi.js';
 import type { Config } from '../config/config.js';
 import { type PublishPolicy, publishPolicyOf } from '../limits/publishPolicy.js';
@@ -26,6 +27,8 @@ import { createHostGuard } from './security/hostRules.js';
 import type { DashboardAssets } from './static/dashboardAssets.js';
 import { createClientRegistry } from './stream/clientRegistry.js';
 import { createStreamRoute } from './stream/streamRoute.js';
+import type { WsEndpoint } from './ws/wsEndpoint.js';
+import { createWsRoute } from './ws/wsRoute.js';
 
 /** What {@link createApp} needs. */
 export interface AppDeps {
@@ -49,9 +52,11 @@ export interface AppDeps {
   redis?: RedisBus;
   /** Publishing limits, shared with the MCP tools. Default: built from `config`. */
   publishPolicy?: PublishPolicy;
+  /** WebSockets at /ws (absent: /ws answers 404); the server's `upgrade` listener hands sockets to the app. */
+  ws?: WsEndpoint;
 }
 
-/** Builds the HTTP app: security middleware, then the route modules. Routes: /, /stream, /api/*, /mcp, /health, /metrics. */
+/** Builds the HTTP app: security middleware, then the route modules. Routes: /, /stream, /ws, /api/*, /mcp, /health, /metrics. */
 export function createApp(deps: AppDeps): Hono<AppEnv> {
   const { config, service, logger } = deps;
   const auth = deps.auth ?? createAuth(config.token);
@@ -80,6 +85,10 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   );
   registerStaticRoutes(app, deps.dashboard);
   app.get('/stream', createStreamRoute({ service, gate, clients, config, corsHeaders: (c) => corsHeaders(guard, c) }));
+  if (deps.ws) {
+    const session = { hub: service.hub, stream: createLocalStreamApi(service, policy), service, policy };
+    app.get('/ws', sameOrigin(guard), createWsRoute({ endpoint: deps.ws, gate, clients, service, config, session }));
+  }
 
   const api = new Hono<AppEnv>();
   api.use('*', gate.require(['bearer', 'cookie']));

@@ -3,10 +3,12 @@ import type { Context } from 'hono';
 import type { Publisher } from '../limits/publishPolicy.js';
 import type { Credential } from './security/auth.js';
 import type { ClientAddress } from './security/clientAddress.js';
+import type { WsUpgrade } from './ws/wsEndpoint.js';
 
-/** The Hono environment of the app: the Node request/response when on Node, and per-request variables. */
+/** The Hono environment of the app: the Node request/response when on Node (or the upgrade's socket), and per-request variables. */
 export type AppEnv = {
-  Bindings: { incoming?: IncomingMessage; outgoing?: ServerResponse };
+  /** `upgrade`: the socket of a WebSocket upgrade (only `GET /ws` takes it). */
+  Bindings: { incoming?: IncomingMessage; outgoing?: ServerResponse; upgrade?: WsUpgrade };
   Variables: {
     /** How the request authenticated (`none` when auth is off). Set by the auth gate. */
     credential: Credential | 'none';

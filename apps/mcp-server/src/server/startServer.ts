@@ -6,6 +6,8 @@ import type { Config } from '../config/config.js';
 import { createDevService, type DevService } from '../dev/devEvents.js';
 import { createApp } from '../http/app.js';
 import { loadDashboard } from '../http/static/dashboardAssets.js';
+import { createUpgradeListener } from '../http/ws/upgradeListener.js';
+import { createWsEndpoint } from '../http/ws/wsEndpoint.js';
 import { type PublishPolicy, publishPolicyOf } from '../limits/publishPolicy.js';
 import { createMcpSessions, type McpSessions } from '../mcp/http/httpSessions.js';
 import { redisSessionLogs } from '../mcp/http/sessionEventLogs.js';
@@ -55,6 +57,7 @@ export async function startServer(config: Config, logger: Logger, version = '0.0
   });
   const dashboard = loadDashboard();
   if (!dashboard) logger.warn('dashboard not built (pnpm build); serving the minimal live page at /');
+  const ws = createWsEndpoint({ maxPayload: config.maxBodyBytes, keepAliveMs: config.heartbeatMs });
   const app = createApp({
     config,
     service,
@@ -66,12 +69,15 @@ export async function startServer(config: Config, logger: Logger, version = '0.0
     dashboard,
     redis,
     publishPolicy,
+    ws,
   });
   const server = createHttpServer(app.fetch, logger);
+  server.on('upgrade', createUpgradeListener(app.fetch, logger));
   const closeAll = async () => {
     await mcp.close();
     await dev.close();
     await service.close();
+    await ws.close();
   };
   let address: { url: string; port: number };
   try {

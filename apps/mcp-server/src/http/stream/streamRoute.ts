@@ -4,10 +4,11 @@ import { handleSseRequest } from '@ws/sse-core/node';
 import type { Context, Handler } from 'hono';
 import type { StreamFormat, StreamService } from '../../stream/streamService.js';
 import type { AppEnv } from '../appEnv.js';
-import { problem, RETRY_AFTER_SECONDS, retryLater } from '../problem.js';
+import { problem } from '../problem.js';
 import type { Credential } from '../security/auth.js';
 import type { AuthGate } from '../security/authGate.js';
 import type { ClientRegistry } from './clientRegistry.js';
+import { capRefusal } from './connectionCaps.js';
 
 /** What {@link createStreamRoute} needs. */
 export interface StreamRouteDeps {
@@ -74,28 +75,14 @@ export function createStreamRoute(deps: StreamRouteDeps): Handler<AppEnv> {
     if (!parsed.ok) return problem(c, 400, parsed.error);
     const credential = gate.identify(c, ACCEPT);
     if (!credential) return gate.refuse(c, ACCEPT);
-    const { address } = c.get('client');
-    if (clients.openFrom(address) >= config.maxConnectionsPerClient) {
-      return retryLater(
-        c,
-        429,
-        `too many streams from this client (limit ${config.maxConnectionsPerClient}); close some or raise --max-connections-per-client`,
-        RETRY_AFTER_SECONDS,
-      );
-    }
-    if (service.hub.stats().clients >= config.maxConnections) {
-      return retryLater(
-        c,
-        503,
-        `connection limit reached (${config.maxConnections}); retry later or raise --max-connections`,
-        RETRY_AFTER_SECONDS,
-      );
-    }
+    const refused = capRefusal(c, deps);
+    if (refused) return refused;
     const headers = deps.corsHeaders(c);
     // Hono routes HEAD to GET handlers and drops the body; a HEAD must not open a subscription.
     if (c.req.method === 'HEAD') return new Response(null, { status: 200, headers: { ...SSE_HEADERS, ...headers } });
     if (credential === 'ticket' && !gate.redeemTicket(c)) return gate.refuse(c, ACCEPT);
     const { query } = parsed;
+    const { address } = c.get('client');
     const options = { ...query, headers };
     // A connection whose client left at once comes back closed: it would never leave the registry.
     const track = (connection: Connection | undefined) => {
