@@ -25,6 +25,7 @@ export const SLOW_TESTS: Record<string, true | Record<string, string>> = {
     'test/stdio*.test.ts': 'spawn the built binary again and again (MCP over stdio, fronts, exit, cleanup)',
     'test/fuzz/**': 'fast-check properties against spawned servers (100 cases per weight)',
     'test/volume/**': 'thousands of messages per test, to show limits and bounds hold at scale',
+    'test/wsBrowser.test.ts': "drives Chromium's own WebSocket against /ws",
   },
   bench: { 'src/e2e/harness.test.ts': 'starts the built binary and the other servers, with receiver processes' },
 };
