@@ -40,9 +40,10 @@ const connect = (page: Page, url: string) =>
     w.socket.onclose = (e) => w.closes.push(e.code);
   }, url);
 
-const received = (page: Page): Promise<Received[]> => page.evaluate(() => (window as unknown as PageWindow).received);
+const received = (page: Page): Promise<Received[]> =>
+  page.evaluate(() => (globalThis as unknown as PageWindow).received);
 const send = (page: Page, message: unknown) =>
-  page.evaluate((m) => (window as unknown as PageWindow).socket.send(JSON.stringify(m)), message);
+  page.evaluate((m) => (globalThis as unknown as PageWindow).socket.send(JSON.stringify(m)), message);
 const waitFor = async (page: Page, match: (m: Received[]) => boolean, what: string) => {
   let last: Received[] = [];
   const check = async () => {
@@ -78,9 +79,9 @@ describe("GET /ws from Chromium's WebSocket", () => {
     expect(events(list).map((m) => m.message)).toEqual(['from http', 'from the page']);
 
     // Drop, miss two events, resume after the last id seen: both arrive, in order, then `replayed`.
-    await page.evaluate(() => (window as unknown as PageWindow).socket.close());
+    await page.evaluate(() => (globalThis as unknown as PageWindow).socket.close());
     await until(
-      async () => (await page.evaluate(() => (window as unknown as PageWindow).closes)).length === 1,
+      async () => (await page.evaluate(() => (globalThis as unknown as PageWindow).closes)).length === 1,
       WAIT_MS,
       'close',
     );
@@ -88,7 +89,7 @@ describe("GET /ws from Chromium's WebSocket", () => {
     for (const n of [1, 2])
       missed.push((await json(await post(`${server.url}/api/push`, { channel: 'b', message: `missed ${n}` }))).id);
     await page.evaluate(() => {
-      (window as unknown as PageWindow).received = [];
+      (globalThis as unknown as PageWindow).received = [];
     });
     await connect(page, `${server.url.replace('http', 'ws')}/ws?channel=b&lastEventId=${encodeURIComponent(lastId)}`);
     list = await waitFor(page, (l) => l.some((m) => m.kind === 'replayed'), 'replayed');
@@ -107,11 +108,11 @@ describe("GET /ws from Chromium's WebSocket", () => {
     page.on('websocket', (socket) => socket.on('socketerror', (error) => handshakeErrors.push(error)));
     await connect(page, `ws://127.0.0.1:${server.port}/ws`);
     await until(
-      async () => (await page.evaluate(() => (window as unknown as PageWindow).closes)).length === 1,
+      async () => (await page.evaluate(() => (globalThis as unknown as PageWindow).closes)).length === 1,
       WAIT_MS,
       'the refusal',
     );
-    expect(await page.evaluate(() => (window as unknown as PageWindow).closes)).toEqual([1006]);
+    expect(await page.evaluate(() => (globalThis as unknown as PageWindow).closes)).toEqual([1006]);
     expect(await received(page)).toEqual([]);
     expect(handshakeErrors.join()).toMatch(/403/);
     expect(server.service.hub.stats().clients).toBe(0);
