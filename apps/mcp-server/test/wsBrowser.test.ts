@@ -32,7 +32,7 @@ afterAll(async () => {
 /** Opens a socket in the page, the way the README shows, recording what arrives. */
 const connect = (page: Page, url: string) =>
   page.evaluate((url) => {
-    const w = window as unknown as PageWindow;
+    const w = globalThis as unknown as PageWindow;
     w.received ??= [];
     w.closes ??= [];
     w.socket = new WebSocket(url);
