@@ -167,6 +167,20 @@ describe('GET /ws: the checks of /stream', () => {
     expect(server.service.hub.stats().clients).toBe(2);
   });
 
+  it('pings every --heartbeat-ms and drops a socket that stops answering', async () => {
+    await using server = await startTestServer({ heartbeatMs: 1000 });
+    using answering = openWs(`${server.url}/ws`);
+    using silent = openWs(`${server.url}/ws`, { autoPong: false });
+    let pings = 0;
+    silent.ws.on('ping', () => pings++);
+    await Promise.all([answering.opened, silent.opened]);
+    const closed = await silent.closed;
+    expect(pings).toBeGreaterThanOrEqual(1);
+    expect(closed.code).toBe(1006); // terminated: no close frame
+    await until(() => server.service.hub.stats().clients === 1, WAIT_MS, 'the silent socket gone');
+    expect(answering.ws.readyState).toBe(answering.ws.OPEN);
+  });
+
   it('closes with 1000 when the connection is closed through the API, and 1001 when the server stops', async () => {
     const server = await startTestServer();
     using a = openWs(`${server.url}/ws`);
