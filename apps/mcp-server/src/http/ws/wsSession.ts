@@ -33,7 +33,10 @@ function wsSink(ws: WebSocket, socket: Duplex): SseSink {
   const send = (message: Uint8Array | string) => ws.send(message, { binary: false });
   return {
     write(chunk) {
+      // Corked: the chunk's messages leave in one writev, as an SSE chunk leaves in one write.
+      socket.cork();
       sseToWsMessages(chunk, send);
+      socket.uncork();
       return !socket.writableNeedDrain;
     },
     bufferedBytes: () => ws.bufferedAmount,
