@@ -29,7 +29,9 @@ export const StreamStatusSchema = z.object({
   clients: Count.describe('Connected subscribers'),
   channels: z.record(z.string(), Count).describe('Subscribers per channel filter; * = subscribers of every channel'),
   published: Count.describe('Events received from the bus (published on any instance)'),
-  delivered: Count.describe('Event frames handed to transports (live and replayed)'),
+  delivered: Count.describe(
+    'Frames handed to transports: live and replayed events, and per-connection messages (`connected`, `/ws` answers)',
+  ),
   dropped: Count.describe('Event frames dropped from overflowing queues (each covered by a gap event)'),
   evicted: Count.describe('Subscribers disconnected for exceeding their queue budget'),
   queuedBytes: Count.describe('Bytes waiting in subscriber queues'),
