@@ -86,7 +86,9 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   registerStaticRoutes(app, deps.dashboard);
   app.get('/stream', createStreamRoute({ service, gate, clients, config, corsHeaders: (c) => corsHeaders(guard, c) }));
   if (deps.ws) {
-    const session = { hub: service.hub, stream: createLocalStreamApi(service, policy), service, policy };
+    const stream = createLocalStreamApi(service, policy);
+    const onError = (error: unknown) => logger.error('ws message failed', { error: String(error) });
+    const session = { hub: service.hub, stream, service, policy, onError };
     app.get('/ws', sameOrigin(guard), createWsRoute({ endpoint: deps.ws, gate, clients, service, config, session }));
   }
 

@@ -20,7 +20,11 @@ export interface WsSessionInit {
 }
 
 /** What a socket's session needs besides its init. */
-export type WsSessionDeps = Omit<WsMessageContext, 'connection'> & { clients: ClientRegistry };
+export type WsSessionDeps = Omit<WsMessageContext, 'connection'> & {
+  clients: ClientRegistry;
+  /** A message whose handling threw (a bug: client input is answered with a 4xx); it is answered 500. */
+  onError: (error: unknown) => void;
+};
 
 /**
  * The hub's sink for a socket: each SSE frame becomes one WebSocket text message. Saturated (the
@@ -52,6 +56,13 @@ const CLOSE_FOR: Record<Exclude<CloseReason, 'client'>, [number, string]> = {
   error: [WS_CLOSE_CODES.error, 'write failed'],
 };
 
+/** A close reason within the 123 bytes a close frame allows. */
+function closeReason(text: string): string {
+  let reason = text;
+  while (Buffer.byteLength(reason) > 123) reason = reason.slice(0, -1);
+  return reason;
+}
+
 const names = (filter: ReadonlySet<string> | null) => (filter === null ? null : [...filter]);
 
 /** Subscribes the socket; undefined (and the socket closed with a code saying why) when the hub refuses. */
@@ -68,13 +79,17 @@ function subscribe(
     if (!(error instanceof SseError)) throw error;
     const { policy, goingAway, tryAgainLater } = WS_CLOSE_CODES;
     const code = error.code === 'invalid_option' ? policy : error.code === 'closed' ? goingAway : tryAgainLater;
-    ws.close(code, error.message.slice(0, 120));
+    ws.close(code, closeReason(error.message));
     return undefined;
   }
 }
 
 /** Reads the socket's messages, at most {@link MAX_IN_FLIGHT} at once, and answers each in order of completion. */
-function serve(ws: WebSocket, ctx: WsMessageContext, answer: (message: WsServerMessage) => void): void {
+function serve(
+  ws: WebSocket,
+  ctx: WsMessageContext & Pick<WsSessionDeps, 'onError'>,
+  answer: (message: WsServerMessage) => void,
+): void {
   let inFlight = 0;
   let paused = false;
   ws.on('message', (data, isBinary) => {
@@ -83,7 +98,10 @@ function serve(ws: WebSocket, ctx: WsMessageContext, answer: (message: WsServerM
       ws.pause();
     }
     handleWsMessage(ctx, data, isBinary)
-      .then(answer, () => answer({ kind: 'error', status: 500, message: 'internal error' }))
+      .then(answer, (error: unknown) => {
+        ctx.onError(error);
+        answer({ kind: 'error', status: 500, message: 'internal error' });
+      })
       .finally(() => {
         if (--inFlight < MAX_IN_FLIGHT && paused) {
           paused = false;
