@@ -84,12 +84,18 @@ export {
   StreamGapSchema,
   UnrenderableGapSchema,
 } from './streamSignals.js';
-export type { ChannelSubscriptions, SubscriptionChange, SubscriptionState } from './subscriptions.js';
+export type {
+  ChannelSubscriptions,
+  SubscriptionChange,
+  SubscriptionState,
+  SubscriptionsByChannel,
+} from './subscriptions.js';
 export {
   ChannelSubscriptionsSchema,
   MAX_SUBSCRIPTION_NAMES,
   SubscriptionChangeSchema,
   SubscriptionStateSchema,
+  SubscriptionsByChannelSchema,
 } from './subscriptions.js';
 export type { ParsedWsClientMessage, WsClientMessage, WsServerMessage } from './wsProtocol.js';
 export { MAX_WS_FILTER_NAMES, WS_CLOSE_CODES, WsClientMessageSchema, WsServerMessageSchema } from './wsProtocol.js';

@@ -27,7 +27,12 @@ import {
   StreamStatusSchema,
 } from './streamApi.js';
 import { ReplayedSchema, StreamGapSchema } from './streamSignals.js';
-import { ChannelSubscriptionsSchema, SubscriptionChangeSchema, SubscriptionStateSchema } from './subscriptions.js';
+import {
+  ChannelSubscriptionsSchema,
+  SubscriptionChangeSchema,
+  SubscriptionStateSchema,
+  SubscriptionsByChannelSchema,
+} from './subscriptions.js';
 import { WsClientMessageSchema, WsServerMessageSchema } from './wsProtocol.js';
 
 /** The schemas documented as JSON Schema (draft 2020-12), by name: every payload the server emits or accepts. */
@@ -64,6 +69,7 @@ export const documentedSchemas = {
   SubscriptionChange: SubscriptionChangeSchema,
   SubscriptionState: SubscriptionStateSchema,
   ChannelSubscriptions: ChannelSubscriptionsSchema,
+  SubscriptionsByChannel: SubscriptionsByChannelSchema,
   // GET /ws: what a WebSocket client sends, and what the server sends back
   WsClientMessage: WsClientMessageSchema,
   WsServerMessage: WsServerMessageSchema,

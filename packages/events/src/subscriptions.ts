@@ -41,3 +41,9 @@ export const ChannelSubscriptionsSchema = z.object({
   connections: z.array(SubscriptionStateSchema),
 });
 export type ChannelSubscriptions = z.infer<typeof ChannelSubscriptionsSchema>;
+
+/** `GET /api/subscriptions` without `channel`: connection ids per channel; `*` holds those of every channel. */
+export const SubscriptionsByChannelSchema = z.object({
+  channels: z.record(z.string(), z.array(z.number().int().positive())),
+});
+export type SubscriptionsByChannel = z.infer<typeof SubscriptionsByChannelSchema>;

@@ -25,10 +25,23 @@ export const stateOf = ({ id, transport, subscriber }: ClientInfo): Subscription
   types: list(subscriber.types),
 });
 
+/** Connection ids per channel they name; `*`: those that receive every channel. */
+function byChannel(clients: ClientRegistry): Record<string, number[]> {
+  const channels: Record<string, number[]> = {};
+  for (const { id, subscriber } of clients.list()) {
+    for (const name of subscriber.channels ?? ['*']) {
+      const ids = channels[name];
+      if (ids) ids.push(id);
+      else channels[name] = [id];
+    }
+  }
+  return channels;
+}
+
 /**
  * Live subscriptions of `/stream` and `/ws` connections: `GET` and `POST
- * /connections/:id/subscriptions` (read, change), `GET /subscriptions?channel=` (who receives a
- * channel). Mounted under the API's credentials: with the shared token, every token holder owns
+ * /connections/:id/subscriptions` (read, change), `GET /subscriptions` (connection ids per channel) and
+ * `GET /subscriptions?channel=` (who receives a channel). Mounted under the API's credentials: with the shared token, every token holder owns
  * every connection.
  */
 export function registerSubscriptionRoutes(
@@ -67,7 +80,7 @@ export function registerSubscriptionRoutes(
 
   api.get('/subscriptions', (c) => {
     const channel = c.req.query('channel');
-    if (channel === undefined) return problem(c, 400, 'give ?channel=<name>: the channel whose subscribers to list');
+    if (channel === undefined) return c.json({ channels: byChannel(clients) });
     const parsed = ChannelSchema.safeParse(channel);
     if (!parsed.success)
       return problem(c, 400, `invalid channel ${JSON.stringify(channel)}: ${parsed.error.issues[0]?.message}`);
