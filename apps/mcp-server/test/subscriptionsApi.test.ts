@@ -1,4 +1,5 @@
 // The subscription API over real sockets: a spec-compliant EventSource on /stream, changed live.
+import { StreamConnectedSchema } from '@ws/events';
 import { openEventSource, until } from '@ws/testing';
 import { describe, expect, it } from 'vitest';
 import { json, post, startTestServer, TOKEN, WAIT_MS } from './helpers.js';
@@ -8,7 +9,7 @@ async function connectionIdOf(client: ReturnType<typeof openEventSource>): Promi
   await until(() => client.named.some((e) => e.type === 'connected'), WAIT_MS, 'the connected event');
   const first = client.named[0];
   expect(first?.type).toBe('connected');
-  return JSON.parse(first?.data ?? '').connectionId;
+  return StreamConnectedSchema.parse(JSON.parse(first?.data ?? '')).connectionId;
 }
 
 const push = async (url: string, channel: string, message: string, headers: Record<string, string> = {}) =>

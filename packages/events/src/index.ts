@@ -86,6 +86,7 @@ export {
 } from './streamSignals.js';
 export type {
   ChannelSubscriptions,
+  StreamConnected,
   SubscriptionChange,
   SubscriptionState,
   SubscriptionsByChannel,
@@ -93,6 +94,7 @@ export type {
 export {
   ChannelSubscriptionsSchema,
   MAX_SUBSCRIPTION_NAMES,
+  StreamConnectedSchema,
   SubscriptionChangeSchema,
   SubscriptionStateSchema,
   SubscriptionsByChannelSchema,

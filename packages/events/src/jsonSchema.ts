@@ -29,6 +29,7 @@ import {
 import { ReplayedSchema, StreamGapSchema } from './streamSignals.js';
 import {
   ChannelSubscriptionsSchema,
+  StreamConnectedSchema,
   SubscriptionChangeSchema,
   SubscriptionStateSchema,
   SubscriptionsByChannelSchema,
@@ -65,7 +66,8 @@ export const documentedSchemas = {
   ErrorList: ErrorListSchema,
   // MCP sessions
   SessionGap: SessionGapSchema,
-  // live subscriptions: /api/connections/:id/subscriptions, /api/subscriptions
+  // live subscriptions: the /stream connected event, /api/connections/:id/subscriptions, /api/subscriptions
+  StreamConnected: StreamConnectedSchema,
   SubscriptionChange: SubscriptionChangeSchema,
   SubscriptionState: SubscriptionStateSchema,
   ChannelSubscriptions: ChannelSubscriptionsSchema,

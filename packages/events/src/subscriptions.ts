@@ -2,6 +2,10 @@
 import { z } from 'zod';
 import { ChannelSchema, MessageTypeSchema } from './stream.js';
 
+/** The data of the named `connected` event every `/stream` connection gets first: the id the subscription API takes. */
+export const StreamConnectedSchema = z.object({ connectionId: z.number().int().positive() });
+export type StreamConnected = z.infer<typeof StreamConnectedSchema>;
+
 /** Most channels or types one change may name per list. */
 export const MAX_SUBSCRIPTION_NAMES = 64;
 

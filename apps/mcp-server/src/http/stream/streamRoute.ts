@@ -1,4 +1,4 @@
-import { ChannelSchema, MessageTypeSchema } from '@ws/events';
+import { ChannelSchema, MessageTypeSchema, type StreamConnected } from '@ws/events';
 import { type Connection, createSseResponse, SSE_HEADERS } from '@ws/sse-core';
 import { handleSseRequest } from '@ws/sse-core/node';
 import type { Context, Handler } from 'hono';
@@ -89,7 +89,8 @@ export function createStreamRoute(deps: StreamRouteDeps): Handler<AppEnv> {
       if (!connection || connection.closed) return;
       clients.add(connection, { format: query.format, address });
       // The first event: the id that /api/connections/:id/subscriptions takes (a private frame: no `id:`).
-      connection.send({ type: CONNECTED_EVENT, data: { connectionId: connection.id } });
+      const connected: StreamConnected = { connectionId: connection.id };
+      connection.send({ type: CONNECTED_EVENT, data: connected });
     };
     const { incoming, outgoing } = c.env ?? {};
     if (incoming && outgoing) {
