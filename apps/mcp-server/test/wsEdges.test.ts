@@ -1,6 +1,6 @@
 // /ws at its edges: arbitrary client messages are each answered (never a 5xx, never a crash, the
 // socket stays open), and the message size bound closes with 1009.
-import { until } from '@ws/testing';
+import { sendRaw, until } from '@ws/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { startTestServer, WAIT_MS } from './helpers.js';
@@ -64,5 +64,34 @@ describe('GET /ws: arbitrary client messages', () => {
     client.send({ kind: 'publish', message: { message: 'x'.repeat(maxBodyBytes) } });
     expect((await client.closed).code).toBe(1009);
     await until(() => server.service.hub.stats().clients === 0, WAIT_MS, 'the connection closed on the hub');
+  });
+});
+
+describe('GET /ws: hostile upgrade requests on the raw socket', () => {
+  const upgrade = (path: string, extra: string) =>
+    `GET ${path} HTTP/1.1\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\n${extra}\r\n`;
+  const KEY = 'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n';
+
+  it('answers each with a 4xx and a message, never a 5xx or a silent close', async () => {
+    await using server = await startTestServer();
+    const host = `Host: 127.0.0.1:${server.port}\r\n`;
+    const cases: [string, number][] = [
+      [upgrade('/ws', KEY), 400], // no Host
+      [upgrade('/ws', `Host: [::1\r\n${KEY}`), 400], // a Host no URL can hold
+      [upgrade('/ws', `Host: evil.example\r\n${KEY}`), 403],
+      [upgrade('/ws', `${host}Origin: null\r\n${KEY}`), 403],
+      [upgrade('/elsewhere', `${host}${KEY}`), 404],
+      [upgrade('/ws?channel=%FF', `${host}${KEY}`), 400],
+      [upgrade('/ws?lastEventId=a%0Ab', `${host}${KEY}`), 400],
+      [upgrade('/ws', host), 400], // no Sec-WebSocket-Key: refused by the handshake itself
+    ];
+    for (const [request, status] of cases) {
+      const answer = await sendRaw(server.port, request);
+      expect({ request, status: answer.status }).toEqual({ request, status });
+      expect(answer.body.length).toBeGreaterThan(0);
+    }
+    expect(server.service.hub.stats().clients).toBe(0);
+    const ok = await sendRaw(server.port, upgrade('/ws', `${host}${KEY}`), { until: '"welcome"' });
+    expect(ok.status).toBe(101);
   });
 });

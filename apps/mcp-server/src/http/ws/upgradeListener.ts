@@ -29,7 +29,7 @@ function requestOf(req: IncomingMessage): Request | undefined {
     const headers = new Headers();
     for (let i = 0; i + 1 < req.rawHeaders.length; i += 2)
       headers.append(req.rawHeaders[i] as string, req.rawHeaders[i + 1] as string);
-    return new Request(new URL(req.url ?? '/', `http://${req.headers.host ?? 'localhost'}`), {
+    return new Request(new URL(req.url ?? '/', `http://${req.headers.host}`), {
       method: req.method ?? 'GET',
       headers,
     });
@@ -46,6 +46,10 @@ function requestOf(req: IncomingMessage): Request | undefined {
 export function createUpgradeListener(fetch: AppFetch, logger: Logger) {
   return (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
     socket.on('error', () => socket.destroy());
+    if (!req.headers.host) {
+      void answerRaw(socket, jsonAnswer(400, 'the request has no Host header; send Host: <host>:<port>'));
+      return;
+    }
     const request = requestOf(req);
     if (!request) {
       void answerRaw(socket, jsonAnswer(400, 'the request URL or a header is malformed'));
