@@ -9,12 +9,12 @@ export const LIMIT_OPTIONS = {
     arg: 'n',
     help: 'largest request body (and /ws message), in bytes',
   }),
-  /** Most concurrent SSE connections (`DEFAULT_MAX_CONNECTIONS` of @ws/sse-core). Default: 10000. */
+  /** Most concurrent SSE and WebSocket connections (`DEFAULT_MAX_CONNECTIONS` of @ws/sse-core). Default: 10000. */
   maxConnections: withDefault(whole(1), DEFAULT_MAX_CONNECTIONS, {
     arg: 'n',
     help: 'most SSE and WebSocket connections',
   }),
-  /** Most concurrent SSE connections from one client address. Default: 100. */
+  /** Most concurrent SSE and WebSocket connections from one client address. Default: 100. */
   maxConnectionsPerClient: withDefault(whole(1), 100, {
     arg: 'n',
     help: 'most SSE and WebSocket connections from one client address',
