@@ -60,18 +60,34 @@ describe('SSE subscription management', () => {
     using client = openEventSource(`${server.url}/stream`, { named: ['connected'] });
     const id = await connectionIdOf(client);
     const subs = `${server.url}/api/connections/${id}/subscriptions`;
+    expect(await json(await fetch(`${server.url}/api/subscriptions`))).toEqual({ channels: { '*': [id] } });
     const every = await post(subs, { remove: { channels: ['a'] } });
     expect(every.status).toBe(400);
     expect((await json(every)).error).toMatch(/receives every channel.*set a list of channels first/);
     const bad = await json(await post(subs, { add: { channels: ['no spaces'] } }));
     expect(bad.issues[0].path).toBe('add.channels.0');
+    const channels = (from: number, n: number) => Array.from({ length: n }, (_, i) => `c${from + i}`);
+    for (let i = 0; i < 256; i += 64) {
+      const step = await post(subs, {
+        ...(i === 0 ? { set: { channels: [] } } : {}),
+        add: { channels: channels(i, 64) },
+      });
+      expect(step.status).toBe(200);
+    }
+    const over = await post(subs, { add: { channels: ['one-more'] } });
+    expect(over.status).toBe(400);
+    expect((await json(over)).error).toMatch(/at most 256 channels; this change would leave 257/);
+    expect((await json(await fetch(subs))).channels).toHaveLength(256);
+    const longQuery = channels(0, 257)
+      .map((ch) => `channel=${ch}`)
+      .join('&');
+    expect((await fetch(`${server.url}/stream?${longQuery}`)).status).toBe(400);
     expect((await post(subs, {})).status).toBe(400);
     expect((await post(subs, 'not json')).status).toBe(400);
     const missing = await post(`${server.url}/api/connections/999/subscriptions`, { add: { channels: ['a'] } });
     expect(missing.status).toBe(404);
     expect((await json(missing)).error).toMatch(/no open connection "999"/);
     expect((await fetch(`${server.url}/api/connections/x/subscriptions`)).status).toBe(404);
-    expect(await json(await fetch(`${server.url}/api/subscriptions`))).toEqual({ channels: { '*': [id] } });
     expect((await fetch(`${server.url}/api/subscriptions?channel=a%20b`)).status).toBe(400);
   });
 

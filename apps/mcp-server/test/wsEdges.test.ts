@@ -67,6 +67,25 @@ describe('GET /ws: arbitrary client messages', () => {
   });
 });
 
+describe('GET /ws: the bound on filters', () => {
+  it('filters on at most 256 channels; past it the subscribe is refused and nothing changes', async () => {
+    await using server = await startTestServer();
+    using client = openWs(`${server.url}/ws`);
+    await client.opened;
+    const channels = (from: number) => Array.from({ length: 64 }, (_, i) => `c${from + i}`);
+    client.send({ kind: 'subscribe', ref: 0, replace: true, channels: channels(0) });
+    for (const from of [64, 128, 192]) client.send({ kind: 'subscribe', ref: from, channels: channels(from) });
+    expect((await client.waitFor((m) => m.ref === 192, 'the 256th channel')).channels).toHaveLength(256);
+    client.send({ kind: 'subscribe', ref: 'over', channels: ['one-more'] });
+    expect(await client.waitFor((m) => m.ref === 'over', 'the refusal')).toMatchObject({
+      kind: 'error',
+      status: 400,
+      message: expect.stringMatching(/at most 256 channels; this change would leave 257/),
+    });
+    expect(server.service.hub.stats().channels['one-more']).toBeUndefined();
+  });
+});
+
 describe('GET /ws: hostile upgrade requests on the raw socket', () => {
   const upgrade = (path: string, extra: string) =>
     `GET ${path} HTTP/1.1\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\n${extra}\r\n`;

@@ -63,10 +63,11 @@ export interface Hub {
    * Changes the filters of one of this hub's open connections (see {@link SubscriptionChange}):
    * an added channel or type is delivered from the next event on (nothing is replayed for it, so
    * ids keep increasing); a removed one stops at once (frames already queued are still written).
-   * Returns the filters now. Throws `SseError` `invalid_option` for a bad change (nothing changes
-   * then), `closed` if the connection is closed or not this hub's.
+   * Returns the filters now. Throws `SseError` `invalid_option` for a bad change, or one that would
+   * leave a filter naming more than `maxNames` (default: no bound; nothing changes then), `closed`
+   * if the connection is closed or not this hub's.
    */
-  updateSubscription(connection: Connection, change: SubscriptionChange): SubscriptionState;
+  updateSubscription(connection: Connection, change: SubscriptionChange, maxNames?: number): SubscriptionState;
   /** Current counters. */
   stats(): HubStats;
   /** The bus this hub publishes to. */
@@ -186,11 +187,11 @@ class SseHub implements Hub {
     return sub;
   }
 
-  updateSubscription(connection: Connection, change: SubscriptionChange): SubscriptionState {
+  updateSubscription(connection: Connection, change: SubscriptionChange, maxNames?: number): SubscriptionState {
     const sub = connection as Subscriber;
     if (!this.#index.all.has(sub))
       throw new SseError('closed', `connection ${connection.id} is closed or not this hub's`);
-    return changeSubscription(this.#index, sub, change);
+    return changeSubscription(this.#index, sub, change, maxNames);
   }
 
   /** Reads the history for a resuming or replaying connection; live events are held meanwhile. */

@@ -78,6 +78,12 @@ describe('hub.updateSubscription', () => {
     const everyType = refused({ remove: { types: ['info'] } });
     expect(everyType.message).toMatch(/receives every type.*set a list of types first/);
     expect(connection.channels).toEqual(new Set(['a']));
+    const names = (n: number) => Array.from({ length: n }, (_, i) => `c${i}`);
+    expect(hub.updateSubscription(connection, { set: { channels: names(4) } }, 4).channels).toHaveLength(4);
+    expect(() => hub.updateSubscription(connection, { add: { channels: ['one-more'] } }, 4)).toThrow(
+      /at most 4 channels; this change would leave 5/,
+    );
+    expect(connection.channels?.size).toBe(4);
     connection.close();
     expect(refused({ add: { channels: ['b'] } }).code).toBe('closed');
     expect(hub.stats().channels).toEqual({});

@@ -46,6 +46,7 @@ function nextFilter(
   set: readonly string[] | null | undefined,
   add: unknown,
   remove: unknown,
+  maxNames: number,
 ): ReadonlySet<string> | null {
   const adding = checkList(kind, add);
   const removing = checkList(kind, remove);
@@ -62,6 +63,12 @@ function nextFilter(
   }
   for (const name of adding) next.add(name);
   for (const name of removing) next.delete(name);
+  if (next.size > maxNames) {
+    throw new SseError(
+      'invalid_option',
+      `a connection filters on at most ${maxNames} ${kind}s; this change would leave ${next.size} (remove some first)`,
+    );
+  }
   return next;
 }
 
@@ -70,16 +77,18 @@ function nextFilter(
  * channels and joins it under the new ones, so the fan-out visits it for exactly its channels from
  * the next event on. Nothing is replayed for an added channel (its events are delivered from now
  * on: replaying older ones would break the increasing ids); frames already queued stay queued.
- * Validates everything before changing anything.
+ * Validates everything before changing anything, including that neither filter would name more
+ * than `maxNames` (default: no bound).
  */
 export function changeSubscription<S extends Filtered>(
   index: ChannelIndex<S>,
   sub: S,
   change: SubscriptionChange,
+  maxNames: number = Number.POSITIVE_INFINITY,
 ): SubscriptionState {
   const { set = {}, add = {}, remove = {} } = change;
-  const channels = nextFilter('channel', sub.channels, set.channels, add.channels, remove.channels);
-  const types = nextFilter('type', sub.types, set.types, add.types, remove.types);
+  const channels = nextFilter('channel', sub.channels, set.channels, add.channels, remove.channels, maxNames);
+  const types = nextFilter('type', sub.types, set.types, add.types, remove.types, maxNames);
   index.remove(sub);
   sub.channels = channels;
   sub.types = types;

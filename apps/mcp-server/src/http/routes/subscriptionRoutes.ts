@@ -5,6 +5,7 @@ import type { AppEnv } from '../appEnv.js';
 import { readJsonBody } from '../body/requestBody.js';
 import { problem } from '../problem.js';
 import type { ClientInfo, ClientRegistry } from '../stream/clientRegistry.js';
+import { MAX_CHANNELS_PER_CONNECTION } from '../stream/connectionCaps.js';
 import { issuesOf } from './pushRoutes.js';
 
 /** What {@link registerSubscriptionRoutes} needs. */
@@ -69,7 +70,7 @@ export function registerSubscriptionRoutes(
     const info = find(c.req.param('id'));
     if (!info) return problem(c, 404, unknown(c.req.param('id')));
     try {
-      hub.updateSubscription(info.subscriber, change.data);
+      hub.updateSubscription(info.subscriber, change.data, MAX_CHANNELS_PER_CONNECTION);
     } catch (error) {
       if (!(error instanceof SseError)) throw error;
       if (error.code === 'closed') return problem(c, 404, unknown(c.req.param('id')));

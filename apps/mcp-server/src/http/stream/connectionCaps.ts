@@ -4,6 +4,13 @@ import type { AppEnv } from '../appEnv.js';
 import { RETRY_AFTER_SECONDS, retryLater } from '../problem.js';
 import type { ClientRegistry } from './clientRegistry.js';
 
+/**
+ * Most channels (and types) one connection may filter on, at connect (`?channel=`) and after live
+ * changes (`/api/connections/:id/subscriptions`, a `/ws` `subscribe`): past it the request or
+ * message is refused with 400 and nothing changes.
+ */
+export const MAX_CHANNELS_PER_CONNECTION = 256;
+
 /** The connection caps, shared by `/stream` and `/ws`: one registry per address, the hub's count overall. */
 export interface ConnectionCaps {
   service: StreamService;

@@ -8,7 +8,7 @@ import { problem } from '../problem.js';
 import type { Credential } from '../security/auth.js';
 import type { AuthGate } from '../security/authGate.js';
 import type { ClientRegistry } from './clientRegistry.js';
-import { capRefusal } from './connectionCaps.js';
+import { capRefusal, MAX_CHANNELS_PER_CONNECTION } from './connectionCaps.js';
 
 /** What {@link createStreamRoute} needs. */
 export interface StreamRouteDeps {
@@ -41,6 +41,8 @@ export function parseStreamQuery(
 ): { ok: true; query: StreamQuery } | { ok: false; error: string } {
   const channels = c.req.queries('channel') ?? [];
   const types = c.req.queries('type') ?? [];
+  if (channels.length > MAX_CHANNELS_PER_CONNECTION)
+    return { ok: false, error: `at most ${MAX_CHANNELS_PER_CONNECTION} channel parameters per connection` };
   for (const ch of channels) {
     const r = ChannelSchema.safeParse(ch);
     if (!r.success) return { ok: false, error: `invalid channel ${JSON.stringify(ch)}: ${r.error.issues[0]?.message}` };

@@ -6,6 +6,7 @@ import type { Publisher, PublishPolicy } from '../../limits/publishPolicy.js';
 import type { StreamService } from '../../stream/streamService.js';
 import { exceedsJsonDepth, MAX_JSON_DEPTH } from '../body/jsonDepth.js';
 import { issuesOf } from '../routes/pushRoutes.js';
+import { MAX_CHANNELS_PER_CONNECTION } from '../stream/connectionCaps.js';
 
 /** What a socket's messages act on, and as whom. */
 export interface WsMessageContext {
@@ -44,7 +45,7 @@ function refOf(value: unknown): Ref {
 
 function changeFilters(ctx: WsMessageContext, ref: Ref, change: SubscriptionChange): WsServerMessage {
   try {
-    const state = ctx.hub.updateSubscription(ctx.connection, change);
+    const state = ctx.hub.updateSubscription(ctx.connection, change, MAX_CHANNELS_PER_CONNECTION);
     return { kind: 'subscribed', ...(ref === undefined ? {} : { ref }), ...state };
   } catch (error) {
     if (error instanceof SseError) return refused(ref, 400, error.message);
