@@ -167,6 +167,20 @@ describe('GET /ws: the checks of /stream', () => {
     expect(server.service.hub.stats().clients).toBe(2);
   });
 
+  it('shares the server-wide cap with /stream too', async () => {
+    await using server = await startTestServer({ maxConnections: 2 });
+    using socket = openWs(`${server.url}/ws`);
+    await socket.opened;
+    using sse = openEventSource(`${server.url}/stream`);
+    await sse.opened;
+    const third = await refusedUpgrade(`${server.url}/ws`);
+    expect(third).toEqual({
+      status: 503,
+      body: { error: expect.stringMatching(/connection limit reached \(2\) for \/stream and \/ws together/) },
+    });
+    expect((await fetch(`${server.url}/stream`)).status).toBe(503);
+  });
+
   it('pings every --heartbeat-ms and drops a socket that stops answering', async () => {
     await using server = await startTestServer({ heartbeatMs: 1000 });
     using answering = openWs(`${server.url}/ws`);
