@@ -131,6 +131,7 @@ describe('GET /ws: the checks of /stream', () => {
     expect(host.status).toBe(403);
     expect((await refusedUpgrade(`${server.url}/stream`)).status).toBe(404);
     expect((await refusedUpgrade(`${server.url}/ws?replay=-1`)).status).toBe(400);
+    expect((await refusedUpgrade(`${server.url}/ws?format=text`)).body.error).toMatch(/format does not apply to \/ws/);
     const plain = await fetch(`${server.url}/ws`);
     expect(plain.status).toBe(426);
     expect(plain.headers.get('upgrade')).toBe('websocket');

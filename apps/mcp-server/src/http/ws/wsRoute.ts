@@ -42,6 +42,13 @@ function resumeId(query: string | undefined, header: string | undefined): { id?:
 export function createWsRoute(deps: WsRouteDeps): Handler<AppEnv> {
   const { endpoint, gate, clients, config } = deps;
   return (c) => {
+    if (c.req.query('format') !== undefined) {
+      return problem(
+        c,
+        400,
+        'format does not apply to /ws: its messages are JSON (the ?format=json envelope in each event)',
+      );
+    }
     const parsed = parseStreamQuery(c, config.historySize);
     if (!parsed.ok) return problem(c, 400, parsed.error);
     const resume = resumeId(c.req.query('lastEventId'), c.req.header('last-event-id'));
