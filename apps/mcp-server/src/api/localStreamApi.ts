@@ -1,6 +1,6 @@
 import { SseError } from '@ws/sse-core';
 import type { PublishPolicy } from '../limits/publishPolicy.js';
-import type { StreamService } from '../stream/streamService.js';
+import { IdempotencyConflictError, type StreamService } from '../stream/streamService.js';
 import { failure, type StreamApi, success } from './webstreamApi.js';
 
 /** Seconds to wait before retrying while the backend (Redis) is away. */
@@ -16,12 +16,14 @@ function notNow(error: unknown, what: string) {
 /** The stream operations on this process's stream service, within the publish policy. */
 export function createLocalStreamApi(service: StreamService, policy: PublishPolicy | undefined): StreamApi {
   return {
-    async push(input, publisher) {
-      const decision = policy?.check(publisher);
-      if (decision && !decision.ok) return failure(429, decision.message, decision.retryAfterSeconds);
+    async push(input, publisher, options) {
+      const decision = policy?.check(publisher, input.channel);
+      if (decision && !decision.ok)
+        return failure(decision.status ?? 429, decision.message, decision.retryAfterSeconds);
       try {
-        return success(await service.push(input));
+        return success(await service.push(input, options));
       } catch (error) {
+        if (error instanceof IdempotencyConflictError) return failure(422, error.message);
         return notNow(error, 'message not accepted');
       }
     },

@@ -2,6 +2,7 @@ import type { RedisBus } from '@ws/redis';
 import { Hono, type MiddlewareHandler } from 'hono';
 import type { Registry } from 'prom-client';
 import type { DevApi } from '../api/webstreamApi.js';
+import type { ServerBridges } from '../bridges/serverBridges.js';
 import type { Config } from '../config/config.js';
 import { type PublishPolicy, publishPolicyOf } from '../limits/publishPolicy.js';
 import type { McpSessions } from '../mcp/http/httpSessions.js';
@@ -17,11 +18,13 @@ import { registerPushRoutes } from './routes/pushRoutes.js';
 import { registerSessionRoutes } from './routes/sessionRoutes.js';
 import { registerStaticRoutes } from './routes/staticRoutes.js';
 import { registerStreamApiRoutes } from './routes/streamApiRoutes.js';
+import { type Access, accessOf } from './security/accessOf.js';
 import { type Auth, createAuth } from './security/auth.js';
 import { createAuthGate } from './security/authGate.js';
 import { createClientAddressResolver } from './security/clientAddress.js';
 import { cors, corsHeaders, hostCheck, sameOrigin } from './security/guards.js';
 import { createHostGuard } from './security/hostRules.js';
+import { jwtEnabled } from './security/jwt.js';
 import type { DashboardAssets } from './static/dashboardAssets.js';
 import { createClientRegistry } from './stream/clientRegistry.js';
 import { createStreamRoute } from './stream/streamRoute.js';
@@ -31,8 +34,10 @@ export interface AppDeps {
   config: Config;
   service: StreamService;
   logger: Logger;
-  /** Default: built from `config.token`. */
+  /** Default: built from `config.token` and the JWT options. */
   auth?: Auth;
+  /** Default: built from `auth` and the JWT options. */
+  access?: Access;
   /** Default: a fresh registry over `service`. */
   metrics?: Registry;
   version?: string;
@@ -46,6 +51,8 @@ export interface AppDeps {
   dashboard?: DashboardAssets;
   /** The Redis bus, when scaled out: its state is in /health and /metrics. */
   redis?: RedisBus;
+  /** The message-queue bridges: their state is in /health and /metrics. */
+  bridges?: ServerBridges;
   /** Publishing limits, shared with the MCP tools. Default: built from `config`. */
   publishPolicy?: PublishPolicy;
 }
@@ -53,8 +60,9 @@ export interface AppDeps {
 /** Builds the HTTP app: security middleware, then the route modules. Routes: /, /stream, /api/*, /mcp, /health, /metrics. */
 export function createApp(deps: AppDeps): Hono<AppEnv> {
   const { config, service, logger } = deps;
-  const auth = deps.auth ?? createAuth(config.token);
-  const gate = createAuthGate(auth);
+  const auth = deps.auth ?? createAuth(config.token, Date.now, jwtEnabled(config));
+  const access = deps.access ?? accessOf(config, auth);
+  const gate = createAuthGate(auth, access);
   const guard = createHostGuard(config);
   const policy = deps.publishPolicy ?? publishPolicyOf(config);
   const resolver = createClientAddressResolver(config.trustProxy);
@@ -75,7 +83,14 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
 
   app.get(
     '/health',
-    createHealthRoute({ service, guard, redis: deps.redis, version: deps.version, project: deps.project }),
+    createHealthRoute({
+      service,
+      guard,
+      redis: deps.redis,
+      bridges: deps.bridges,
+      version: deps.version,
+      project: deps.project,
+    }),
   );
   registerStaticRoutes(app, deps.dashboard);
   app.get('/stream', createStreamRoute({ service, gate, clients, config, corsHeaders: (c) => corsHeaders(guard, c) }));
@@ -84,7 +99,10 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   api.use('*', gate.require(['bearer', 'cookie']));
   const limitPublish: MiddlewareHandler<AppEnv> = async (c, next) => {
     const decision = policy.check(publisherOf(c));
-    return decision.ok ? next() : retryLater(c, 429, decision.message, decision.retryAfterSeconds);
+    if (decision.ok) return next();
+    return decision.status === 403
+      ? problem(c, 403, decision.message)
+      : retryLater(c, 429, decision.message, decision.retryAfterSeconds);
   };
   registerPushRoutes(api, { service, maxBodyBytes: config.maxBodyBytes, limitPublish });
   registerStreamApiRoutes(api, { service, clients });
@@ -93,7 +111,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/api', api);
 
   app.all('/mcp', gate.require(['bearer']), mcpRoute(deps.mcp));
-  const metrics = deps.metrics ?? createMetrics(service, deps.redis);
+  const metrics = deps.metrics ?? createMetrics(service, deps.redis, deps.bridges);
   app.get('/metrics', gate.require(['bearer', 'cookie']), async (c) =>
     c.body(await metrics.metrics(), 200, { 'Content-Type': metrics.contentType }),
   );

@@ -2,7 +2,7 @@ import { SseError } from '@ws/sse-core';
 import type { Context } from 'hono';
 
 /** The statuses the app answers errors with. */
-export type ProblemStatus = 400 | 401 | 403 | 404 | 405 | 409 | 413 | 415 | 429 | 500 | 503;
+export type ProblemStatus = 400 | 401 | 403 | 404 | 405 | 409 | 413 | 415 | 422 | 429 | 500 | 503;
 
 /** Seconds a client should wait before retrying after a connection cap or an unavailable backend. */
 export const RETRY_AFTER_SECONDS = 5;

@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import type { Hono } from 'hono';
 import { createLocalApi } from '../api/localApi.js';
 import type { WebstreamApi } from '../api/webstreamApi.js';
+import { type ServerBridges, startBridges } from '../bridges/serverBridges.js';
 import type { Config } from '../config/config.js';
 import { createDevService, type DevService } from '../dev/devEvents.js';
 import { createApp } from '../http/app.js';
@@ -25,6 +26,8 @@ export interface RunningServer {
   api: WebstreamApi;
   /** The publishing limits of HTTP and of /mcp's push_stream. */
   publishPolicy: PublishPolicy;
+  /** The message-queue bridges (`--bridges`). */
+  bridges: ServerBridges;
   app: Hono;
   server: Server;
   /** Ends every stream (flushing queues), stops listening. */
@@ -42,6 +45,14 @@ export async function startServer(config: Config, logger: Logger, version = '0.0
     stopGraceMs: config.stopGraceMs,
   });
   const publishPolicy = publishPolicyOf(config);
+  let bridges: ServerBridges;
+  try {
+    bridges = startBridges(config.bridges, { service, policy: publishPolicy, logger });
+  } catch (error) {
+    await dev.close();
+    await service.close();
+    throw error;
+  }
   const api = createLocalApi({ service, dev, publishPolicy });
   const mcp = createMcpSessions({
     api,
@@ -66,9 +77,11 @@ export async function startServer(config: Config, logger: Logger, version = '0.0
     dashboard,
     redis,
     publishPolicy,
+    bridges,
   });
   const server = createHttpServer(app.fetch, logger);
   const closeAll = async () => {
+    await bridges.close();
     await mcp.close();
     await dev.close();
     await service.close();
@@ -87,6 +100,7 @@ export async function startServer(config: Config, logger: Logger, version = '0.0
     mcp,
     api,
     publishPolicy,
+    bridges,
     app: app as unknown as Hono,
     server,
     async close() {

@@ -1,6 +1,7 @@
 import type { PushResult as EventsPushResult, ParsedPushInput, StreamMessage, StreamStatus } from '@ws/events';
-import { type Bus, createHub, createMemoryBus, type Hub, type HubOptions } from '@ws/sse-core';
+import { type Bus, createHub, createMemoryBus, type Hub, type HubEvent, type HubOptions } from '@ws/sse-core';
 import { createDeliveryRecords, type DeliveryRecords, type MessageStatus } from './deliveryRecords.js';
+import { createMemoryIdempotencyStore, fingerprintOf, type IdempotencyStore } from './idempotency.js';
 import { iso, STREAM_FORMATS, storedMessage, toStreamMessage } from './streamMessages.js';
 
 export type { MessageStatus } from './deliveryRecords.js';
@@ -20,12 +21,33 @@ export interface StreamServiceOptions {
   hub?: Omit<HubOptions, 'bus' | 'formats'>;
   /** Most distinct acknowledgements remembered per message. Default 10000. */
   maxAcksPerMessage?: number;
+  /** Where idempotency keys are remembered. Default: in memory, 10,000 keys for 24 h. */
+  idempotency?: IdempotencyStore<PushResult>;
+}
+
+/** Options of one {@link StreamService.push}. */
+export interface PushOptions {
+  /** A retried push with the same key returns the first result and publishes nothing. */
+  idempotencyKey?: string | undefined;
+}
+
+/** A push's result; `replayed` when it is the first result of an earlier push with the same key. */
+export type KeyedPushResult = PushResult & { replayed?: true };
+
+/** Thrown by {@link StreamService.push} when the idempotency key was used with different input. */
+export class IdempotencyConflictError extends Error {
+  constructor(key: string) {
+    super(`idempotency key ${JSON.stringify(key)} was already used for a different message; use a new key`);
+    this.name = 'IdempotencyConflictError';
+  }
 }
 
 /** The stream service: a hub with the product's formats, plus push, history, acknowledgements and status. */
 export interface StreamService {
   readonly hub: Hub;
-  push(input: ParsedPushInput): Promise<PushResult>;
+  push(input: ParsedPushInput, options?: PushOptions): Promise<KeyedPushResult>;
+  /** Calls `listener` with every event this instance's bus delivers (in id order); returns the unsubscribe. */
+  onEvent(listener: (event: HubEvent) => void): () => void;
   history(options?: { channel?: string | undefined; limit?: number | undefined }): Promise<StreamMessage[]>;
   status(): StreamStatus;
   /** Records that `clientId` acknowledged message `id`; false if the message is not (or no longer) known. */
@@ -38,13 +60,14 @@ export interface StreamService {
  * The bus as the hub sees it, with each local fan-out's count recorded for acknowledgements: this
  * instance's pushes and other instances' events alike (the hub's listener returns the count).
  */
-function recordingBus(bus: Bus, records: DeliveryRecords): Bus {
+function recordingBus(bus: Bus, records: DeliveryRecords, listeners: Set<(event: HubEvent) => void>): Bus {
   return {
     publish: (input) => bus.publish(input),
     listen: (listener) =>
       bus.listen((event) => {
         const reached = listener(event) ?? 0;
         records.reached(event.id, reached);
+        for (const l of listeners) l(event);
         return reached;
       }),
     after: (lastEventId) => bus.after(lastEventId),
@@ -59,14 +82,27 @@ export function createStreamService(options: StreamServiceOptions = {}): StreamS
   const startedAt = Date.now();
   const records = createDeliveryRecords(Math.max(historySize, 100), options.maxAcksPerMessage ?? 10_000);
   const bus = options.bus ?? createMemoryBus({ maxEvents: historySize });
-  const hub = createHub({ ...options.hub, bus: recordingBus(bus, records), formats: STREAM_FORMATS });
+  const listeners = new Set<(event: HubEvent) => void>();
+  const hub = createHub({ ...options.hub, bus: recordingBus(bus, records, listeners), formats: STREAM_FORMATS });
+  const keys = options.idempotency ?? createMemoryIdempotencyStore<PushResult>();
+  const publish = async (input: ParsedPushInput): Promise<PushResult> => {
+    // Resolves once this instance has fanned the message out, with the count (see the Bus contract).
+    const { event, queued } = await hub.publish(storedMessage(input));
+    const { channel, type, priority } = input;
+    return { id: event.id, timestamp: iso(event.timestamp), channel, type, priority, clients: queued };
+  };
   return {
     hub,
-    async push(input) {
-      // Resolves once this instance has fanned the message out, with the count (see the Bus contract).
-      const { event, queued } = await hub.publish(storedMessage(input));
-      const { channel, type, priority } = input;
-      return { id: event.id, timestamp: iso(event.timestamp), channel, type, priority, clients: queued };
+    async push(input, { idempotencyKey } = {}) {
+      if (idempotencyKey === undefined) return publish(input);
+      const once = await keys.once(idempotencyKey, fingerprintOf(input), () => publish(input));
+      if (once.kind === 'conflict') throw new IdempotencyConflictError(idempotencyKey);
+      return once.kind === 'replayed' ? { ...once.result, replayed: true } : once.result;
+    },
+    onEvent(listener) {
+      const own = (event: HubEvent) => listener(event);
+      listeners.add(own);
+      return () => listeners.delete(own);
     },
     async history({ channel, limit = 20 } = {}) {
       const events = await hub.bus.latest(channel === undefined ? limit : historySize);

@@ -1,10 +1,22 @@
 import { AckInputSchema, type Issue, PushInputSchema } from '@ws/events';
-import type { Hono, MiddlewareHandler } from 'hono';
+import type { Context, Hono, MiddlewareHandler } from 'hono';
 import type { z } from 'zod';
-import type { StreamService } from '../../stream/streamService.js';
+import { IDEMPOTENCY_KEY_PATTERN, pushKey } from '../../stream/idempotency.js';
+import { IdempotencyConflictError, type StreamService } from '../../stream/streamService.js';
 import type { AppEnv } from '../appEnv.js';
 import { readJsonBody } from '../body/requestBody.js';
 import { problem, unavailable } from '../problem.js';
+import { forbidden } from '../security/access.js';
+
+/** The 400 message of a malformed `Idempotency-Key`. */
+const INVALID_KEY = 'Idempotency-Key must be 1-200 printable ASCII characters without spaces';
+
+/** The `Idempotency-Key` header: undefined when absent, null when malformed. */
+function idempotencyKeyOf(c: Context<AppEnv>): string | undefined | null {
+  const key = c.req.header('idempotency-key');
+  if (key === undefined) return undefined;
+  return IDEMPOTENCY_KEY_PATTERN.test(key) ? key : null;
+}
 
 /** What {@link registerPushRoutes} needs. */
 export interface PushRouteDeps {
@@ -30,9 +42,17 @@ export function registerPushRoutes(api: Hono<AppEnv>, { service, maxBodyBytes, l
     if (!body.ok) return problem(c, body.status, body.error);
     const input = PushInputSchema.safeParse(body.value);
     if (!input.success) return problem(c, 400, 'invalid message', { issues: issuesOf(input.error) });
+    const denied = forbidden(c.get('principal'), 'publish', [input.data.channel]);
+    if (denied) return problem(c, 403, denied);
+    const key = idempotencyKeyOf(c);
+    if (key === null) return problem(c, 400, INVALID_KEY);
     try {
-      return c.json({ status: 'success', ...(await service.push(input.data)) });
+      const result = await service.push(input.data, { idempotencyKey: key && pushKey(key) });
+      if (result.replayed) c.header('Idempotent-Replayed', 'true');
+      const { replayed: _replayed, ...first } = result;
+      return c.json({ status: 'success', ...first });
     } catch (error) {
+      if (error instanceof IdempotencyConflictError) return problem(c, 422, error.message);
       const refused = unavailable(c, error, 'message not accepted');
       if (refused) return refused;
       throw error;

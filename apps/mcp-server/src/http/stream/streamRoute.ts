@@ -66,11 +66,13 @@ export function parseStreamQuery(
  */
 export function createStreamRoute(deps: StreamRouteDeps): Handler<AppEnv> {
   const { service, gate, clients, config } = deps;
-  return (c) => {
+  return async (c) => {
     const parsed = parseStreamQuery(c, config.historySize);
     if (!parsed.ok) return problem(c, 400, parsed.error);
-    const credential = gate.identify(c, ACCEPT);
-    if (!credential) return gate.refuse(c, ACCEPT);
+    // 401 without a credential (unless the channels allow anonymous subscribers), 403 outside the token's claims.
+    const decision = await gate.authorize(c, 'subscribe', parsed.query.channels, ACCEPT);
+    if (!decision.ok) return gate.refuse(c, decision);
+    const { credential } = decision;
     const { address } = c.get('client');
     if (clients.openFrom(address) >= config.maxConnectionsPerClient) {
       return retryLater(
@@ -91,7 +93,9 @@ export function createStreamRoute(deps: StreamRouteDeps): Handler<AppEnv> {
     const headers = deps.corsHeaders(c);
     // Hono routes HEAD to GET handlers and drops the body; a HEAD must not open a subscription.
     if (c.req.method === 'HEAD') return new Response(null, { status: 200, headers: { ...SSE_HEADERS, ...headers } });
-    if (credential === 'ticket' && !gate.redeemTicket(c)) return gate.refuse(c, ACCEPT);
+    if (credential === 'ticket' && !gate.redeemTicket(c)) {
+      return gate.refuse(c, { status: 401, message: 'the ticket was spent or expired meanwhile; get a new one' });
+    }
     const { query } = parsed;
     const options = { ...query, headers };
     // A connection whose client left at once comes back closed: it would never leave the registry.
