@@ -85,6 +85,7 @@ export function createMemoryIdempotencyStore<T>(options: IdempotencyOptions = {}
       const entry: Entry<T> = { fingerprint, at: t, pending, result: undefined };
       entries.delete(key);
       entries.set(key, entry);
+      expire(t);
       try {
         const result = await pending;
         entry.result = result;
