@@ -18,13 +18,13 @@ import { registerPushRoutes } from './routes/pushRoutes.js';
 import { registerSessionRoutes } from './routes/sessionRoutes.js';
 import { registerStaticRoutes } from './routes/staticRoutes.js';
 import { registerStreamApiRoutes } from './routes/streamApiRoutes.js';
-import { type Access, accessOf } from './security/accessOf.js';
-import { type Auth, createAuth } from './security/auth.js';
+import { type Access, accessOf, authOf } from './security/accessOf.js';
+import type { Auth } from './security/auth.js';
 import { createAuthGate } from './security/authGate.js';
 import { createClientAddressResolver } from './security/clientAddress.js';
 import { cors, corsHeaders, hostCheck, sameOrigin } from './security/guards.js';
 import { createHostGuard } from './security/hostRules.js';
-import { jwtEnabled } from './security/jwt.js';
+import { scopeGuard } from './security/scopeGuard.js';
 import type { DashboardAssets } from './static/dashboardAssets.js';
 import { createClientRegistry } from './stream/clientRegistry.js';
 import { createStreamRoute } from './stream/streamRoute.js';
@@ -60,7 +60,7 @@ export interface AppDeps {
 /** Builds the HTTP app: security middleware, then the route modules. Routes: /, /stream, /api/*, /mcp, /health, /metrics. */
 export function createApp(deps: AppDeps): Hono<AppEnv> {
   const { config, service, logger } = deps;
-  const auth = deps.auth ?? createAuth(config.token, Date.now, jwtEnabled(config));
+  const auth = deps.auth ?? authOf(config);
   const access = deps.access ?? accessOf(config, auth);
   const gate = createAuthGate(auth, access);
   const guard = createHostGuard(config);
@@ -96,7 +96,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.get('/stream', createStreamRoute({ service, gate, clients, config, corsHeaders: (c) => corsHeaders(guard, c) }));
 
   const api = new Hono<AppEnv>();
-  api.use('*', gate.require(['bearer', 'cookie']));
+  api.use('*', gate.require(['bearer', 'cookie']), scopeGuard());
   const limitPublish: MiddlewareHandler<AppEnv> = async (c, next) => {
     const decision = policy.check(publisherOf(c));
     if (decision.ok) return next();
@@ -110,9 +110,9 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   registerDevRoutes(api, deps.dev, { maxBodyBytes: config.maxBodyBytes, limitPublish });
   app.route('/api', api);
 
-  app.all('/mcp', gate.require(['bearer']), mcpRoute(deps.mcp));
+  app.all('/mcp', gate.require(['bearer']), scopeGuard(), mcpRoute(deps.mcp));
   const metrics = deps.metrics ?? createMetrics(service, deps.redis, deps.bridges);
-  app.get('/metrics', gate.require(['bearer', 'cookie']), async (c) =>
+  app.get('/metrics', gate.require(['bearer', 'cookie']), scopeGuard(), async (c) =>
     c.body(await metrics.metrics(), 200, { 'Content-Type': metrics.contentType }),
   );
 

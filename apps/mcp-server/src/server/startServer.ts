@@ -6,6 +6,7 @@ import { type ServerBridges, startBridges } from '../bridges/serverBridges.js';
 import type { Config } from '../config/config.js';
 import { createDevService, type DevService } from '../dev/devEvents.js';
 import { createApp } from '../http/app.js';
+import { type Access, accessOf, authOf } from '../http/security/accessOf.js';
 import { loadDashboard } from '../http/static/dashboardAssets.js';
 import { type PublishPolicy, publishPolicyOf } from '../limits/publishPolicy.js';
 import { createMcpSessions, type McpSessions } from '../mcp/http/httpSessions.js';
@@ -28,6 +29,8 @@ export interface RunningServer {
   publishPolicy: PublishPolicy;
   /** The message-queue bridges (`--bridges`). */
   bridges: ServerBridges;
+  /** The access rules (shared token, JWT claims, anonymous subscribe): `access.authorize(request, action, channels)`. */
+  access: Access;
   app: Hono;
   server: Server;
   /** Ends every stream (flushing queues), stops listening. */
@@ -45,6 +48,8 @@ export async function startServer(config: Config, logger: Logger, version = '0.0
     stopGraceMs: config.stopGraceMs,
   });
   const publishPolicy = publishPolicyOf(config);
+  const auth = authOf(config);
+  const access = accessOf(config, auth);
   let bridges: ServerBridges;
   try {
     bridges = startBridges(config.bridges, { service, policy: publishPolicy, logger });
@@ -78,6 +83,8 @@ export async function startServer(config: Config, logger: Logger, version = '0.0
     redis,
     publishPolicy,
     bridges,
+    auth,
+    access,
   });
   const server = createHttpServer(app.fetch, logger);
   const closeAll = async () => {
@@ -101,6 +108,7 @@ export async function startServer(config: Config, logger: Logger, version = '0.0
     api,
     publishPolicy,
     bridges,
+    access,
     app: app as unknown as Hono,
     server,
     async close() {

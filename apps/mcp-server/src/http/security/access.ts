@@ -56,13 +56,14 @@ export function forbidden(principal: Principal, action: Action, channels: readon
   if (patterns === undefined) return undefined;
   const who = principal.subject !== undefined ? `subject "${principal.subject}"` : `this ${principal.via} credential`;
   const claim = `its ${action} claim: ${patterns.join(', ') || 'none'}`;
+  const verb = action === 'subscribe' ? 'subscribe to' : 'publish on';
   if (channels.length === 0) {
     return patterns.includes('*')
       ? undefined
-      : `${who} may not ${action} on every channel (${claim}); name the channels (?channel=)`;
+      : `${who} may not ${verb} every channel (${claim}); name the channels (?channel=)`;
   }
   const denied = channels.find((ch) => !matchesAny(patterns, ch));
-  return denied === undefined ? undefined : `${who} may not ${action} on channel "${denied}" (${claim})`;
+  return denied === undefined ? undefined : `${who} may not ${verb} channel "${denied}" (${claim})`;
 }
 
 const HOW_TO: Record<string, string> = {
