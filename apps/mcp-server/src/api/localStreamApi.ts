@@ -36,7 +36,7 @@ export function createLocalStreamApi(service: StreamService, policy: PublishPoli
       }
     },
     async messageStatus(id) {
-      const status = service.messageStatus(id);
+      const status = await service.messageReport(id);
       return status
         ? success(status)
         : failure(404, `no message ${id} in the delivery records (too old, or never published)`);

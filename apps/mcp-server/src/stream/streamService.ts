@@ -1,6 +1,7 @@
 import type { PushResult as EventsPushResult, ParsedPushInput, StreamMessage, StreamStatus } from '@ws/events';
 import { type Bus, createHub, createMemoryBus, type Hub, type HubEvent, type HubOptions } from '@ws/sse-core';
-import { createDeliveryRecords, type DeliveryRecords, type MessageStatus } from './deliveryRecords.js';
+import { createDeliveries, type Deliveries } from './deliveries.js';
+import type { Acker, DeliveryStore, MessageStatus } from './deliveryRecords.js';
 import { createMemoryIdempotencyStore, fingerprintOf, type IdempotencyStore } from './idempotency.js';
 import { iso, STREAM_FORMATS, storedMessage, toStreamMessage } from './streamMessages.js';
 
@@ -23,6 +24,12 @@ export interface StreamServiceOptions {
   maxAcksPerMessage?: number;
   /** Where idempotency keys are remembered. Default: in memory, 10,000 keys for 24 h. */
   idempotency?: IdempotencyStore<PushResult>;
+  /** Delivery records shared by every instance (Redis). Default: this instance's memory. */
+  deliveryStore?: DeliveryStore;
+  /** Keys the connections' ack keys (instances sharing it verify each other's). Default: random. */
+  ackSecret?: string;
+  /** Told when the shared delivery store fails a write. */
+  onError?: (error: unknown) => void;
 }
 
 /** Options of one {@link StreamService.push}. */
@@ -50,9 +57,17 @@ export interface StreamService {
   onEvent(listener: (event: HubEvent) => void): () => void;
   history(options?: { channel?: string | undefined; limit?: number | undefined }): Promise<StreamMessage[]>;
   status(): StreamStatus;
-  /** Records that `clientId` acknowledged message `id`; false if the message is not (or no longer) known. */
-  ack(id: string, clientId: string): boolean;
+  /** Who each message reached and who acknowledged it; the connections' identities. */
+  readonly deliveries: Deliveries;
+  /**
+   * Records an acknowledgement of message `id` by `by` (a connection and/or subject the caller has
+   * verified; a string is a connection id); false if the message is not (or no longer) known.
+   */
+  ack(id: string, by: Acker | string): boolean;
+  /** The record as this instance has it (synchronous). */
   messageStatus(id: string): MessageStatus | undefined;
+  /** The record across every instance (under `--redis`), with every recipient and acknowledgement listed. */
+  messageReport(id: string): Promise<MessageStatus | undefined>;
   close(): Promise<void>;
 }
 
@@ -60,13 +75,13 @@ export interface StreamService {
  * The bus as the hub sees it, with each local fan-out's count recorded for acknowledgements: this
  * instance's pushes and other instances' events alike (the hub's listener returns the count).
  */
-function recordingBus(bus: Bus, records: DeliveryRecords, listeners: Set<(event: HubEvent) => void>): Bus {
+function recordingBus(bus: Bus, records: Deliveries, listeners: Set<(event: HubEvent) => void>): Bus {
   return {
     publish: (input) => bus.publish(input),
     listen: (listener) =>
       bus.listen((event) => {
         const reached = listener(event) ?? 0;
-        records.reached(event.id, reached);
+        records.delivered(event, reached);
         for (const l of listeners) l(event);
         return reached;
       }),
@@ -80,7 +95,13 @@ function recordingBus(bus: Bus, records: DeliveryRecords, listeners: Set<(event:
 export function createStreamService(options: StreamServiceOptions = {}): StreamService {
   const historySize = options.historySize ?? 1000;
   const startedAt = Date.now();
-  const records = createDeliveryRecords(Math.max(historySize, 100), options.maxAcksPerMessage ?? 10_000);
+  const records = createDeliveries({
+    limit: Math.max(historySize, 100),
+    maxAcks: options.maxAcksPerMessage ?? 10_000,
+    shared: options.deliveryStore,
+    secret: options.ackSecret,
+    onError: options.onError,
+  });
   const bus = options.bus ?? createMemoryBus({ maxEvents: historySize });
   const listeners = new Set<(event: HubEvent) => void>();
   const hub = createHub({ ...options.hub, bus: recordingBus(bus, records, listeners), formats: STREAM_FORMATS });
@@ -113,8 +134,10 @@ export function createStreamService(options: StreamServiceOptions = {}): StreamS
       const s = hub.stats();
       return { ...s, uptimeSeconds: Math.round((Date.now() - startedAt) / 1000), historySize };
     },
-    ack: (id, clientId) => records.ack(id, clientId),
-    messageStatus: (id) => records.status(id),
+    deliveries: records,
+    ack: (id, by) => records.ack(id, typeof by === 'string' ? { connection: by } : by),
+    messageStatus: (id) => records.localStatus(id),
+    messageReport: (id) => records.report(id),
     close: () => hub.close(),
   };
 }

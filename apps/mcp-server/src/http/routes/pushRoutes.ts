@@ -1,4 +1,4 @@
-import { AckInputSchema, type Issue, PushInputSchema } from '@ws/events';
+import { type Issue, PushInputSchema } from '@ws/events';
 import type { Context, Hono, MiddlewareHandler } from 'hono';
 import type { z } from 'zod';
 import { IDEMPOTENCY_KEY_PATTERN, pushKey } from '../../stream/idempotency.js';
@@ -7,6 +7,7 @@ import type { AppEnv } from '../appEnv.js';
 import { readJsonBody } from '../body/requestBody.js';
 import { problem, unavailable } from '../problem.js';
 import { forbidden } from '../security/access.js';
+import { registerAckRoutes } from './ackRoutes.js';
 
 /** The 400 message of a malformed `Idempotency-Key`. */
 const INVALID_KEY = 'Idempotency-Key must be 1-200 printable ASCII characters without spaces';
@@ -31,7 +32,7 @@ export interface PushRouteDeps {
 export const issuesOf = (error: z.ZodError): Issue[] =>
   error.issues.map((i) => ({ path: i.path.join('.') || '(body)', message: i.message }));
 
-/** Publishing and acknowledging: `POST /push`, `POST /ack`, `GET /messages/:id`. */
+/** Publishing and acknowledging: `POST /push`, and (ackRoutes.ts) `POST /ack`, `GET /messages/:id`. */
 export function registerPushRoutes(api: Hono<AppEnv>, { service, maxBodyBytes, limitPublish }: PushRouteDeps): void {
   api.post('/push', limitPublish, async (c) => {
     const body = await readJsonBody(c.req.raw, {
@@ -59,23 +60,5 @@ export function registerPushRoutes(api: Hono<AppEnv>, { service, maxBodyBytes, l
     }
   });
 
-  api.post('/ack', limitPublish, async (c) => {
-    const body = await readJsonBody(c.req.raw, {
-      incoming: c.env?.incoming,
-      maxBytes: maxBodyBytes,
-      example: '{"id": "<event id>", "clientId": "tab-1"}',
-    });
-    if (!body.ok) return problem(c, body.status, body.error);
-    const input = AckInputSchema.safeParse(body.value);
-    if (!input.success) return problem(c, 400, 'invalid acknowledgement', { issues: issuesOf(input.error) });
-    if (!service.ack(input.data.id, input.data.clientId)) {
-      return problem(c, 404, `no message ${input.data.id} in the delivery records (too old or never published)`);
-    }
-    return c.json(service.messageStatus(input.data.id));
-  });
-
-  api.get('/messages/:id', (c) => {
-    const status = service.messageStatus(c.req.param('id'));
-    return status ? c.json(status) : problem(c, 404, `no message ${c.req.param('id')} in the delivery records`);
-  });
+  registerAckRoutes(api, { service, maxBodyBytes, limitPublish });
 }

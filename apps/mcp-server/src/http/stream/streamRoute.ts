@@ -30,6 +30,12 @@ export interface StreamQuery {
 
 const ACCEPT: readonly Credential[] = ['bearer', 'cookie', 'ticket'];
 
+/**
+ * The named event every `/stream` connection gets first: `{"connectionId": N, "connection":
+ * "<instance>.<N>", "subject"?, "ackKey"}`: who it is, and the key its acknowledgements carry.
+ */
+export const CONNECTED_EVENT = 'connected';
+
 /** Validates `channel`, `type`, `format` and `replay`; the error says what to fix. */
 export function parseStreamQuery(
   c: Context<AppEnv>,
@@ -100,8 +106,11 @@ export function createStreamRoute(deps: StreamRouteDeps): Handler<AppEnv> {
     const options = { ...query, headers };
     // A connection whose client left at once comes back closed: it would never leave the registry.
     const track = (connection: Connection | undefined) => {
-      if (connection && !connection.closed)
-        clients.add(connection, { channels: query.channels, types: query.types, format: query.format, address });
+      if (!connection || connection.closed) return;
+      clients.add(connection, { channels: query.channels, types: query.types, format: query.format, address });
+      // Who this connection is, and the key its acknowledgements carry (a private frame: no `id:`).
+      const identity = service.deliveries.identities.register(connection, decision.principal.subject);
+      connection.send({ type: CONNECTED_EVENT, data: { connectionId: connection.id, ...identity } });
     };
     const { incoming, outgoing } = c.env ?? {};
     if (incoming && outgoing) {
