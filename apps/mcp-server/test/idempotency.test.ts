@@ -1,5 +1,7 @@
 // One idempotency key on POST /api/push (Idempotency-Key) and the push_stream tool: a retry returns the first result.
-import { cleanupAfterEach, openEventSource, until } from '@ws/testing';
+import { randomUUID } from 'node:crypto';
+import { cleanupAfterEach, openEventSource, TEST_REDIS_URL, until } from '@ws/testing';
+import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import { createMemoryIdempotencyStore } from '../src/stream/idempotency.js';
 import { json, post, startTestServer, WAIT_MS } from './helpers.js';
@@ -43,6 +45,36 @@ describe('idempotent pushes', () => {
     const bad = await post(`${server.url}/api/push`, { message: 'x' }, { 'idempotency-key': 'has space' });
     expect(bad.status).toBe(400);
     expect((await json(bad)).error).toMatch(/Idempotency-Key must be/);
+  });
+});
+
+describe('idempotent pushes across instances (real Redis)', () => {
+  it('one key, two instances, concurrent and retried: one event, the same result everywhere', async () => {
+    const redisStream = `webstream:test:idem:${randomUUID()}`;
+    const a = await startTestServer({ redis: TEST_REDIS_URL, redisStream });
+    const b = await startTestServer({ redis: TEST_REDIS_URL, redisStream });
+    defer(
+      () => a.close(),
+      () => b.close(),
+      async () => {
+        const r = new Redis(TEST_REDIS_URL);
+        const keys = await r.keys(`${redisStream}*`);
+        if (keys.length > 0) await r.del(...keys);
+        r.disconnect();
+      },
+    );
+    const sse = openEventSource(`${a.url}/stream?channel=idem`);
+    defer(() => sse.es.close());
+    await sse.opened;
+    const body = { message: 'once', channel: 'idem' };
+    const key = { 'idempotency-key': 'order-7' };
+    const answers = await Promise.all([a.url, b.url, a.url, b.url].map((url) => post(`${url}/api/push`, body, key)));
+    const results = await Promise.all(answers.map((r) => json(r)));
+    expect(answers.map((r) => r.status)).toEqual([200, 200, 200, 200]);
+    expect(new Set(results.map((r) => r.id)).size).toBe(1);
+    await post(`${a.url}/api/push`, { message: 'marker', channel: 'idem' });
+    await until(() => sse.messages.length === 2, WAIT_MS, 'the event and the marker');
+    expect(sse.messages[0]?.id).toBe(results[0].id);
   });
 });
 

@@ -1,5 +1,6 @@
 import { SseError } from '@ws/sse-core';
 import type { PublishPolicy } from '../limits/publishPolicy.js';
+import { IdempotencyInProgressError, pushKey } from '../stream/idempotency.js';
 import { IdempotencyConflictError, type StreamService } from '../stream/streamService.js';
 import { failure, type StreamApi, success } from './webstreamApi.js';
 
@@ -21,9 +22,11 @@ export function createLocalStreamApi(service: StreamService, policy: PublishPoli
       if (decision && !decision.ok)
         return failure(decision.status ?? 429, decision.message, decision.retryAfterSeconds);
       try {
-        return success(await service.push(input, options));
+        const key = options?.idempotencyKey;
+        return success(await service.push(input, { idempotencyKey: key && pushKey(key) }));
       } catch (error) {
         if (error instanceof IdempotencyConflictError) return failure(422, error.message);
+        if (error instanceof IdempotencyInProgressError) return failure(409, error.message, 1);
         return notNow(error, 'message not accepted');
       }
     },

@@ -54,6 +54,7 @@ export interface StreamApi {
   push(
     input: ParsedPushInput,
     publisher: Publisher,
+    /** `idempotencyKey`: the caller's key as given (the same namespace as `/api/push`'s `Idempotency-Key`). */
     options?: { idempotencyKey?: string | undefined },
   ): Promise<Outcome<PushResult & { replayed?: true }>>;
   status(): Promise<Outcome<StreamStatus>>;

@@ -13,7 +13,7 @@ export function problem(c: Context, status: ProblemStatus, error: string, extra?
 }
 
 /** A 429 or 503 that says when to retry: the JSON error plus `Retry-After` (whole seconds). */
-export function retryLater(c: Context, status: 429 | 503, error: string, retryAfterSeconds: number): Response {
+export function retryLater(c: Context, status: 409 | 429 | 503, error: string, retryAfterSeconds: number): Response {
   c.header('Retry-After', String(retryAfterSeconds));
   return problem(c, status, error);
 }

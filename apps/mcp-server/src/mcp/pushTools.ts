@@ -13,7 +13,7 @@ import {
 import { z } from 'zod';
 import type { StreamApi } from '../api/webstreamApi.js';
 import { exceedsJsonDepth, MAX_JSON_DEPTH } from '../http/body/jsonDepth.js';
-import { IDEMPOTENCY_KEY_PATTERN, pushKey } from '../stream/idempotency.js';
+import { IDEMPOTENCY_KEY_PATTERN } from '../stream/idempotency.js';
 import { publisherOf } from './http/mcpCaller.js';
 import { fail, fromOutcome, READ_ONLY } from './toolResult.js';
 
@@ -62,11 +62,13 @@ export function registerPushTools(server: McpServer, stream: StreamApi, where: s
           `invalid push_stream arguments: ${input.error.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; ')}`,
         );
       }
-      const keyed = { idempotencyKey: idempotencyKey && pushKey(idempotencyKey) };
-      return fromOutcome(await stream.push(input.data, publisherOf(extra), keyed), ({ replayed: _, ...result }) => ({
-        structured: { ...result },
-        text: `Pushed message ${result.id} to ${result.clients} client(s) on channel "${result.channel}" at ${result.timestamp}.`,
-      }));
+      return fromOutcome(
+        await stream.push(input.data, publisherOf(extra), { idempotencyKey }),
+        ({ replayed: _, ...result }) => ({
+          structured: { ...result },
+          text: `Pushed message ${result.id} to ${result.clients} client(s) on channel "${result.channel}" at ${result.timestamp}.`,
+        }),
+      );
     },
   );
 

@@ -11,6 +11,14 @@ export const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x7e]{1,200}$/;
 /** The store key of a push's idempotency key: `/api/push` and `push_stream` share it; bridges use `bridge:<name>:`. */
 export const pushKey = (key: string): string => `push:${key}`;
 
+/** Thrown when the first push with a key is still in flight (on another instance) after a bounded wait: retry. */
+export class IdempotencyInProgressError extends Error {
+  constructor(key: string) {
+    super(`a push with idempotency key ${JSON.stringify(key)} is still in progress; retry shortly`);
+    this.name = 'IdempotencyInProgressError';
+  }
+}
+
 /** What {@link IdempotencyStore.once} answers. */
 export type Once<T> =
   | { kind: 'first'; result: T }
@@ -29,7 +37,7 @@ export interface IdempotencyStore<T> {
    * `fingerprint` differs). A `run` that throws is not remembered (the retry runs it again).
    */
   once(key: string, fingerprint: string, run: () => Promise<T>): Promise<Once<T>>;
-  /** Keys remembered now. */
+  /** Keys remembered now (NaN when the store cannot tell cheaply). */
   size(): number;
 }
 

@@ -1,11 +1,11 @@
 import { type Issue, PushInputSchema } from '@ws/events';
 import type { Context, Hono, MiddlewareHandler } from 'hono';
 import type { z } from 'zod';
-import { IDEMPOTENCY_KEY_PATTERN, pushKey } from '../../stream/idempotency.js';
+import { IDEMPOTENCY_KEY_PATTERN, IdempotencyInProgressError, pushKey } from '../../stream/idempotency.js';
 import { IdempotencyConflictError, type StreamService } from '../../stream/streamService.js';
 import type { AppEnv } from '../appEnv.js';
 import { readJsonBody } from '../body/requestBody.js';
-import { problem, unavailable } from '../problem.js';
+import { problem, retryLater, unavailable } from '../problem.js';
 import { forbidden } from '../security/access.js';
 import { registerAckRoutes } from './ackRoutes.js';
 
@@ -54,6 +54,7 @@ export function registerPushRoutes(api: Hono<AppEnv>, { service, maxBodyBytes, l
       return c.json({ status: 'success', ...first });
     } catch (error) {
       if (error instanceof IdempotencyConflictError) return problem(c, 422, error.message);
+      if (error instanceof IdempotencyInProgressError) return retryLater(c, 409, error.message, 1);
       const refused = unavailable(c, error, 'message not accepted');
       if (refused) return refused;
       throw error;
