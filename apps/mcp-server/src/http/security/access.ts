@@ -93,16 +93,19 @@ export function createAccess({ auth, jwt, anonymousSubscribe = [] }: AccessOptio
     accept: readonly Credential[],
   ): Promise<AccessDecision | { ok: 'absent' }> => {
     const header = request.headers.get('authorization') ?? undefined;
+    // A refused bearer is remembered, not final: a valid cookie or ticket still serves (as before JWTs).
+    let refusedBearer: string | undefined;
     if (header !== undefined && accept.includes('bearer')) {
       if (auth.checkBearer(header)) return { ok: true, principal: FULL('token'), credential: 'bearer' };
       const bearer = /^Bearer\s+(\S+)$/i.exec(header)?.[1];
       if (jwt && bearer && bearer.split('.').length === 3) {
         const verified = await jwt.verify(bearer);
-        if (!verified.ok) return { ok: false, status: 401, message: `invalid token: ${verified.message}` };
-        const { subject, subscribe, publish } = verified.grant;
-        return { ok: true, principal: { via: 'jwt', subject, subscribe, publish }, credential: 'bearer' };
+        if (verified.ok) {
+          const { subject, subscribe, publish } = verified.grant;
+          return { ok: true, principal: { via: 'jwt', subject, subscribe, publish }, credential: 'bearer' };
+        }
+        refusedBearer = `invalid token: ${verified.message}`;
       }
-      return { ok: false, status: 401, message: `invalid token: ${howToAuthenticate(accept).split(': ')[1]}` };
     }
     const cookie = parseCookies(request.headers.get('cookie') ?? '', SESSION_COOKIE)[SESSION_COOKIE];
     if (accept.includes('cookie') && cookie !== undefined && auth.checkSession(cookie)) {
@@ -113,6 +116,7 @@ export function createAccess({ auth, jwt, anonymousSubscribe = [] }: AccessOptio
       const grant = auth.ticketGrant(ticket) as Principal | undefined;
       return { ok: true, principal: grant ? { ...grant, via: 'ticket' } : FULL('ticket'), credential: 'ticket' };
     }
+    if (refusedBearer !== undefined) return { ok: false, status: 401, message: refusedBearer };
     if (header === undefined && cookie === undefined && ticket === null) return { ok: 'absent' };
     return { ok: false, status: 401, message: howToAuthenticate(accept) };
   };
