@@ -171,6 +171,30 @@ describe('MQTT bridge in the server', () => {
   });
 });
 
+describe('a bridge within its access patterns', () => {
+  it('refuses (and counts) broker messages for channels outside its publish patterns', async () => {
+    const root = unique('wsp');
+    const client = await mqtt.connectAsync('mqtt://127.0.0.1:1883', { protocolVersion: 5, clientId: unique('t') });
+    defer(() => client.endAsync());
+    const server = await serverWith([
+      {
+        kind: 'mqtt',
+        name: 'scoped',
+        url: 'mqtt://127.0.0.1:1883',
+        ingest: { topics: [`${root}/in/#`], clientId: unique('in'), channel: `${root}-{3}`, payload: 'text' },
+        access: { publish: [`${root}-ok*`], subscribe: [] },
+      },
+    ]);
+    const sse = await stream(server.url, `${root}-ok`);
+    await client.publishAsync(`${root}/in/no`, 'not here', { qos: 1 });
+    await client.publishAsync(`${root}/in/ok`, 'here', { qos: 1 });
+    await until(() => sse.messages.length === 1, WAIT_MS, 'the allowed message');
+    const { ingest } = (await health(server.url)).bridges[0];
+    expect(ingest).toMatchObject({ stored: 1, rejected: 1 });
+    expect(ingest.lastRejection.reason).toMatch(/may not publish on channel/);
+  });
+});
+
 describe('a bridge whose broker is away', () => {
   it('reports degraded in /health and holds egress events (pending) instead of dropping them', async () => {
     const server = await startTestServer({

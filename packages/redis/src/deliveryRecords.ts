@@ -26,7 +26,10 @@ export interface DeliveryRecord {
 export interface RedisDeliveryRecordsOptions {
   /** Key prefix, e.g. the event stream's key: records live under `<prefix>:msg:{<id>}:*`. */
   prefix: string;
-  /** Messages kept (oldest forgotten first): the event stream's `maxLen`, so a record lives as long as its event. */
+  /**
+   * Messages kept (oldest forgotten first; checked every 16 writes, so up to 15 more for a while):
+   * the event stream's `maxLen`, so a record lives as long as its event.
+   */
   maxMessages: number;
   /** Distinct acknowledgers counted per message. @default 10000 */
   maxAcks?: number;
@@ -57,6 +60,8 @@ if redis.call('HSETNX', KEYS[2], ARGV[1], ARGV[2]) == 1 then
 end
 return 0`;
 
+const TRIM_EVERY = 16;
+
 const msOf = (id: string) => Number(/^(\d+)/.exec(id)?.[1] ?? 0);
 
 /**
@@ -71,6 +76,8 @@ export function createRedisDeliveryRecords(redis: Redis, options: RedisDeliveryR
   const maxListed = options.maxListed ?? 100;
   const ttl = options.ttlSeconds ?? 7 * 24 * 3600;
   const index = `${prefix}:msgs`;
+  // The count bound is checked every TRIM_EVERY writes (one round trip saved per event): approximate, like MAXLEN ~.
+  let writes = 0;
   const keys = (id: string) => {
     const base = `${prefix}:msg:{${id}}`;
     return { r: `${base}:r`, to: `${base}:to`, ak: `${base}:ak`, al: `${base}:al` };
@@ -92,7 +99,7 @@ export function createRedisDeliveryRecords(redis: Redis, options: RedisDeliveryR
       }
       tx.zadd(index, 'NX', msOf(id), id);
       await tx.exec();
-      await trim();
+      if (++writes % TRIM_EVERY === 0 || maxMessages < TRIM_EVERY) await trim();
     },
     async ack(id, ackerKey, ack) {
       const k = keys(id);

@@ -104,7 +104,8 @@ export function registerPushTools(server: McpServer, stream: StreamApi, where: s
     'message_status',
     {
       title: 'Delivery and acknowledgements of a message',
-      description: 'How many clients a pushed message reached and how many acknowledged it (POST /api/ack).',
+      description:
+        'Which connections a pushed message was queued to (every instance) and who acknowledged it, when (POST /api/ack).',
       inputSchema: { id: z.string().min(1).describe('The id push_stream returned') },
       outputSchema: MessageStatusSchema.shape,
       annotations: READ_ONLY,
