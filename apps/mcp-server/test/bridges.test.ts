@@ -1,8 +1,13 @@
 // The server with --bridges against the real brokers (NATS JetStream 4222, RabbitMQ 5672, Mosquitto 1883):
 // round trips both ways through /stream and /api/push, redeliveries not published twice, /health and /metrics.
+
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
-import { connect, headers } from '@nats-io/transport-node';
-import { cleanupAfterEach, openEventSource, until } from '@ws/testing';
+import { connect, headers, type NatsConnection } from '@nats-io/transport-node';
+import { cleanupAfterEach, freePort, openEventSource, until } from '@ws/testing';
 import mqtt from 'mqtt';
 import { Connection } from 'rabbitmq-client';
 import { describe, expect, it } from 'vitest';
@@ -192,6 +197,62 @@ describe('a bridge within its access patterns', () => {
     const { ingest } = (await health(server.url)).bridges[0];
     expect(ingest).toMatchObject({ stored: 1, rejected: 1 });
     expect(ingest.lastRejection.reason).toMatch(/may not publish on channel/);
+  });
+});
+
+/** A private nats-server with JetStream on a free port (started later by the test), removed afterwards. */
+async function privateNats() {
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'ws-nats-'));
+  let child: ChildProcess | undefined;
+  defer(async () => {
+    if (child && child.exitCode === null) {
+      const exited = new Promise((r) => child?.once('exit', r));
+      child.kill('SIGTERM');
+      await exited;
+    }
+    rmSync(dir, { recursive: true, force: true });
+  });
+  return {
+    port,
+    async start() {
+      child = spawn('nats-server', ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', dir], { stdio: 'ignore' });
+      let nc: NatsConnection | undefined;
+      await until(
+        async () => {
+          nc = await connect({ servers: `127.0.0.1:${port}` }).catch(() => undefined);
+          return nc !== undefined;
+        },
+        WAIT_MS,
+        'nats-server',
+      );
+      return nc as NatsConnection;
+    },
+  };
+}
+
+describe('egress while its broker is away', () => {
+  it('holds the events published meanwhile and sends them, in order, once the broker is up', async () => {
+    const nats = await privateNats();
+    const server = await startTestServer({
+      token: TOKEN,
+      bridges: [{ kind: 'nats', name: 'later', url: `127.0.0.1:${nats.port}`, egress: { subject: 'out.{channel}' } }],
+    });
+    defer(() => server.close());
+    const ids: string[] = [];
+    for (const message of ['a', 'b', 'c'])
+      ids.push((await json(await post(`${server.url}/api/push`, { message }, auth))).id);
+    await until(async () => (await health(server.url)).bridges[0].egress.pending === 3, WAIT_MS, 'three held');
+    const nc = await nats.start();
+    defer(() => nc.close());
+    await (await jetstreamManager(nc)).streams.add({ name: 'OUT', subjects: ['out.>'] });
+    await until(async () => (await health(server.url)).bridges[0].egress.confirmed === 3, WAIT_MS, 'three confirmed');
+    const consumer = await jetstream(nc).consumers.get('OUT');
+    const got: string[] = [];
+    for (let i = 0; i < 3; i++)
+      got.push((await consumer.next({ expires: WAIT_MS }))?.headers?.get('Nats-Msg-Id') ?? '');
+    expect(got).toEqual(ids);
+    expect((await health(server.url)).status).toBe('ok');
   });
 });
 
