@@ -82,7 +82,13 @@ function recordingBus(bus: Bus, records: Deliveries, listeners: Set<(event: HubE
       bus.listen((event) => {
         const reached = listener(event) ?? 0;
         records.delivered(event, reached);
-        for (const l of listeners) l(event);
+        for (const l of listeners) {
+          try {
+            l(event);
+          } catch {
+            // A listener's failure (a bridge's egress) is its own: the hub's delivery goes on.
+          }
+        }
         return reached;
       }),
     after: (lastEventId) => bus.after(lastEventId),
