@@ -1,16 +1,19 @@
 // Scoped access: JWTs (HS256 secret, or a JWKS file) whose claims name the channels a subject may
 // subscribe to and publish on, on /stream, /api/*, tickets and /mcp; anonymous subscribe per channel.
+import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { cleanupAfterEach, openEventSource, until } from '@ws/testing';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { mintToken } from '../src/http/security/jwt.js';
 import { runTokenCommand } from '../src/tokenCommand.js';
-import { fixtureProject, json, post, startTestServer, TOKEN, WAIT_MS } from './helpers.js';
+import { CLI, fixtureProject, json, post, startTestServer, TOKEN, WAIT_MS } from './helpers.js';
 import { connectMcp } from './mcpClient.js';
 
 const defer = cleanupAfterEach();
+const run = promisify(execFile);
 const SECRET = 'a-jwt-secret-for-tests-0123456789abcdef';
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
@@ -127,6 +130,12 @@ describe('JWT access (HS256)', () => {
       200,
     );
     expect(await runTokenCommand(['--sub', 'bob'], {})).toMatchObject({ ok: false, message: /secret/ });
+    // The built binary's subcommand prints the token alone on stdout.
+    const { stdout } = await run(process.execPath, [CLI, 'token', '--sub', 'carol', '--publish', 'alerts'], {
+      env: { ...process.env, WEBSTREAM_JWT_SECRET: SECRET },
+    });
+    const printed = stdout.trim();
+    expect((await post(`${s.url}/api/push`, { message: 'x', channel: 'alerts' }, bearer(printed))).status).toBe(200);
     expect(await runTokenCommand(['--sub', 'b', '--ttl', 'soon'], { WEBSTREAM_JWT_SECRET: SECRET })).toMatchObject({
       ok: false,
       message: /--ttl/,
