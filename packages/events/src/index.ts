@@ -60,20 +60,24 @@ export {
 } from './stream.js';
 export type {
   AckInput,
+  AckRecord,
   ErrorBody,
   Issue,
   MessageHistory,
   MessageStatus,
   PushResult,
+  Recipient,
   StreamStatus,
 } from './streamApi.js';
 export {
   AckInputSchema,
+  AckRecordSchema,
   ErrorBodySchema,
   IssueSchema,
   MessageHistorySchema,
   MessageStatusSchema,
   PushResultSchema,
+  RecipientSchema,
   StreamStatusSchema,
 } from './streamApi.js';
 export type { HistoryGap, OverflowGap, Replayed, StreamGap, UnrenderableGap } from './streamSignals.js';

@@ -20,10 +20,12 @@ import { DevEventSchema, SessionGapSchema } from './notifications.js';
 import { PushInputSchema, StreamMessageSchema } from './stream.js';
 import {
   AckInputSchema,
+  AckRecordSchema,
   ErrorBodySchema,
   MessageHistorySchema,
   MessageStatusSchema,
   PushResultSchema,
+  RecipientSchema,
   StreamStatusSchema,
 } from './streamApi.js';
 import { ReplayedSchema, StreamGapSchema } from './streamSignals.js';
@@ -47,6 +49,8 @@ export const documentedSchemas = {
   StreamStatus: StreamStatusSchema,
   MessageStatus: MessageStatusSchema,
   AckInput: AckInputSchema,
+  Recipient: RecipientSchema,
+  AckRecord: AckRecordSchema,
   MessageHistory: MessageHistorySchema,
   ErrorBody: ErrorBodySchema,
   // dev processes: notification params, /stream dev events, the HTTP API

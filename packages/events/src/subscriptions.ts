@@ -1,9 +1,18 @@
 // The subscription API of live connections: `/api/connections/:id/subscriptions` and `/api/subscriptions`.
 import { z } from 'zod';
 import { ChannelSchema, MessageTypeSchema } from './stream.js';
+import { RecipientSchema } from './streamApi.js';
 
-/** The data of the named `connected` event every `/stream` connection gets first: the id the subscription API takes. */
-export const StreamConnectedSchema = z.object({ connectionId: z.number().int().positive() });
+/**
+ * The data of the named `connected` event every `/stream` connection gets first (and the identity
+ * fields of a `/ws` `welcome`): the id the subscription API takes, the connection's identity across
+ * instances, the JWT subject it authenticated with, and the key its acknowledgements carry.
+ */
+export const StreamConnectedSchema = z.object({
+  connectionId: z.number().int().positive().describe('This instance\'s id of the connection: /api/connections/:id'),
+  ...RecipientSchema.shape,
+  ackKey: z.string().describe('Proves the connection on POST /api/ack (with `connection`)'),
+});
 export type StreamConnected = z.infer<typeof StreamConnectedSchema>;
 
 /** Most channels or types one change may name per list. */

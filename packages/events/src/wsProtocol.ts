@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { ChannelSchema, MessageTypeSchema, PushInputSchema, StreamMessageSchema } from './stream.js';
 import { IssueSchema, MessageStatusSchema, PushResultSchema } from './streamApi.js';
 import { StreamGapSchema } from './streamSignals.js';
+import { StreamConnectedSchema } from './subscriptions.js';
 
 /** Most channels or types one subscribe or unsubscribe message may name. */
 export const MAX_WS_FILTER_NAMES = 64;
@@ -62,10 +63,14 @@ export type ParsedWsClientMessage = z.output<typeof WsClientMessageSchema>;
 /** Channel and type filters of a socket; `null`: every channel (or type). */
 const Filters = { channels: z.array(z.string()).nullable(), types: z.array(z.string()).nullable() };
 
-/** The first message on every socket: its connection id (for `/api/connections/:id`) and filters. */
+/**
+ * The first message on every socket: what a `/stream` `connected` event says (its connection id for
+ * `/api/connections/:id`, its identity and ack key, so it can also acknowledge over `POST /api/ack`),
+ * and its filters.
+ */
 export const WsWelcomeSchema = z.object({
   kind: z.literal('welcome'),
-  connectionId: z.number().int().positive(),
+  ...StreamConnectedSchema.shape,
   ...Filters,
 });
 

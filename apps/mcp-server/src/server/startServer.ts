@@ -2,9 +2,11 @@ import type { Server } from 'node:http';
 import type { Hono } from 'hono';
 import { createLocalApi } from '../api/localApi.js';
 import type { WebstreamApi } from '../api/webstreamApi.js';
+import { type ServerBridges, startBridges } from '../bridges/serverBridges.js';
 import type { Config } from '../config/config.js';
 import { createDevService, type DevService } from '../dev/devEvents.js';
 import { createApp } from '../http/app.js';
+import { type Access, accessOf, authOf } from '../http/security/accessOf.js';
 import { loadDashboard } from '../http/static/dashboardAssets.js';
 import { createUpgradeListener } from '../http/ws/upgradeListener.js';
 import { createWsEndpoint } from '../http/ws/wsEndpoint.js';
@@ -27,6 +29,10 @@ export interface RunningServer {
   api: WebstreamApi;
   /** The publishing limits of HTTP and of /mcp's push_stream. */
   publishPolicy: PublishPolicy;
+  /** The message-queue bridges (`--bridges`). */
+  bridges: ServerBridges;
+  /** The access rules (shared token, JWT claims, anonymous subscribe): `access.authorize(request, action, channels)`. */
+  access: Access;
   app: Hono;
   server: Server;
   /** Ends every stream (flushing queues), stops listening. */
@@ -44,6 +50,16 @@ export async function startServer(config: Config, logger: Logger, version = '0.0
     stopGraceMs: config.stopGraceMs,
   });
   const publishPolicy = publishPolicyOf(config);
+  const auth = authOf(config);
+  const access = accessOf(config, auth);
+  let bridges: ServerBridges;
+  try {
+    bridges = startBridges(config.bridges, { service, policy: publishPolicy, logger });
+  } catch (error) {
+    await dev.close();
+    await service.close();
+    throw error;
+  }
   const api = createLocalApi({ service, dev, publishPolicy });
   const mcp = createMcpSessions({
     api,
@@ -70,10 +86,14 @@ export async function startServer(config: Config, logger: Logger, version = '0.0
     redis,
     publishPolicy,
     ws,
+    bridges,
+    auth,
+    access,
   });
   const server = createHttpServer(app.fetch, logger);
   server.on('upgrade', createUpgradeListener(app.fetch, logger));
   const closeAll = async () => {
+    await bridges.close();
     await mcp.close();
     await dev.close();
     await service.close();
@@ -93,6 +113,8 @@ export async function startServer(config: Config, logger: Logger, version = '0.0
     mcp,
     api,
     publishPolicy,
+    bridges,
+    access,
     app: app as unknown as Hono,
     server,
     async close() {

@@ -1,9 +1,11 @@
 import { ChannelSchema, SubscriptionChangeSchema, type SubscriptionState } from '@ws/events';
-import { type Hub, SseError } from '@ws/sse-core';
+import { type Hub, SseError, type SubscriptionChange } from '@ws/sse-core';
 import type { Hono } from 'hono';
 import type { AppEnv } from '../appEnv.js';
 import { readJsonBody } from '../body/requestBody.js';
 import { problem } from '../problem.js';
+import { forbidden, type Principal } from '../security/access.js';
+import { subscribeDenied } from '../security/subscribeScope.js';
 import type { ClientInfo, ClientRegistry } from '../stream/clientRegistry.js';
 import { MAX_CHANNELS_PER_CONNECTION } from '../stream/connectionCaps.js';
 import { issuesOf } from './pushRoutes.js';
@@ -26,6 +28,27 @@ export const stateOf = ({ id, transport, subscriber }: ClientInfo): Subscription
   types: list(subscriber.types),
 });
 
+/**
+ * Whether `requester` may read or change connection `info`; the 403 message if not. A principal
+ * that may subscribe to every channel (auth off, the shared token, its cookie, a JWT claiming `*`)
+ * owns every connection; a scoped one only those opened with its own subject.
+ */
+function notYours(requester: Principal, info: ClientInfo): string | undefined {
+  if (!forbidden(requester, 'subscribe', [])) return undefined;
+  const { subject } = requester;
+  if (subject !== undefined && info.principal?.subject === subject) return undefined;
+  return `connection ${info.id} was not opened with ${subject === undefined ? 'a subject' : `subject "${subject}"`}: a scoped token reads and changes only its own connections`;
+}
+
+/**
+ * Whether `change` stays within what both the requester and the connection's own credential may
+ * subscribe to (a live change never gives a connection channels its credential could not open).
+ */
+function changeDenied(requester: Principal, info: ClientInfo, change: SubscriptionChange): string | undefined {
+  const own = info.principal && subscribeDenied(info.principal, change);
+  return subscribeDenied(requester, change) ?? (own && `connection ${info.id}: ${own}`);
+}
+
 /** Connection ids per channel they name; `*`: those that receive every channel. */
 function byChannel(clients: ClientRegistry): Record<string, number[]> {
   const channels: Record<string, number[]> = {};
@@ -42,8 +65,11 @@ function byChannel(clients: ClientRegistry): Record<string, number[]> {
 /**
  * Live subscriptions of `/stream` and `/ws` connections: `GET` and `POST
  * /connections/:id/subscriptions` (read, change), `GET /subscriptions` (connection ids per channel) and
- * `GET /subscriptions?channel=` (who receives a channel). Mounted under the API's credentials: with the shared token, every token holder owns
- * every connection.
+ * `GET /subscriptions?channel=` (who receives a channel). Mounted under the API's credentials: with
+ * the shared token (or a JWT claiming every channel) every holder owns every connection; a scoped JWT
+ * reads and changes only the connections opened with its subject, and adds only channels that both
+ * it and the connection's credential may subscribe to (403 otherwise). `GET /subscriptions` lists
+ * every connection, so it needs access to every channel (the scope guard).
  */
 export function registerSubscriptionRoutes(
   api: Hono<AppEnv>,
@@ -55,7 +81,9 @@ export function registerSubscriptionRoutes(
 
   api.get('/connections/:id/subscriptions', (c) => {
     const info = find(c.req.param('id'));
-    return info ? c.json(stateOf(info)) : problem(c, 404, unknown(c.req.param('id')));
+    if (!info) return problem(c, 404, unknown(c.req.param('id')));
+    const denied = notYours(c.get('principal'), info);
+    return denied ? problem(c, 403, denied) : c.json(stateOf(info));
   });
 
   api.post('/connections/:id/subscriptions', async (c) => {
@@ -69,6 +97,8 @@ export function registerSubscriptionRoutes(
     if (!change.success) return problem(c, 400, 'invalid subscription change', { issues: issuesOf(change.error) });
     const info = find(c.req.param('id'));
     if (!info) return problem(c, 404, unknown(c.req.param('id')));
+    const denied = notYours(c.get('principal'), info) ?? changeDenied(c.get('principal'), info, change.data);
+    if (denied) return problem(c, 403, denied);
     try {
       hub.updateSubscription(info.subscriber, change.data, MAX_CHANNELS_PER_CONNECTION);
     } catch (error) {

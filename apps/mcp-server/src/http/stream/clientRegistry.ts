@@ -1,5 +1,6 @@
 import type { Connection } from '@ws/sse-core';
 import type { StreamFormat } from '../../stream/streamService.js';
+import type { Principal } from '../security/access.js';
 
 /** How a client is connected: `GET /stream` (SSE) or `GET /ws` (WebSocket). */
 export type Transport = 'sse' | 'ws';
@@ -18,10 +19,12 @@ export interface ClientInfo {
   format: StreamFormat | 'ws';
   connectedAt: string;
   address: string;
+  /** Who it authenticated as (its subject and claims): live changes of its filters stay within them. */
+  principal?: Principal | undefined;
 }
 
 /** What the registry is told of a new connection. */
-export type NewClient = Pick<ClientInfo, 'format' | 'address'> & { transport?: Transport };
+export type NewClient = Pick<ClientInfo, 'format' | 'address' | 'principal'> & { transport?: Transport };
 
 /**
  * The connected clients of both transports, and how many each client address holds: one registry,
@@ -54,10 +57,10 @@ export function createClientRegistry(): ClientRegistry {
   const perAddress = new Map<string, number>();
   return {
     openFrom: (address) => perAddress.get(address) ?? 0,
-    add(subscriber, { format, address, transport = 'sse' }) {
+    add(subscriber, { format, address, principal, transport = 'sse' }) {
       perAddress.set(address, (perAddress.get(address) ?? 0) + 1);
       const connectedAt = new Date().toISOString();
-      clients.set(subscriber.id, { id: subscriber.id, subscriber, transport, format, connectedAt, address });
+      clients.set(subscriber.id, { id: subscriber.id, subscriber, transport, format, connectedAt, address, principal });
       subscriber.onClose(() => {
         clients.delete(subscriber.id);
         const n = (perAddress.get(address) ?? 1) - 1;

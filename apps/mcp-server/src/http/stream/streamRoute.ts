@@ -31,7 +31,11 @@ export interface StreamQuery {
 
 const ACCEPT: readonly Credential[] = ['bearer', 'cookie', 'ticket'];
 
-/** The named event every `/stream` connection gets first: `{"connectionId": N}`. */
+/**
+ * The named event every `/stream` connection gets first ({@link StreamConnected}): `{"connectionId":
+ * N, "connection": "<instance>.<N>", "subject"?, "ackKey"}`: the id the subscription API takes, who
+ * it is, and the key its acknowledgements carry.
+ */
 export const CONNECTED_EVENT = 'connected';
 
 /** Validates `channel`, `type`, `format` and `replay`; the error says what to fix. */
@@ -72,26 +76,32 @@ export function parseStreamQuery(
  */
 export function createStreamRoute(deps: StreamRouteDeps): Handler<AppEnv> {
   const { service, gate, clients, config } = deps;
-  return (c) => {
+  return async (c) => {
     const parsed = parseStreamQuery(c, config.historySize);
     if (!parsed.ok) return problem(c, 400, parsed.error);
-    const credential = gate.identify(c, ACCEPT);
-    if (!credential) return gate.refuse(c, ACCEPT);
+    // 401 without a credential (unless the channels allow anonymous subscribers), 403 outside the token's claims.
+    const decision = await gate.authorize(c, 'subscribe', parsed.query.channels, ACCEPT);
+    if (!decision.ok) return gate.refuse(c, decision);
+    const { credential } = decision;
     const refused = capRefusal(c, deps);
     if (refused) return refused;
     const headers = deps.corsHeaders(c);
     // Hono routes HEAD to GET handlers and drops the body; a HEAD must not open a subscription.
     if (c.req.method === 'HEAD') return new Response(null, { status: 200, headers: { ...SSE_HEADERS, ...headers } });
-    if (credential === 'ticket' && !gate.redeemTicket(c)) return gate.refuse(c, ACCEPT);
+    if (credential === 'ticket' && !gate.redeemTicket(c)) {
+      return gate.refuse(c, { status: 401, message: 'the ticket was spent or expired meanwhile; get a new one' });
+    }
     const { query } = parsed;
     const { address } = c.get('client');
     const options = { ...query, headers };
     // A connection whose client left at once comes back closed: it would never leave the registry.
     const track = (connection: Connection | undefined) => {
       if (!connection || connection.closed) return;
-      clients.add(connection, { format: query.format, address });
-      // The first event: the id that /api/connections/:id/subscriptions takes (a private frame: no `id:`).
-      const connected: StreamConnected = { connectionId: connection.id };
+      clients.add(connection, { format: query.format, address, principal: decision.principal });
+      // The first event: the id the subscription API takes, who this connection is, and the key its
+      // acknowledgements carry (a private frame: no `id:`).
+      const identity = service.deliveries.identities.register(connection, decision.principal.subject);
+      const connected: StreamConnected = { connectionId: connection.id, ...identity };
       connection.send({ type: CONNECTED_EVENT, data: connected });
     };
     const { incoming, outgoing } = c.env ?? {};

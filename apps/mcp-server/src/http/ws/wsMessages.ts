@@ -1,11 +1,14 @@
 import { WsClientMessageSchema, type WsServerMessage } from '@ws/events';
 import { type Connection, type Hub, SseError, type SubscriptionChange } from '@ws/sse-core';
+import { subscribeDenied } from '../security/subscribeScope.js';
 import type { RawData } from 'ws';
 import type { StreamApi } from '../../api/webstreamApi.js';
 import type { Publisher, PublishPolicy } from '../../limits/publishPolicy.js';
+import type { Acker } from '../../stream/deliveryRecords.js';
 import type { StreamService } from '../../stream/streamService.js';
 import { exceedsJsonDepth, MAX_JSON_DEPTH } from '../body/jsonDepth.js';
 import { issuesOf } from '../routes/pushRoutes.js';
+import { forbidden, type Principal } from '../security/access.js';
 import { MAX_CHANNELS_PER_CONNECTION } from '../stream/connectionCaps.js';
 
 /** What a socket's messages act on, and as whom. */
@@ -14,10 +17,14 @@ export interface WsMessageContext {
   connection: Connection;
   /** The push path of `POST /api/push` and `push_stream`: validation done, the publish policy applied there. */
   stream: Pick<StreamApi, 'push'>;
-  service: Pick<StreamService, 'ack' | 'messageStatus'>;
+  service: Pick<StreamService, 'ack' | 'messageReport'>;
   policy: PublishPolicy;
   /** Who publishes and acknowledges (the upgrade request's address and credential). */
   publisher: Publisher;
+  /** Who the upgrade authenticated as: the channels it may subscribe to and publish on. */
+  principal: Principal;
+  /** The socket's identity (as its `welcome` says): what its acknowledgements are recorded under. */
+  identity: Acker;
   /** Whether the upgrade carried what `POST /api/push` requires (the token or the session cookie; auth off: anyone). */
   canPublish: boolean;
 }
@@ -34,16 +41,16 @@ const refused = (ref: Ref, status: number, message: string, extra: object = {}):
   ...extra,
 });
 
-/** The identity an acknowledgement from this socket is recorded under. */
-export const ackIdentity = (connection: Connection): string => `connection:${connection.id}`;
-
 /** A refused message's `ref`, when it had a usable one, so the client can match the error. */
 function refOf(value: unknown): Ref {
   const ref = (value as { ref?: unknown } | null)?.ref;
   return typeof ref === 'string' || (typeof ref === 'number' && Number.isInteger(ref)) ? ref : undefined;
 }
 
+/** Changes the socket's filters; channels it adds must be within the upgrade's subscribe claim (else 403). */
 function changeFilters(ctx: WsMessageContext, ref: Ref, change: SubscriptionChange): WsServerMessage {
+  const denied = subscribeDenied(ctx.principal, change);
+  if (denied) return refused(ref, 403, denied);
   try {
     const state = ctx.hub.updateSubscription(ctx.connection, change, MAX_CHANNELS_PER_CONNECTION);
     return { kind: 'subscribed', ...(ref === undefined ? {} : { ref }), ...state };
@@ -100,6 +107,8 @@ export async function handleWsMessage(
           'publishing needs the token: connect with "Authorization: Bearer <token>" or the session cookie (a ticket only subscribes)',
         );
       }
+      const denied = forbidden(ctx.principal, 'publish', [message.message.channel]);
+      if (denied) return refused(ref, 403, denied);
       const outcome = await ctx.stream.push(message.message, ctx.publisher);
       if (!outcome.ok) return refused(ref, outcome.status, outcome.message, retryOf(outcome.retryAfterSeconds));
       return { kind: 'published', ...withRef, result: outcome.value };
@@ -107,10 +116,10 @@ export async function handleWsMessage(
     case 'ack': {
       const decision = ctx.policy.check(ctx.publisher);
       if (!decision.ok) return refused(ref, 429, decision.message, retryOf(decision.retryAfterSeconds));
-      if (!ctx.service.ack(message.id, ackIdentity(ctx.connection))) {
+      if (!ctx.service.ack(message.id, ctx.identity)) {
         return refused(ref, 404, `no message ${message.id} in the delivery records (too old or never published)`);
       }
-      const status = ctx.service.messageStatus(message.id);
+      const status = await ctx.service.messageReport(message.id);
       return status ? { kind: 'acked', ...withRef, status } : refused(ref, 404, `no message ${message.id}`);
     }
   }

@@ -16,7 +16,7 @@ export interface WsRouteDeps extends ConnectionCaps {
   endpoint: WsEndpoint;
   gate: AuthGate;
   clients: ClientRegistry;
-  session: Omit<WsSessionDeps, 'clients' | 'publisher' | 'canPublish'>;
+  session: Omit<WsSessionDeps, 'clients' | 'publisher' | 'principal' | 'canPublish'>;
   config: ConnectionCaps['config'] & { historySize: number };
 }
 
@@ -35,13 +35,13 @@ function resumeId(query: string | undefined, header: string | undefined): { id?:
 
 /**
  * `GET /ws`. Checked like `/stream`, in an order that spends nothing on a refused request: the
- * query (400), the credential (401; a ticket is only checked), the caps shared with `/stream`
- * (429, 503); a request without an upgrade gets 426. Then the ticket is spent and the handshake
+ * query (400), the credential and its scope over the query's channels (401, 403; a ticket is only
+ * checked), the caps shared with `/stream` (429, 503); a request without an upgrade gets 426. Then the ticket is spent and the handshake
  * completed; the socket is served by {@link openWsSession}.
  */
 export function createWsRoute(deps: WsRouteDeps): Handler<AppEnv> {
   const { endpoint, gate, clients, config } = deps;
-  return (c) => {
+  return async (c) => {
     if (c.req.query('format') !== undefined) {
       return problem(
         c,
@@ -53,8 +53,10 @@ export function createWsRoute(deps: WsRouteDeps): Handler<AppEnv> {
     if (!parsed.ok) return problem(c, 400, parsed.error);
     const resume = resumeId(c.req.query('lastEventId'), c.req.header('last-event-id'));
     if (resume.error) return problem(c, 400, resume.error);
-    const credential = gate.identify(c, ACCEPT);
-    if (!credential) return gate.refuse(c, ACCEPT);
+    // 401 without a credential (unless the channels allow anonymous subscribers), 403 outside the token's claims.
+    const decision = await gate.authorize(c, 'subscribe', parsed.query.channels, ACCEPT);
+    if (!decision.ok) return gate.refuse(c, decision);
+    const { credential, principal } = decision;
     const refused = capRefusal(c, deps);
     if (refused) return refused;
     const { incoming, upgrade } = c.env ?? {};
@@ -62,17 +64,21 @@ export function createWsRoute(deps: WsRouteDeps): Handler<AppEnv> {
       c.header('Upgrade', 'websocket');
       return problem(c, 426, 'GET /ws is a WebSocket endpoint: connect with a WebSocket client (Upgrade: websocket)');
     }
-    if (credential === 'ticket' && !gate.redeemTicket(c)) return gate.refuse(c, ACCEPT);
-    c.set('credential', credential);
+    if (credential === 'ticket' && !gate.redeemTicket(c)) {
+      return gate.refuse(c, { status: 401, message: 'the ticket was spent or expired meanwhile; get a new one' });
+    }
+    c.set('credential', credential === 'anonymous' ? 'none' : credential);
+    c.set('principal', principal);
     const publisher = publisherOf(c);
-    const canPublish = credential !== 'ticket';
+    // What POST /api/push takes: the token, a JWT (within its publish claim), the session cookie; auth off: anyone.
+    const canPublish = credential !== 'ticket' && credential !== 'anonymous';
     const { channels, types, replay } = parsed.query;
     const { address } = c.get('client');
     endpoint.accept(incoming, upgrade, (ws, socket) =>
       openWsSession(
         ws,
         socket,
-        { ...deps.session, clients, publisher, canPublish },
+        { ...deps.session, clients, publisher, principal, canPublish },
         {
           channels,
           types,

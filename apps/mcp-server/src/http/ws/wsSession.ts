@@ -2,6 +2,7 @@ import type { Duplex } from 'node:stream';
 import { WS_CLOSE_CODES, type WsServerMessage } from '@ws/events';
 import { type CloseReason, type Connection, type SinkConnection, SseError, type SseSink } from '@ws/sse-core';
 import type { WebSocket } from 'ws';
+import type { ConnectionIdentities } from '../../stream/connectionIdentity.js';
 import { WS_FORMAT } from '../../stream/streamMessages.js';
 import type { ClientRegistry } from '../stream/clientRegistry.js';
 import { PROTOCOL_EVENT, sseToWsMessages } from './sseToWs.js';
@@ -20,8 +21,10 @@ export interface WsSessionInit {
 }
 
 /** What a socket's session needs besides its init. */
-export type WsSessionDeps = Omit<WsMessageContext, 'connection'> & {
+export type WsSessionDeps = Omit<WsMessageContext, 'connection' | 'identity'> & {
   clients: ClientRegistry;
+  /** The connections' identities (the registry `/stream` registers with): a socket's acks are recorded under its own. */
+  identities: Pick<ConnectionIdentities, 'register'>;
   /** A message whose handling threw (a bug: client input is answered with a 4xx); it is answered 500. */
   onError: (error: unknown) => void;
 };
@@ -114,7 +117,8 @@ function serve(
 /**
  * One `/ws` socket on the hub: subscribed like a `/stream` connection (same budget, overflow
  * policy, replay and resume; the `ws` format), registered with the `/stream` clients (one count
- * for the caps), told its connection id (`welcome`), then served: each client message answered
+ * for the caps) and identities (its acks are recorded under it), told its connection id, identity
+ * and ack key (`welcome`, as a `/stream` `connected` event), then served: each client message answered
  * through the connection, in order with its events.
  */
 export function openWsSession(
@@ -125,7 +129,8 @@ export function openWsSession(
 ): Connection | undefined {
   const connection = subscribe(ws, socket, deps, init);
   if (!connection) return undefined;
-  deps.clients.add(connection, { format: 'ws', transport: 'ws', address: init.address });
+  deps.clients.add(connection, { format: 'ws', transport: 'ws', address: init.address, principal: deps.principal });
+  const identity = deps.identities.register(connection, deps.principal.subject);
   socket.on('drain', () => connection.drain());
   ws.on('close', () => connection.close('client'));
   // `ws` closes the socket itself on a protocol error (1002, 1007, 1009); 'close' follows.
@@ -141,7 +146,8 @@ export function openWsSession(
     if (!sent && !connection.closed) connection.close('overflow');
   };
   const { channels, types } = connection;
-  answer({ kind: 'welcome', connectionId: connection.id, channels: names(channels), types: names(types) });
-  serve(ws, { ...deps, connection }, answer);
+  answer({ kind: 'welcome', connectionId: connection.id, ...identity, channels: names(channels), types: names(types) });
+  const { ackKey: _key, ...acker } = identity;
+  serve(ws, { ...deps, connection, identity: acker }, answer);
   return connection;
 }
