@@ -9,7 +9,7 @@ import { RecipientSchema } from './streamApi.js';
  * instances, the JWT subject it authenticated with, and the key its acknowledgements carry.
  */
 export const StreamConnectedSchema = z.object({
-  connectionId: z.number().int().positive().describe('This instance\'s id of the connection: /api/connections/:id'),
+  connectionId: z.number().int().positive().describe("This instance's id of the connection: /api/connections/:id"),
   ...RecipientSchema.shape,
   ackKey: z.string().describe('Proves the connection on POST /api/ack (with `connection`)'),
 });

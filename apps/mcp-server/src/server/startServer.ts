@@ -39,6 +39,21 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+/** Starts the bridges; if their config is refused, closes what was started and rethrows. */
+async function startBridgesOrClose(
+  config: Config,
+  deps: Parameters<typeof startBridges>[1] & { service: StreamService },
+  dev: DevService,
+): Promise<ServerBridges> {
+  try {
+    return startBridges(config.bridges, deps);
+  } catch (error) {
+    await dev.close();
+    await deps.service.close();
+    throw error;
+  }
+}
+
 /** Starts the HTTP server. Rejects with `port_in_use` (naming the port and the flag) if the port is taken. */
 export async function startServer(config: Config, logger: Logger, version = '0.0.0'): Promise<RunningServer> {
   const { service, redis } = await createStreamBackend(config, logger);
@@ -52,14 +67,7 @@ export async function startServer(config: Config, logger: Logger, version = '0.0
   const publishPolicy = publishPolicyOf(config);
   const auth = authOf(config);
   const access = accessOf(config, auth);
-  let bridges: ServerBridges;
-  try {
-    bridges = startBridges(config.bridges, { service, policy: publishPolicy, logger });
-  } catch (error) {
-    await dev.close();
-    await service.close();
-    throw error;
-  }
+  const bridges = await startBridgesOrClose(config, { service, policy: publishPolicy, logger }, dev);
   const api = createLocalApi({ service, dev, publishPolicy });
   const mcp = createMcpSessions({
     api,

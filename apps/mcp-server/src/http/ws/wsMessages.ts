@@ -1,6 +1,5 @@
 import { WsClientMessageSchema, type WsServerMessage } from '@ws/events';
 import { type Connection, type Hub, SseError, type SubscriptionChange } from '@ws/sse-core';
-import { subscribeDenied } from '../security/subscribeScope.js';
 import type { RawData } from 'ws';
 import type { StreamApi } from '../../api/webstreamApi.js';
 import type { Publisher, PublishPolicy } from '../../limits/publishPolicy.js';
@@ -9,6 +8,7 @@ import type { StreamService } from '../../stream/streamService.js';
 import { exceedsJsonDepth, MAX_JSON_DEPTH } from '../body/jsonDepth.js';
 import { issuesOf } from '../routes/pushRoutes.js';
 import { forbidden, type Principal } from '../security/access.js';
+import { subscribeDenied } from '../security/subscribeScope.js';
 import { MAX_CHANNELS_PER_CONNECTION } from '../stream/connectionCaps.js';
 
 /** What a socket's messages act on, and as whom. */
