@@ -13,7 +13,14 @@ describe('GET /ws: subscribe, receive, change live, publish, ack', () => {
     using client = openWs(`${server.url}/ws?channel=a`);
     await client.opened;
     const welcome = await client.waitFor((m) => m.kind === 'welcome', 'welcome');
-    expect(welcome).toEqual({ kind: 'welcome', connectionId: expect.any(Number), channels: ['a'], types: null });
+    expect(welcome).toEqual({
+      kind: 'welcome',
+      connectionId: expect.any(Number),
+      connection: expect.stringMatching(new RegExp(`^[0-9a-f]+\\.${welcome.connectionId}$`)),
+      ackKey: expect.any(String),
+      channels: ['a'],
+      types: null,
+    });
     expect(client.received[0]).toBe(welcome);
 
     const pushed = await json(await post(`${server.url}/api/push`, { channel: 'a', message: 'over http' }));
@@ -57,7 +64,17 @@ describe('GET /ws: subscribe, receive, change live, publish, ack', () => {
 
     client.send({ kind: 'ack', ref: 4, id: pushed.id });
     const acked = await client.waitFor((m) => m.ref === 4, 'acked');
-    expect(acked).toEqual({ kind: 'acked', ref: 4, status: { id: pushed.id, reached: 1, acknowledged: 1 } });
+    expect(acked).toEqual({
+      kind: 'acked',
+      ref: 4,
+      status: {
+        id: pushed.id,
+        reached: 1,
+        acknowledged: 1,
+        recipients: [{ connection: welcome.connection }],
+        acks: [{ connection: welcome.connection, at: expect.any(String) }],
+      },
+    });
     client.send({ kind: 'ack', ref: 5, id: 'nope' });
     expect(await client.waitFor((m) => m.ref === 5, 'unknown ack')).toMatchObject({ kind: 'error', status: 404 });
 
