@@ -36,7 +36,16 @@ describe('the /ws protocol schemas', () => {
       message: 'hi',
     };
     for (const sent of [
-      { kind: 'welcome', connectionId: 1, channels: null, types: ['info'] },
+      {
+        kind: 'welcome',
+        connectionId: 1,
+        connection: 'a1b2c3.1',
+        subject: 'alice',
+        ackKey: 'k'.repeat(32),
+        channels: null,
+        types: ['info'],
+      },
+      { kind: 'acked', ref: 'r', status: { id: '1-0', reached: 1, acknowledged: 1, recipients: [], acks: [] } },
       { kind: 'event', message },
       { kind: 'gap', gap: { reason: 'expired', lastEventId: '0-1' } },
       { kind: 'replayed', count: 0 },
