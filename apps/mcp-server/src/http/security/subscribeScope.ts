@@ -9,7 +9,9 @@ import { forbidden, type Principal } from './access.js';
  */
 export function subscribeDenied(principal: Principal, change: SubscriptionChange): string | undefined {
   const set = change.set?.channels;
-  if (set === null) return forbidden(principal, 'subscribe', []);
+  // The /stream hint (name the channels in the query) becomes this change's: set a list instead.
+  if (set === null)
+    return forbidden(principal, 'subscribe', [])?.replace(/; name the channels.*$/, '; set a list of channels');
   const added = [...(set ?? []), ...(change.add?.channels ?? [])];
   return added.length === 0 ? undefined : forbidden(principal, 'subscribe', added);
 }
