@@ -9,8 +9,9 @@ const EventLogAnswerSchema = MessageHistorySchema.extend({ gap: z.enum(['expired
 /** The stream operations of a running server, over its HTTP API (its own publish policy applies). */
 export function createRemoteStreamApi(client: ApiClient): StreamApi {
   return {
-    async push(input) {
-      const answer = await client.post('/api/push', PushResultSchema, input);
+    async push(input, _publisher, options) {
+      const key = options?.idempotencyKey;
+      const answer = await client.post('/api/push', PushResultSchema, input, key ? { 'idempotency-key': key } : {});
       if (!answer.ok) return answer;
       const { status: _status, ...result } = answer.value;
       return { ok: true, value: result };

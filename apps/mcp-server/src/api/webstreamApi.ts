@@ -38,7 +38,7 @@ export interface Failure {
   ok: false;
   message: string;
   /** 400 bad input, 404 unknown, 409 wrong project, 429 rate-limited, 503 not now (backend away). */
-  status: 400 | 404 | 409 | 429 | 503;
+  status: 400 | 403 | 404 | 409 | 422 | 429 | 503;
   /** With 429 and 503: when to try again. */
   retryAfterSeconds?: number | undefined;
 }
@@ -56,7 +56,12 @@ export const failure = (status: Failure['status'], message: string, retryAfterSe
 /** Pushing and reading the stream. */
 export interface StreamApi {
   /** Publishes, within the publish policy of `publisher`. */
-  push(input: ParsedPushInput, publisher: Publisher): Promise<Outcome<PushResult>>;
+  push(
+    input: ParsedPushInput,
+    publisher: Publisher,
+    /** `idempotencyKey`: the caller's key as given (the same namespace as `/api/push`'s `Idempotency-Key`). */
+    options?: { idempotencyKey?: string | undefined },
+  ): Promise<Outcome<PushResult & { replayed?: true }>>;
   status(): Promise<Outcome<StreamStatus>>;
   history(query: { channel?: string | undefined; limit?: number | undefined }): Promise<Outcome<StreamMessage[]>>;
   messageStatus(id: string): Promise<Outcome<MessageStatus>>;

@@ -33,7 +33,9 @@ export function registerStreamApiRoutes(
 
   api.get('/clients', (c) =>
     c.json({
-      clients: clients.list().map(({ subscriber, ...info }) => ({ ...info, queuedBytes: subscriber.queuedBytes })),
+      clients: clients
+        .list()
+        .map(({ subscriber, principal: _principal, ...info }) => ({ ...info, queuedBytes: subscriber.queuedBytes })),
     }),
   );
 
