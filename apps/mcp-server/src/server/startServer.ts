@@ -57,16 +57,21 @@ async function startBridgesOrClose(
   }
 }
 
-/** Starts the HTTP server. Rejects with `port_in_use` (naming the port and the flag) if the port is taken. */
-export async function startServer(config: Config, logger: Logger, version = '0.0.0'): Promise<RunningServer> {
-  const { service, redis } = await createStreamBackend(config, logger);
-  const dev = createDevService({
+/** The dev-process service for `--cwd`, with the configured log capacity and stop grace. */
+function devServiceOf(config: Config, service: StreamService, logger: Logger): DevService {
+  return createDevService({
     cwd: config.cwd,
     stream: service,
     logger,
     logCapacity: config.logCapacity,
     stopGraceMs: config.stopGraceMs,
   });
+}
+
+/** Starts the HTTP server. Rejects with `port_in_use` (naming the port and the flag) if the port is taken. */
+export async function startServer(config: Config, logger: Logger, version = '0.0.0'): Promise<RunningServer> {
+  const { service, redis } = await createStreamBackend(config, logger);
+  const dev = devServiceOf(config, service, logger);
   const publishPolicy = publishPolicyOf(config);
   const auth = authOf(config);
   const access = accessOf(config, auth);

@@ -1,7 +1,7 @@
 // Fuzz: malformed HTTP/1.1 framing (request line, header bytes, lengths, chunking) and hostile Host and
 // Origin headers, byte for byte over real sockets against the spawned binary.
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import { latin1Header, rawBytes, weirdString } from './arbitraries.js';
 import { createCollector, type Violation } from './collector.js';
 import { probe } from './oracle.js';
