@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { cleanupAfterEach, openEventSource, TEST_REDIS_URL, until } from '@ws/testing';
 import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
-import { createMemoryIdempotencyStore } from '../src/stream/idempotency.js';
+import { createMemoryIdempotencyStore, fingerprintOf } from '../src/stream/idempotency.js';
 import { json, post, startTestServer, WAIT_MS } from './helpers.js';
 import { connectMcp } from './mcpClient.js';
 
@@ -79,6 +79,26 @@ describe('idempotent pushes across instances (real Redis)', () => {
 });
 
 describe('the idempotency store', () => {
+  it('fingerprints ignore key order (the HTTP fast path and zod order keys differently) but not values', () => {
+    const a = {
+      message: 'm',
+      type: 'info',
+      channel: 'default',
+      priority: 'normal',
+      data: { x: 1, y: [2, { b: 1, a: 2 }] },
+    };
+    const b = {
+      priority: 'normal',
+      data: { y: [2, { a: 2, b: 1 }], x: 1 },
+      channel: 'default',
+      type: 'info',
+      message: 'm',
+    };
+    expect(fingerprintOf(b)).toBe(fingerprintOf(a));
+    expect(fingerprintOf({ ...b, message: 'n' })).not.toBe(fingerprintOf(a));
+    expect(fingerprintOf({ data: [1, 2] })).not.toBe(fingerprintOf({ data: [2, 1] }));
+  });
+
   it('runs concurrent calls with one key once, forgets the oldest past maxKeys and keys past their TTL', async () => {
     let t = 0;
     const store = createMemoryIdempotencyStore<number>({ maxKeys: 2, ttlMs: 1000, now: () => t });

@@ -50,10 +50,16 @@ export interface IdempotencyOptions {
   now?: () => number;
 }
 
-/** A fingerprint of an operation's input (a retry must send the same input). */
+/** Objects with their keys sorted, so that the same input parsed by two paths has one JSON text. */
+const sortedKeys = (_key: string, value: unknown): unknown =>
+  value !== null && typeof value === 'object' && !Array.isArray(value)
+    ? Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+    : value;
+
+/** A fingerprint of an operation's input (a retry must send the same input; key order does not matter). */
 export const fingerprintOf = (value: unknown): string =>
   createHash('sha256')
-    .update(JSON.stringify(value) ?? '')
+    .update(JSON.stringify(value, sortedKeys) ?? '')
     .digest('base64url');
 
 interface Entry<T> {
