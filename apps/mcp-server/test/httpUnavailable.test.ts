@@ -22,4 +22,12 @@ describe('503s say what is unavailable, in JSON, with Retry-After', () => {
       backend: { type: 'redis', up: false },
     });
   }, 20_000);
+
+  it('while the Redis backend is away: the delivery report (GET /api/messages/:id) is a 503, not a 500', async () => {
+    await using server = await startTestServer({ redis: `redis://127.0.0.1:${await freePort()}` });
+    const report = await fetch(`${server.url}/api/messages/1-0`);
+    expect(report.status).toBe(503);
+    expect(report.headers.get('retry-after')).toBe('5');
+    expect((await json(report)).error).toMatch(/^delivery report not available: .*unavailable/);
+  }, 20_000);
 });

@@ -40,10 +40,14 @@ export function createLocalStreamApi(service: StreamService, policy: PublishPoli
       }
     },
     async messageStatus(id) {
-      const status = await service.messageReport(id);
-      return status
-        ? success(status)
-        : failure(404, `no message ${id} in the delivery records (too old, or never published)`);
+      try {
+        const status = await service.messageReport(id);
+        return status
+          ? success(status)
+          : failure(404, `no message ${id} in the delivery records (too old, or never published)`);
+      } catch (error) {
+        return notNow(error, 'delivery report not available');
+      }
     },
     async events(query) {
       if (query.after !== undefined && !isEventLogId(query.after))

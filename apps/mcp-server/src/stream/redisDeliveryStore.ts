@@ -1,4 +1,5 @@
 import { createRedisDeliveryRecords, type RedisBus } from '@ws/redis';
+import { SseError } from '@ws/sse-core';
 import { ackerKey, ackRecordOf, type DeliveryStore } from './deliveryRecords.js';
 
 /**
@@ -10,6 +11,12 @@ export function redisDeliveryStore(redis: RedisBus, stream: string, maxLen: numb
   return {
     reached: (id, count, recipients) => records.reached(id, count, recipients),
     ack: (id, by, at) => records.ack(id, ackerKey(by), ackRecordOf(by, at)),
-    status: (id) => records.status(id),
+    // Redis away: "not now" (503, as a publish answers), never a 500.
+    status: (id) =>
+      records.status(id).catch((error: unknown) => {
+        throw new SseError('backend_unavailable', `Redis is unavailable: ${(error as Error).message}`, {
+          cause: error,
+        });
+      }),
   };
 }

@@ -4,7 +4,7 @@ import type { Acker } from '../../stream/deliveryRecords.js';
 import type { StreamService } from '../../stream/streamService.js';
 import type { AppEnv } from '../appEnv.js';
 import { readJsonBody } from '../body/requestBody.js';
-import { problem } from '../problem.js';
+import { problem, unavailable } from '../problem.js';
 import { issuesOf, type PushRouteDeps } from './pushRoutes.js';
 
 const WHO =
@@ -54,11 +54,27 @@ export function registerAckRoutes(api: Hono<AppEnv>, { service, maxBodyBytes, li
     if (!service.ack(input.data.id, who.by)) {
       return problem(c, 404, `no message ${input.data.id} in the delivery records (too old or never published)`);
     }
-    return c.json(await service.messageReport(input.data.id));
+    return report(c, input.data.id, (status) => c.json(status));
   });
 
-  api.get('/messages/:id', async (c) => {
-    const status = await service.messageReport(c.req.param('id'));
-    return status ? c.json(status) : problem(c, 404, `no message ${c.req.param('id')} in the delivery records`);
-  });
+  api.get('/messages/:id', (c) =>
+    report(c, c.req.param('id'), (status) =>
+      status ? c.json(status) : problem(c, 404, `no message ${c.req.param('id')} in the delivery records`),
+    ),
+  );
+
+  /** Answers with message `id`'s delivery report; 503 while the shared store (Redis) is away. */
+  async function report(
+    c: Context<AppEnv>,
+    id: string,
+    answer: (status: Awaited<ReturnType<StreamService['messageReport']>>) => Response,
+  ): Promise<Response> {
+    try {
+      return answer(await service.messageReport(id));
+    } catch (error) {
+      const refused = unavailable(c, error, 'delivery report not available');
+      if (refused) return refused;
+      throw error;
+    }
+  }
 }

@@ -119,7 +119,13 @@ export async function handleWsMessage(
       if (!ctx.service.ack(message.id, ctx.identity)) {
         return refused(ref, 404, `no message ${message.id} in the delivery records (too old or never published)`);
       }
-      const status = await ctx.service.messageReport(message.id);
+      const status = await ctx.service.messageReport(message.id).catch((error: unknown) => {
+        // Redis away: the ack is taken (this instance's record has it); the shared report is "not now".
+        if (error instanceof SseError && error.code === 'backend_unavailable') return error;
+        throw error;
+      });
+      if (status instanceof SseError)
+        return refused(ref, 503, `acknowledged; report not available: ${status.message}`, retryOf(5));
       return status ? { kind: 'acked', ...withRef, status } : refused(ref, 404, `no message ${message.id}`);
     }
   }
