@@ -4,6 +4,7 @@ import { cleanupAfterEach, openEventSource, TEST_REDIS_URL, until } from '@ws/te
 import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import { createMemoryIdempotencyStore, fingerprintOf } from '../src/stream/idempotency.js';
+import { createRedisIdempotencyStore } from '../src/stream/redisIdempotency.js';
 import { json, post, startTestServer, WAIT_MS } from './helpers.js';
 import { connectMcp } from './mcpClient.js';
 
@@ -120,5 +121,17 @@ describe('the idempotency store', () => {
     });
     await expect(failing).rejects.toThrow('backend away');
     expect(await store.once('d', 'f', run)).toEqual({ kind: 'first', result: 6 });
+  });
+
+  it('Redis failing once the push is done still answers its result (a 503 would invite a second publish)', async () => {
+    const redis = new Redis(TEST_REDIS_URL, { lazyConnect: true });
+    await redis.connect();
+    defer(() => redis.disconnect());
+    const store = createRedisIdempotencyStore<string>(redis, `webstream:test:idem:${randomUUID()}`);
+    const once = await store.once('k', 'f', async () => {
+      redis.disconnect(); // Redis goes away between the publish and the bookkeeping
+      return 'published';
+    });
+    expect(once).toEqual({ kind: 'first', result: 'published' });
   });
 });

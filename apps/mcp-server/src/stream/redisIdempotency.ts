@@ -63,9 +63,13 @@ export function createRedisIdempotencyStore<T>(
         if (mine?.state === 'pending' && mine.owner === owner) await redis.del(k).catch(() => undefined);
         throw error;
       }
-      await redis.set(k, JSON.stringify({ state: 'done', fp, result }), 'PX', ttlMs);
-      await redis.zadd(index, Date.now(), key);
-      await trim();
+      // The push is done: its result is the answer even if Redis fails now (a 503 would invite a
+      // retry that publishes again). The claim then lapses after CLAIM_MS; the key dedupes no more.
+      await redis
+        .set(k, JSON.stringify({ state: 'done', fp, result }), 'PX', ttlMs)
+        .then(() => redis.zadd(index, Date.now(), key))
+        .then(trim)
+        .catch(() => undefined);
       return { kind: 'first', result };
     },
     size: () => Number.NaN,
