@@ -85,7 +85,12 @@ function subscribeEvents(
     if (ended || !wanted(event)) return;
     if (last !== undefined && service.hub.bus.compareIds(event.id, last) <= 0) return;
     last = event.id;
-    listener(toBridgeEvent(event));
+    try {
+      listener(toBridgeEvent(event));
+    } catch {
+      // The listener's failure is its own (as for live events, see the stream service): thrown from
+      // the replay it was an unhandled rejection, and the live events held meanwhile stayed held.
+    }
   };
   const stop = service.onEvent((event) => {
     if (held) held.push(event);
