@@ -55,17 +55,17 @@ export function createUpgradeListener(fetch: AppFetch, logger: Logger) {
       void answerRaw(socket, jsonAnswer(400, 'the request URL or a header is malformed'));
       return;
     }
-    if (new URL(request.url).pathname !== WS_PATH) {
-      void answerRaw(
-        socket,
-        jsonAnswer(404, `no WebSocket at ${new URL(request.url).pathname}; connect to ${WS_PATH}`),
-      );
+    const path = new URL(request.url).pathname;
+    if (path !== WS_PATH) {
+      void answerRaw(socket, jsonAnswer(404, `no WebSocket at ${path}; connect to ${WS_PATH}`));
       return;
     }
-    Promise.resolve(fetch(request, { incoming: req, upgrade: { socket, head } }))
+    // A throw of `fetch` itself becomes a rejection too (out of an `upgrade` listener it would crash the server).
+    new Promise<Response>((resolve) => resolve(fetch(request, { incoming: req, upgrade: { socket, head } })))
       .then((response) => (response.headers.has(UPGRADED_HEADER) ? undefined : answerRaw(socket, response)))
       .catch((error: unknown) => {
-        logger.error('upgrade failed', { path: req.url, error: String(error) });
+        // The path only: the query may hold a ?ticket= (a credential), never logged.
+        logger.error('upgrade failed', { path, error: String(error) });
         return answerRaw(socket, jsonAnswer(500, 'internal error')).catch(() => socket.destroy());
       });
   };
