@@ -11,6 +11,8 @@ export interface Principal {
   readonly subject: string | undefined;
   readonly subscribe: readonly string[] | undefined;
   readonly publish: readonly string[] | undefined;
+  /** The JWT's `exp` (seconds since the epoch): its connections end then (see `closeAtTokenExpiry`). */
+  readonly expiresAt?: number | undefined;
 }
 
 /** What a request wants to do on channels. */
@@ -101,8 +103,9 @@ export function createAccess({ auth, jwt, anonymousSubscribe = [] }: AccessOptio
       if (jwt && bearer && bearer.split('.').length === 3) {
         const verified = await jwt.verify(bearer);
         if (verified.ok) {
-          const { subject, subscribe, publish } = verified.grant;
-          return { ok: true, principal: { via: 'jwt', subject, subscribe, publish }, credential: 'bearer' };
+          const { subject, subscribe, publish, expiresAt } = verified.grant;
+          const principal: Principal = { via: 'jwt', subject, subscribe, publish, expiresAt };
+          return { ok: true, principal, credential: 'bearer' };
         }
         refusedBearer = `invalid token: ${verified.message}`;
       }

@@ -7,6 +7,7 @@ import type { AppEnv } from '../appEnv.js';
 import { problem } from '../problem.js';
 import type { Credential } from '../security/auth.js';
 import type { AuthGate } from '../security/authGate.js';
+import { closeAtTokenExpiry } from '../security/tokenExpiry.js';
 import type { ClientRegistry } from './clientRegistry.js';
 import { capRefusal, MAX_CHANNELS_PER_CONNECTION } from './connectionCaps.js';
 
@@ -98,6 +99,7 @@ export function createStreamRoute(deps: StreamRouteDeps): Handler<AppEnv> {
     const track = (connection: Connection | undefined) => {
       if (!connection || connection.closed) return;
       clients.add(connection, { format: query.format, address, principal: decision.principal });
+      closeAtTokenExpiry(connection, decision.principal);
       // The first event: the id the subscription API takes, who this connection is, and the key its
       // acknowledgements carry (a private frame: no `id:`).
       const identity = service.deliveries.identities.register(connection, decision.principal.subject);

@@ -4,6 +4,7 @@ import { type CloseReason, type Connection, type SinkConnection, SseError, type 
 import type { WebSocket } from 'ws';
 import type { ConnectionIdentities } from '../../stream/connectionIdentity.js';
 import { WS_FORMAT } from '../../stream/streamMessages.js';
+import { closeAtTokenExpiry } from '../security/tokenExpiry.js';
 import type { ClientRegistry } from '../stream/clientRegistry.js';
 import { PROTOCOL_EVENT, sseToWsMessages } from './sseToWs.js';
 import { handleWsMessage, type WsMessageContext } from './wsMessages.js';
@@ -130,6 +131,7 @@ export function openWsSession(
   const connection = subscribe(ws, socket, deps, init);
   if (!connection) return undefined;
   deps.clients.add(connection, { format: 'ws', transport: 'ws', address: init.address, principal: deps.principal });
+  closeAtTokenExpiry(connection, deps.principal);
   const identity = deps.identities.register(connection, deps.principal.subject);
   socket.on('drain', () => connection.drain());
   ws.on('close', () => connection.close('client'));
