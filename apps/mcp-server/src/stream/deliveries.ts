@@ -53,8 +53,12 @@ export function createDeliveries(options: DeliveriesOptions): Deliveries {
   return {
     identities,
     delivered(event, count) {
+      // The registered connections that match are among the `count` the hub reached: once that many
+      // are found, the scan (over every open connection) can stop.
       const recipients =
-        count > 0 ? identities.recipientsOf(event.channel, event.type ?? '', MAX_LISTED_RECIPIENTS) : [];
+        count > 0
+          ? identities.recipientsOf(event.channel, event.type ?? '', Math.min(count, MAX_LISTED_RECIPIENTS))
+          : [];
       void local.reached(event.id, count, recipients);
       write(event.id, () => (shared as DeliveryStore).reached(event.id, count, recipients));
     },
