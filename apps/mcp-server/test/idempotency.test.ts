@@ -3,9 +3,10 @@ import { randomUUID } from 'node:crypto';
 import { cleanupAfterEach, openEventSource, TEST_REDIS_URL, until } from '@ws/testing';
 import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
+import { mintToken } from '../src/http/security/jwt.js';
 import { createMemoryIdempotencyStore, fingerprintOf } from '../src/stream/idempotency.js';
 import { createRedisIdempotencyStore } from '../src/stream/redisIdempotency.js';
-import { json, post, startTestServer, WAIT_MS } from './helpers.js';
+import { json, post, startTestServer, TOKEN, WAIT_MS } from './helpers.js';
 import { connectMcp } from './mcpClient.js';
 
 const defer = cleanupAfterEach();
@@ -46,6 +47,26 @@ describe('idempotent pushes', () => {
     const bad = await post(`${server.url}/api/push`, { message: 'x' }, { 'idempotency-key': 'has space' });
     expect(bad.status).toBe(400);
     expect((await json(bad)).error).toMatch(/Idempotency-Key must be/);
+  });
+});
+
+describe('idempotency keys per JWT subject', () => {
+  it("one subject's key neither answers nor blocks another subject's push (422 only within a subject)", async () => {
+    const secret = 'a-jwt-secret-for-tests-0123456789abcdef';
+    const server = await startTestServer({ token: TOKEN, jwtSecret: secret });
+    defer(() => server.close());
+    const as = async (subject: string) => ({
+      authorization: `Bearer ${await mintToken({ secret, subject, subscribe: ['*'], publish: ['team.*'], ttlSeconds: 600 })}`,
+      'idempotency-key': 'deploy-1',
+    });
+    const [alice, bob] = [await as('alice'), await as('bob')];
+    const first = await post(`${server.url}/api/push`, { message: 'alice', channel: 'team.a' }, alice);
+    const other = await post(`${server.url}/api/push`, { message: 'bob', channel: 'team.b' }, bob);
+    expect([first.status, other.status]).toEqual([200, 200]);
+    expect(other.headers.get('idempotent-replayed')).toBeNull();
+    expect((await json(other)).id).not.toBe((await json(first)).id);
+    const conflict = await post(`${server.url}/api/push`, { message: 'changed', channel: 'team.a' }, alice);
+    expect(conflict.status).toBe(422);
   });
 });
 

@@ -24,7 +24,7 @@ export function createLocalStreamApi(service: StreamService, policy: PublishPoli
         return failure(decision.status ?? 429, decision.message, decision.retryAfterSeconds);
       try {
         const key = options?.idempotencyKey;
-        return success(await service.push(input, { idempotencyKey: key && pushKey(key) }));
+        return success(await service.push(input, { idempotencyKey: key && pushKey(key, publisher.subject) }));
       } catch (error) {
         if (error instanceof IdempotencyConflictError) return failure(422, error.message);
         if (error instanceof IdempotencyInProgressError) return failure(409, error.message, 1);

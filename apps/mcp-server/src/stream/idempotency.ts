@@ -8,8 +8,13 @@ export const DEFAULT_IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
 /** An idempotency key: 1-200 printable ASCII characters (an `Idempotency-Key` header, a tool argument, a broker message id). */
 export const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x7e]{1,200}$/;
 
-/** The store key of a push's idempotency key: `/api/push` and `push_stream` share it; bridges use `bridge:<name>:`. */
-export const pushKey = (key: string): string => `push:${key}`;
+/**
+ * The store key of a push's idempotency key: `/api/push` and `push_stream` share it; bridges use
+ * `bridge:<name>:`. Keys are per JWT subject (as payment APIs scope them per account): one subject's
+ * key neither answers another's push nor blocks it with a 422. No subject (the shared token): one space.
+ */
+export const pushKey = (key: string, subject?: string | undefined): string =>
+  subject === undefined ? `push:${key}` : `push:${JSON.stringify(subject)}:${key}`;
 
 /** Thrown when the first push with a key is still in flight (on another instance) after a bounded wait: retry. */
 export class IdempotencyInProgressError extends Error {

@@ -49,7 +49,8 @@ export function registerPushRoutes(api: Hono<AppEnv>, { service, maxBodyBytes, l
     const key = idempotencyKeyOf(c);
     if (key === null) return problem(c, 400, INVALID_KEY);
     try {
-      const result = await service.push(input.data, { idempotencyKey: key && pushKey(key) });
+      const idempotencyKey = key && pushKey(key, c.get('principal')?.subject);
+      const result = await service.push(input.data, { idempotencyKey });
       if (result.replayed) c.header('Idempotent-Replayed', 'true');
       const { replayed: _replayed, ...first } = result;
       return c.json({ status: 'success', ...first });
