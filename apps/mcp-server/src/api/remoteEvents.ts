@@ -12,7 +12,7 @@ export interface RemoteEvents {
 }
 
 /** The resources a dev event changes (as the server's own sessions are told). */
-function changedBy(event: DevEventMessage): ResourceUri[] {
+export function changedBy(event: DevEventMessage): ResourceUri[] {
   switch (event.method) {
     case 'notifications/process/started':
     case 'notifications/process/exited':

@@ -1,8 +1,8 @@
-import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { type LoggingLevel, SetLevelRequestSchema } from '@modelcontextprotocol/sdk/types.js';
+import { type LoggingLevel, McpServer } from '@modelcontextprotocol/server';
 import type { WebstreamApi } from '../api/webstreamApi.js';
 import { registerDevResources } from './devProcessResources.js';
 import { registerScriptTools } from './devProcessTools.js';
+import { DEV_EVENT_KEY, listenDevUpdates } from './devUpdates.js';
 import { registerLogTools } from './logTools.js';
 import { registerPushTools } from './pushTools.js';
 import { attachDevSession } from './sessionWiring.js';
@@ -20,6 +20,14 @@ export interface McpDeps {
   note?: string;
 }
 
+/**
+ * How an instance is told about dev events: `session` (a 2025-era session: every dev notification, and
+ * `resources/subscribe` with coalesced updates), `listen` (a 2026-07-28 stdio connection: resource
+ * updates carrying the dev events, which the SDK puts on the client's `subscriptions/listen` stream), or
+ * `none` (a 2026-07-28 HTTP request: the endpoint's event bus feeds the listen streams).
+ */
+export type DevWiring = 'session' | 'listen' | 'none';
+
 const DEV_INSTRUCTIONS =
   " Run and watch the project's dev scripts: scripts_list, scripts_run, logs_search, errors_list; subscribe to logs://recent for updates.";
 
@@ -27,7 +35,7 @@ const DEV_INSTRUCTIONS =
  * Builds the MCP server of one session (stdio, or one Streamable HTTP session): the push tools, and with
  * dev processes the script and log tools, the resources and the notifications.
  */
-export function createMcpServer(deps: McpDeps): McpServer {
+export function createMcpServer(deps: McpDeps, wiring: DevWiring = 'session'): McpServer {
   const { api } = deps;
   const where = deps.publicUrl ? ` Web clients listen at ${deps.publicUrl}/stream.` : '';
   const note = deps.note ? `${deps.note} ` : '';
@@ -35,7 +43,7 @@ export function createMcpServer(deps: McpDeps): McpServer {
     { name: 'webstream', version: deps.version ?? '0.0.0' },
     {
       capabilities: {
-        tools: {},
+        tools: { listChanged: false },
         logging: {},
         ...(api.dev ? { resources: { subscribe: true, listChanged: true } } : {}),
       },
@@ -46,7 +54,7 @@ export function createMcpServer(deps: McpDeps): McpServer {
 
   // logging/setLevel: this server serves one session, so one level; tools filter their log lines by it.
   let logLevel: LoggingLevel | undefined;
-  server.server.setRequestHandler(SetLevelRequestSchema, async (request) => {
+  server.server.setRequestHandler('logging/setLevel', async (request) => {
     logLevel = request.params.level;
     return {};
   });
@@ -55,7 +63,7 @@ export function createMcpServer(deps: McpDeps): McpServer {
     registerScriptTools(server, api.dev, () => logLevel);
     registerLogTools(server, api.dev, () => logLevel);
     registerDevResources(server, api.dev);
-    const detach = attachDevSession(server, api.dev, deps.onError);
+    const detach = wireDev(server, api.dev, wiring, deps.onError);
     const previous = server.server.onclose;
     server.server.onclose = () => {
       detach();
@@ -63,4 +71,19 @@ export function createMcpServer(deps: McpDeps): McpServer {
     };
   }
   return server;
+}
+
+function wireDev(
+  server: McpServer,
+  dev: NonNullable<WebstreamApi['dev']>,
+  wiring: DevWiring,
+  onError: McpDeps['onError'],
+) {
+  if (wiring === 'session') return attachDevSession(server, dev, onError);
+  if (wiring === 'none') return () => undefined;
+  return listenDevUpdates(dev, (uri, event) =>
+    server.server
+      .sendResourceUpdated({ uri, ...(event ? { [DEV_EVENT_KEY]: event as unknown as Record<string, never> } : {}) })
+      .catch((error: unknown) => onError?.(`resources/updated ${uri}`, error)),
+  );
 }

@@ -1,9 +1,8 @@
-import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import type { LoggingLevel } from '@modelcontextprotocol/sdk/types.js';
+import type { LoggingLevel, McpServer } from '@modelcontextprotocol/server';
 import type { LogEntry, ProcessInfo } from '@ws/events';
 import { z } from 'zod';
 import type { DevApi, DevApiListener, RunResult } from '../api/webstreamApi.js';
-import { lineStreamer, type ToolContext, waitFor } from './lineStreamer.js';
+import { lineStreamer, type ToolContext, toolContext, waitFor } from './lineStreamer.js';
 import { fail, fromOutcome, ok, READ_ONLY } from './toolResult.js';
 
 /** Longest a tool may keep its request stream open (scripts_run, logs_stream). */
@@ -23,7 +22,7 @@ export function registerScriptTools(server: McpServer, dev: DevApi, level: Sessi
     {
       title: 'List package.json scripts',
       description: "The project's package.json scripts, its folder and its package manager.",
-      inputSchema: {},
+      inputSchema: z.object({}),
       annotations: READ_ONLY,
     },
     async () =>
@@ -56,7 +55,7 @@ export function registerScriptTools(server: McpServer, dev: DevApi, level: Sessi
     {
       title: 'Process status',
       description: 'Status, exit code, signal, duration and URLs of one process, or of all the server started.',
-      inputSchema: { processId: z.string().min(1).optional() },
+      inputSchema: z.object({ processId: z.string().min(1).optional() }),
       annotations: READ_ONLY,
     },
     async ({ processId }) =>
@@ -76,7 +75,7 @@ function registerProcessAction(
   const act = name === 'scripts_stop' ? dev.stop : dev.restart;
   server.registerTool(
     name,
-    { title, description, inputSchema: { processId: z.string().min(1) } },
+    { title, description, inputSchema: z.object({ processId: z.string().min(1) }) },
     async ({ processId }) => fromOutcome(await act.call(dev, processId), (process) => ({ structured: { process } })),
   );
 }
@@ -88,7 +87,7 @@ function registerRunTool(server: McpServer, dev: DevApi, level: SessionLevel): v
       title: 'Run a package.json script',
       description:
         'Starts a script and streams its output on this request (progress notifications if you pass a progressToken, else log messages). Returns when it exits, or after waitMs with a still-running handle. If the script is already running, returns that process at once (alreadyRunning: true); scripts_restart starts a new one.',
-      inputSchema: {
+      inputSchema: z.object({
         name: z.string().min(1).describe('Script name from scripts_list'),
         waitMs: z
           .number()
@@ -97,9 +96,9 @@ function registerRunTool(server: McpServer, dev: DevApi, level: SessionLevel): v
           .max(MAX_TOOL_WAIT_MS)
           .optional()
           .describe(`How long to wait for it to exit (default ${DEFAULT_RUN_WAIT_MS})`),
-      },
+      }),
     },
-    async ({ name, waitMs = DEFAULT_RUN_WAIT_MS }, extra) => runScript(dev, name, waitMs, extra as ToolContext, level),
+    async ({ name, waitMs = DEFAULT_RUN_WAIT_MS }, ctx) => runScript(dev, name, waitMs, toolContext(ctx), level),
   );
 }
 

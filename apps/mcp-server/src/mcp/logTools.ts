@@ -1,11 +1,11 @@
-import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { McpServer } from '@modelcontextprotocol/server';
 import type { LogEntry } from '@ws/events';
 import { matchesLog } from '@ws/runner';
 import { z } from 'zod';
 import { compilePattern, MAX_PATTERN_LENGTH } from '../api/logPattern.js';
 import type { DevApi } from '../api/webstreamApi.js';
 import { MAX_TOOL_WAIT_MS, type SessionLevel } from './devProcessTools.js';
-import { lineStreamer, type ToolContext, waitFor } from './lineStreamer.js';
+import { lineStreamer, type ToolContext, toolContext, waitFor } from './lineStreamer.js';
 import { fail, fromOutcome, ok, READ_ONLY } from './toolResult.js';
 
 const LevelSchema = z.enum(['error', 'warn', 'info']);
@@ -18,7 +18,7 @@ export function registerLogTools(server: McpServer, dev: DevApi, level: SessionL
       title: 'Stream log lines',
       description:
         'Streams new matching lines on this request as they occur (progress or log notifications) for durationMs or until limit lines, then returns a summary.',
-      inputSchema: {
+      inputSchema: z.object({
         processId: z.string().min(1).optional(),
         level: LevelSchema.optional().describe('Minimum level: error, warn or info'),
         pattern: z.string().optional().describe('Regular expression (case-insensitive) the line must match'),
@@ -30,10 +30,10 @@ export function registerLogTools(server: McpServer, dev: DevApi, level: SessionL
           .max(MAX_TOOL_WAIT_MS)
           .optional()
           .describe('Stop after this long (default 10000)'),
-      },
+      }),
       annotations: READ_ONLY,
     },
-    async (args, extra) => streamLogs(dev, args, extra as ToolContext, level),
+    async (args, ctx) => streamLogs(dev, args, toolContext(ctx), level),
   );
 
   server.registerTool(
@@ -42,7 +42,7 @@ export function registerLogTools(server: McpServer, dev: DevApi, level: SessionL
       title: 'Search logs',
       description:
         'Searches the retained log lines (newest kept) by substring or regular expression, process, level and time.',
-      inputSchema: {
+      inputSchema: z.object({
         query: z
           .string()
           .min(1)
@@ -53,7 +53,7 @@ export function registerLogTools(server: McpServer, dev: DevApi, level: SessionL
         level: LevelSchema.optional(),
         since: z.iso.datetime({ offset: true }).optional().describe('ISO-8601 time; only lines at or after it'),
         limit: z.number().int().min(1).max(1000).optional().describe('Default 100'),
-      },
+      }),
       annotations: READ_ONLY,
     },
     async ({ since, ...search }) =>
@@ -68,10 +68,10 @@ export function registerLogTools(server: McpServer, dev: DevApi, level: SessionL
     {
       title: 'Detected errors',
       description: 'Errors detected in process output, with message, type, file, line, column and stack.',
-      inputSchema: {
+      inputSchema: z.object({
         processId: z.string().min(1).optional(),
         limit: z.number().int().min(1).max(500).optional().describe('Default 50'),
-      },
+      }),
       annotations: READ_ONLY,
     },
     async (query) => fromOutcome(await dev.errors(query), (errors) => ({ structured: { errors } })),

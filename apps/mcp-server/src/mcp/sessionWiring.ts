@@ -1,5 +1,5 @@
-import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { ErrorCode, SubscribeRequestSchema, UnsubscribeRequestSchema } from '@modelcontextprotocol/sdk/types.js';
+import type { McpServer } from '@modelcontextprotocol/server';
+import { ProtocolErrorCode, type ServerNotification } from '@modelcontextprotocol/server';
 import type { DevApi } from '../api/webstreamApi.js';
 import { DEV_RESOURCES, rpcError } from './devProcessResources.js';
 
@@ -21,17 +21,17 @@ export function attachDevSession(
   let timer: ReturnType<typeof setTimeout> | undefined;
   const low = server.server;
 
-  low.setRequestHandler(SubscribeRequestSchema, async (request) => {
+  low.setRequestHandler('resources/subscribe', async (request) => {
     const { uri } = request.params;
     if (!DEV_RESOURCES.includes(uri))
       throw rpcError(
-        ErrorCode.InvalidParams,
+        ProtocolErrorCode.InvalidParams,
         `cannot subscribe to ${uri}: subscribable resources are ${DEV_RESOURCES.join(', ')}`,
       );
     subscribed.add(uri);
     return {};
   });
-  low.setRequestHandler(UnsubscribeRequestSchema, async (request) => {
+  low.setRequestHandler('resources/unsubscribe', async (request) => {
     subscribed.delete(request.params.uri);
     return {};
   });
@@ -44,7 +44,7 @@ export function attachDevSession(
   };
   const detach = dev.listen({
     event(e) {
-      low.notification(e).catch((error: unknown) => onError(e.method, error));
+      low.notification(e as unknown as ServerNotification).catch((error: unknown) => onError(e.method, error));
     },
     resourceChanged(uri) {
       if (!subscribed.has(uri)) return;

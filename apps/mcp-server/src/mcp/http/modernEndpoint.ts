@@ -1,0 +1,53 @@
+import { createMcpHandler, isLegacyRequest, type McpHttpHandler } from '@modelcontextprotocol/server';
+import type { Logger } from '../../server/logger.js';
+import { createMcpServer, type McpDeps } from '../createMcpServer.js';
+import { devEventBus } from '../devUpdates.js';
+import { mcpAuthInfo } from './mcpCaller.js';
+
+/** Most `subscriptions/listen` streams open at once on one instance (`--max-mcp-sessions` bounds them too). */
+export const DEFAULT_MAX_SUBSCRIPTIONS = 100;
+
+/** What {@link createModernEndpoint} needs. */
+export interface ModernEndpointOptions extends McpDeps {
+  logger: Logger;
+  maxSubscriptions?: number;
+  /** Largest POST body. Default: the SDK's (4 MiB). */
+  maxBodyBytes?: number;
+  /** SSE keep-alive comments on listen streams and streamed answers, in ms. */
+  keepAliveMs?: number;
+}
+
+/**
+ * `/mcp` for the 2026-07-28 revision: stateless, one server instance per request built by the same
+ * {@link createMcpServer} as the 2025-era sessions (so one definition of each tool and resource), on
+ * whichever instance the request reaches. Requests of the 2025 era (`initialize`, no `_meta` version)
+ * never get here: {@link isModernRequest} sends them to the sessions. The SDK answers `server/discover`,
+ * checks the `Mcp-Method`/`Mcp-Name`/`MCP-Protocol-Version` headers, refuses unsupported versions with
+ * -32022 and the supported list, stamps `resultType` and the cache fields, and serves
+ * `subscriptions/listen` from {@link devEventBus}.
+ */
+export function createModernEndpoint(options: ModernEndpointOptions): McpHttpHandler {
+  const { logger } = options;
+  return createMcpHandler(() => createMcpServer(options, 'none'), {
+    legacy: 'reject',
+    bus: devEventBus(options.api.dev),
+    maxSubscriptions: options.maxSubscriptions ?? DEFAULT_MAX_SUBSCRIPTIONS,
+    ...(options.maxBodyBytes ? { maxRequestBodySize: options.maxBodyBytes } : {}),
+    ...(options.keepAliveMs !== undefined ? { keepAliveMs: options.keepAliveMs } : {}),
+    onerror: (error) => logger.debug('MCP request refused or failed', { error: error.message }),
+  });
+}
+
+/** Serves one request on the 2026-07-28 endpoint, handing the caller (for push_stream) to the tools. */
+export function serveModern(handler: McpHttpHandler, request: Request): Promise<Response> {
+  return handler.fetch(request, { authInfo: mcpAuthInfo(request) });
+}
+
+/**
+ * Whether a request belongs to the 2026-07-28 endpoint: a POST the SDK does not classify as 2025-era
+ * (the same classification `createMcpHandler` makes). GET and DELETE are 2025 session operations.
+ */
+export async function isModernRequest(request: Request, maxBodyBytes?: number): Promise<boolean> {
+  if (request.method !== 'POST') return false;
+  return !(await isLegacyRequest(request, undefined, maxBodyBytes ? { maxRequestBodySize: maxBodyBytes } : {}));
+}
