@@ -2,7 +2,7 @@ import { type LoggingLevel, McpServer } from '@modelcontextprotocol/server';
 import type { WebstreamApi } from '../api/webstreamApi.js';
 import { registerDevResources } from './devProcessResources.js';
 import { registerScriptTools } from './devProcessTools.js';
-import { DEV_EVENT_KEY, listenDevUpdates } from './devUpdates.js';
+import { devEventMeta, listenDevUpdates } from './devUpdates.js';
 import { registerLogTools } from './logTools.js';
 import { registerPushTools } from './pushTools.js';
 import { attachDevSession } from './sessionWiring.js';
@@ -44,6 +44,8 @@ export function createMcpServer(deps: McpDeps, wiring: DevWiring = 'session'): M
     {
       capabilities: {
         tools: { listChanged: false },
+        // Declared (an empty list until prompts are registered): 2026-07-28 clients cache prompts/list too.
+        prompts: { listChanged: false },
         logging: {},
         ...(api.dev ? { resources: { subscribe: true, listChanged: true } } : {}),
       },
@@ -83,7 +85,7 @@ function wireDev(
   if (wiring === 'none') return () => undefined;
   return listenDevUpdates(dev, (uri, event) =>
     server.server
-      .sendResourceUpdated({ uri, ...(event ? { [DEV_EVENT_KEY]: event as unknown as Record<string, never> } : {}) })
+      .sendResourceUpdated({ uri, ...(event ? { _meta: devEventMeta(event) } : {}) })
       .catch((error: unknown) => onError?.(`resources/updated ${uri}`, error)),
   );
 }

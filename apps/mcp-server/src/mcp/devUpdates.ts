@@ -4,8 +4,9 @@ import { changedBy } from '../api/remoteEvents.js';
 import type { DevApi, DevEventMessage } from '../api/webstreamApi.js';
 
 /**
- * The key under which a `notifications/resources/updated` of the 2026-07-28 era carries the dev
+ * The `_meta` key under which a `notifications/resources/updated` of the 2026-07-28 era carries the dev
  * notification that changed the resource (`{ method, params }`, as 2025-era sessions get it on its own).
+ * `_meta` because clients keep it: SDK clients drop params a notification's schema does not name.
  */
 export const DEV_EVENT_KEY = 'webstream/event';
 
@@ -30,12 +31,17 @@ export function listenDevUpdates(dev: DevApi, update: DevUpdate): () => void {
   });
 }
 
+/** The `_meta` of an update that carries `event`. */
+export const devEventMeta = (event: DevEventMessage) => ({
+  [DEV_EVENT_KEY]: event as unknown as Record<string, never>,
+});
+
 /** The `subscriptions/listen` event of one update (the SDK's listen router stamps the subscription id). */
 export function updateEvent(uri: string, event?: DevEventMessage): ServerEvent {
   return {
     kind: 'resource_updated',
     uri,
-    ...(event ? { params: { uri, [DEV_EVENT_KEY]: event as unknown as Record<string, never> } } : {}),
+    ...(event ? { params: { uri, _meta: devEventMeta(event) } } : {}),
   };
 }
 

@@ -18,7 +18,7 @@ import {
   ProtocolErrorCode,
   type Transport,
 } from '@modelcontextprotocol/server';
-import { RESOURCE_NOT_FOUND, RESOURCE_NOT_FOUND_MESSAGE } from './devProcessResources.js';
+import { LegacyAnswers } from './legacyAnswers.js';
 
 /** Requests whose params are checked before the SDK sees them (it would answer -32603 with a zod dump). */
 const CHECKED_REQUESTS = new Map(
@@ -68,41 +68,34 @@ function refuse(message: JSONRPCMessage, send: (m: JSONRPCMessage) => Promise<vo
 }
 
 /**
- * The 2025 era's code for an unknown resource is -32002 (2025-11-25, Resources: Error Handling); the SDK
- * sends every resources/read miss as -32602 (the 2026-07-28 rule). A 2025-era connection gets -32002 back.
- */
-function legacyCodes(message: JSONRPCMessage): JSONRPCMessage {
-  const error = (message as { error?: { code: number; message: string } }).error;
-  if (error?.code !== ProtocolErrorCode.InvalidParams || !error.message.startsWith(RESOURCE_NOT_FOUND_MESSAGE))
-    return message;
-  return { ...message, error: { ...error, code: RESOURCE_NOT_FOUND } } as JSONRPCMessage;
-}
-
-/**
  * Connects a server from {@link createMcpServer} to a 2025-era transport (a Streamable HTTP session):
  * requests with malformed params (`"arguments": 5`, a bad log level...) get -32602 InvalidParams and a
- * one-line message before the SDK sees them, and an unknown resource -32002.
+ * one-line message before the SDK sees them, and answers the SDK v2 changed are as before
+ * ({@link LegacyAnswers}).
  */
 export async function connectMcpServer(server: McpServer, transport: Transport): Promise<void> {
   await server.connect(transport);
   const handle = transport.onmessage;
   const send = transport.send.bind(transport);
-  transport.send = (message, options) => send(legacyCodes(message), options);
+  const legacy = new LegacyAnswers();
+  transport.send = (message, options) => send(legacy.outbound(message), options);
   transport.onmessage = (message, extra) => {
+    legacy.inbound(message);
     if (!refuse(message, send, (e) => transport.onerror?.(e))) handle?.(message, extra);
   };
 }
 
 /**
  * A transport that guards another (stdio, under `serveStdio`, which owns the transport it is given):
- * malformed params answered as {@link connectMcpServer} does; on a connection whose era turns out
- * 2025 (it opened with `initialize`), unknown resources get -32002.
+ * malformed params answered as {@link connectMcpServer} does; a connection whose era turns out 2025
+ * (it opened with `initialize`) gets the answers of {@link LegacyAnswers}.
  */
 export class GuardedTransport implements Transport {
   onclose?: () => void;
   onerror?: (error: Error) => void;
   onmessage?: Transport['onmessage'];
-  #legacy: boolean | undefined;
+  #legacy: LegacyAnswers | undefined;
+  #era: 'legacy' | 'modern' | undefined;
 
   /** `closed` is told once the inner transport closes (after the SDK's own `onclose`). */
   constructor(
@@ -117,8 +110,12 @@ export class GuardedTransport implements Transport {
     };
     this.inner.onerror = (error) => this.onerror?.(error);
     this.inner.onmessage = (message, extra) => {
-      if (this.#legacy === undefined && isJSONRPCRequest(message))
-        this.#legacy = message.method === 'initialize' || !hasEnvelope(message);
+      // The era is the opening's (a discover probe may still fall back to `initialize`).
+      if (isJSONRPCRequest(message) && (message.method === 'initialize' || this.#era === undefined)) {
+        this.#era = message.method === 'initialize' || !hasEnvelope(message) ? 'legacy' : 'modern';
+        this.#legacy = this.#era === 'legacy' ? (this.#legacy ?? new LegacyAnswers()) : undefined;
+      }
+      this.#legacy?.inbound(message);
       if (
         !refuse(
           message,
@@ -132,7 +129,7 @@ export class GuardedTransport implements Transport {
   }
 
   send(message: JSONRPCMessage, options?: Parameters<Transport['send']>[1]): Promise<void> {
-    return this.inner.send(this.#legacy ? legacyCodes(message) : message, options);
+    return this.inner.send(this.#legacy ? this.#legacy.outbound(message) : message, options);
   }
 
   close(): Promise<void> {
