@@ -2,7 +2,7 @@ import { type LoggingLevel, McpServer } from '@modelcontextprotocol/server';
 import type { WebstreamApi } from '../api/webstreamApi.js';
 import { registerDevResources } from './devProcessResources.js';
 import { registerScriptTools } from './devProcessTools.js';
-import { devEventMeta, listenDevUpdates } from './devUpdates.js';
+import { devApiEvents, devEventMeta, listenDevUpdates } from './devUpdates.js';
 import { registerLogTools } from './logTools.js';
 import { registerPushTools } from './pushTools.js';
 import { attachDevSession } from './sessionWiring.js';
@@ -83,7 +83,7 @@ function wireDev(
 ) {
   if (wiring === 'session') return attachDevSession(server, dev, onError);
   if (wiring === 'none') return () => undefined;
-  return listenDevUpdates(dev, (uri, event) =>
+  return listenDevUpdates(devApiEvents(dev), (uri, event) =>
     server.server
       .sendResourceUpdated({ uri, ...(event ? { _meta: devEventMeta(event) } : {}) })
       .catch((error: unknown) => onError?.(`resources/updated ${uri}`, error)),

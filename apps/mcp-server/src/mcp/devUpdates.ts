@@ -1,7 +1,10 @@
 import type { ServerEvent, ServerEventBus } from '@modelcontextprotocol/server';
 import { ResourceUri } from '@ws/events';
 import { changedBy } from '../api/remoteEvents.js';
-import type { DevApi, DevEventMessage } from '../api/webstreamApi.js';
+import type { DevApi, DevApiListener, DevEventMessage } from '../api/webstreamApi.js';
+
+/** Where dev events come from: a `listen` that returns the function that stops listening. */
+export type DevEventSource = (listener: DevApiListener) => () => void;
 
 /**
  * The `_meta` key under which a `notifications/resources/updated` of the 2026-07-28 era carries the dev
@@ -20,8 +23,8 @@ export type DevUpdate = (uri: string, event?: DevEventMessage) => void;
  * 2026-07-28 servers "MUST NOT send unrequested notification types", so dev events reach a client only
  * on a `subscriptions/listen` stream that asked for the resource. Returns the function that detaches.
  */
-export function listenDevUpdates(dev: DevApi, update: DevUpdate): () => void {
-  return dev.listen({
+export function listenDevUpdates(listen: DevEventSource, update: DevUpdate): () => void {
+  return listen({
     event(e) {
       for (const uri of changedBy(e)) update(uri, e);
     },
@@ -30,6 +33,12 @@ export function listenDevUpdates(dev: DevApi, update: DevUpdate): () => void {
     },
   });
 }
+
+/** The dev events of one process's dev API. */
+export const devApiEvents =
+  (dev: DevApi): DevEventSource =>
+  (listener) =>
+    dev.listen(listener);
 
 /** The `_meta` of an update that carries `event`. */
 export const devEventMeta = (event: DevEventMessage) => ({
@@ -46,10 +55,10 @@ export function updateEvent(uri: string, event?: DevEventMessage): ServerEvent {
 }
 
 /**
- * The change-event bus of the 2026-07-28 `/mcp` endpoint: the dev events of `dev` as resource updates
- * for every open `subscriptions/listen` stream. It listens to `dev` only while a stream is open.
+ * The change-event bus of the 2026-07-28 `/mcp` endpoint: the dev events of `source` as resource updates
+ * for every open `subscriptions/listen` stream. It listens to `source` only while a stream is open.
  */
-export function devEventBus(dev: DevApi | undefined): ServerEventBus {
+export function devEventBus(source: DevEventSource | undefined): ServerEventBus {
   const listeners = new Set<(event: ServerEvent) => void>();
   let detach: (() => void) | undefined;
   const publish = (event: ServerEvent) => {
@@ -65,7 +74,7 @@ export function devEventBus(dev: DevApi | undefined): ServerEventBus {
     publish,
     subscribe(listener) {
       listeners.add(listener);
-      if (dev && !detach) detach = listenDevUpdates(dev, (uri, e) => publish(updateEvent(uri, e)));
+      if (source && !detach) detach = listenDevUpdates(source, (uri, e) => publish(updateEvent(uri, e)));
       return () => {
         listeners.delete(listener);
         if (listeners.size === 0 && detach) {

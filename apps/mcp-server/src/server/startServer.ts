@@ -8,6 +8,7 @@ import { createApp } from '../http/app.js';
 import { loadDashboard } from '../http/static/dashboardAssets.js';
 import { type PublishPolicy, publishPolicyOf } from '../limits/publishPolicy.js';
 import { createMcpSessions, type McpSessions } from '../mcp/http/httpSessions.js';
+import { hubDevEvents } from '../mcp/http/hubDevEvents.js';
 import { redisSessionLogs } from '../mcp/http/sessionEventLogs.js';
 import type { StreamService } from '../stream/streamService.js';
 import { createHttpServer, listen } from './httpServer.js';
@@ -52,6 +53,7 @@ export async function startServer(config: Config, logger: Logger, version = '0.0
     sessionEvents: config.mcpSessionEvents,
     pingIntervalMs: config.mcpPingMs,
     logs: redis ? redisSessionLogs(redis.connection, { prefix: config.redisStream }) : undefined,
+    devEvents: hubDevEvents(service.hub),
   });
   const dashboard = loadDashboard();
   if (!dashboard) logger.warn('dashboard not built (pnpm build); serving the minimal live page at /');

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { isInitializeRequest } from '@modelcontextprotocol/server';
 import type { Logger } from '../../server/logger.js';
 import type { McpDeps } from '../createMcpServer.js';
+import type { DevEventSource } from '../devUpdates.js';
 import { GetStreams } from './getStreams.js';
 import { type HttpSession, openHttpSession } from './httpSession.js';
 import { mcpAuthInfo } from './mcpCaller.js';
@@ -35,6 +36,8 @@ export interface McpSessionsOptions extends McpDeps {
    * @default 1000
    */
   sessionEvents?: number;
+  /** Where 2026-07-28 listen streams get dev events (see `modernEndpoint.ts`). Default: this process's dev API. */
+  devEvents?: DevEventSource;
 }
 
 /**

@@ -1,7 +1,9 @@
 import { createMcpHandler, isLegacyRequest, type McpHttpHandler } from '@modelcontextprotocol/server';
+import { ResourceUri } from '@ws/events';
+import type { DevApi } from '../../api/webstreamApi.js';
 import type { Logger } from '../../server/logger.js';
 import { createMcpServer, type McpDeps } from '../createMcpServer.js';
-import { devEventBus } from '../devUpdates.js';
+import { type DevEventSource, devApiEvents, devEventBus } from '../devUpdates.js';
 import { mcpAuthInfo } from './mcpCaller.js';
 
 /** Most `subscriptions/listen` streams open at once on one instance (`--max-mcp-sessions` bounds them too). */
@@ -15,6 +17,30 @@ export interface ModernEndpointOptions extends McpDeps {
   maxBodyBytes?: number;
   /** SSE keep-alive comments on listen streams and streamed answers, in ms. */
   keepAliveMs?: number;
+  /**
+   * Where the listen streams' dev events come from. Default: this process's dev API. The server passes
+   * its hub's dev channels (`hubDevEvents`), which with `--redis` carry every instance's events.
+   */
+  devEvents?: DevEventSource;
+}
+
+/** The hub's dev events, plus the changes of the scripts (only the local dev service sees those). */
+function eventsOf(dev: DevApi | undefined, events: DevEventSource | undefined): DevEventSource | undefined {
+  if (!dev) return undefined;
+  if (!events) return devApiEvents(dev);
+  return (listener) => {
+    const stopEvents = events({ event: listener.event, resourceChanged: listener.resourceChanged });
+    const stopScripts = dev.listen({
+      event: () => undefined,
+      resourceChanged: (uri) => {
+        if (uri === ResourceUri.scriptsAvailable) listener.resourceChanged(uri);
+      },
+    });
+    return () => {
+      stopEvents();
+      stopScripts();
+    };
+  };
 }
 
 /**
@@ -30,7 +56,7 @@ export function createModernEndpoint(options: ModernEndpointOptions): McpHttpHan
   const { logger } = options;
   return createMcpHandler(() => createMcpServer(options, 'none'), {
     legacy: 'reject',
-    bus: devEventBus(options.api.dev),
+    bus: devEventBus(eventsOf(options.api.dev, options.devEvents)),
     maxSubscriptions: options.maxSubscriptions ?? DEFAULT_MAX_SUBSCRIPTIONS,
     ...(options.maxBodyBytes ? { maxRequestBodySize: options.maxBodyBytes } : {}),
     ...(options.keepAliveMs !== undefined ? { keepAliveMs: options.keepAliveMs } : {}),
