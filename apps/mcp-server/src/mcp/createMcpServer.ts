@@ -1,5 +1,6 @@
 import { type LoggingLevel, McpServer } from '@modelcontextprotocol/server';
 import type { WebstreamApi } from '../api/webstreamApi.js';
+import { attachChannels, CHANNEL_CAPABILITY } from './channels.js';
 import { registerDevResources } from './devProcessResources.js';
 import { registerScriptTools } from './devProcessTools.js';
 import { devApiEvents, devEventMeta, listenDevUpdates } from './devUpdates.js';
@@ -18,6 +19,8 @@ export interface McpDeps {
   onError?: (what: string, error: unknown) => void;
   /** A line the instructions start with (e.g. which server the tools act on). */
   note?: string;
+  /** Claude Code channels (`--channels`): see `channels.ts`. Default: off. */
+  channels?: boolean;
 }
 
 /**
@@ -47,6 +50,7 @@ export function createMcpServer(deps: McpDeps, wiring: DevWiring = 'session'): M
         // Declared (an empty list until prompts are registered): 2026-07-28 clients cache prompts/list too.
         prompts: { listChanged: false },
         logging: {},
+        ...(deps.channels ? { experimental: { [CHANNEL_CAPABILITY]: {} } } : {}),
         ...(api.dev ? { resources: { subscribe: true, listChanged: true } } : {}),
       },
       instructions: `${note}Push real-time messages to web pages connected over Server-Sent Events.${where}${api.dev ? DEV_INSTRUCTIONS : ''}`,
@@ -65,7 +69,14 @@ export function createMcpServer(deps: McpDeps, wiring: DevWiring = 'session'): M
     registerScriptTools(server, api.dev, () => logLevel);
     registerLogTools(server, api.dev, () => logLevel);
     registerDevResources(server, api.dev);
-    const detach = wireDev(server, api.dev, wiring, deps.onError);
+    const detachDev = wireDev(server, api.dev, wiring, deps.onError);
+    // Channels are unsolicited: 2025-era sessions only (2026-07-28 sends nothing a client did not ask for).
+    const detachChannels =
+      deps.channels && wiring === 'session' ? attachChannels(server, api.dev, deps.onError) : () => undefined;
+    const detach = () => {
+      detachDev();
+      detachChannels();
+    };
     const previous = server.server.onclose;
     server.server.onclose = () => {
       detach();

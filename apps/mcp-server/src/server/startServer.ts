@@ -54,6 +54,7 @@ export async function startServer(config: Config, logger: Logger, version = '0.0
     pingIntervalMs: config.mcpPingMs,
     logs: redis ? redisSessionLogs(redis.connection, { prefix: config.redisStream }) : undefined,
     devEvents: hubDevEvents(service.hub),
+    channels: config.channels,
   });
   const dashboard = loadDashboard();
   if (!dashboard) logger.warn('dashboard not built (pnpm build); serving the minimal live page at /');

@@ -13,6 +13,8 @@ export interface StdioOptions {
   /** A line for the instructions (which server the tools act on). */
   note?: string;
   logger: Logger;
+  /** Claude Code channels (`--channels`). */
+  channels?: boolean;
   /** Called once when the client closes stdin (or the transport closes). */
   onClose: () => void;
 }
@@ -30,6 +32,7 @@ export async function serveStdio(options: StdioOptions): Promise<void> {
     version: options.version,
     publicUrl: options.publicUrl,
     note: options.note,
+    channels: options.channels,
     onError: (what: string, error: unknown) =>
       logger.warn('MCP notification not delivered', { what, error: String(error) }),
   };
