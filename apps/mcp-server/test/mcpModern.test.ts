@@ -72,6 +72,27 @@ describe('2026-07-28 with the official v2 client', () => {
     await devEventsOnListen(modern);
   });
 
+  it('answers malformed params with -32602 in one line, as the 2025 era does', async () => {
+    const running = await server();
+    const _meta = {
+      'io.modelcontextprotocol/protocolVersion': MODERN,
+      'io.modelcontextprotocol/clientCapabilities': {},
+      'io.modelcontextprotocol/clientInfo': { name: 'raw', version: '1' },
+    };
+    const body = { jsonrpc: '2.0', id: 7, method: 'tools/call', params: { _meta, name: 'push_stream', arguments: 5 } };
+    const res = await post(`${running.url}/mcp`, body, {
+      accept: 'application/json, text/event-stream',
+      'mcp-protocol-version': MODERN,
+      'mcp-method': 'tools/call',
+      'mcp-name': 'push_stream',
+    });
+    expect(await json(res)).toEqual({
+      jsonrpc: '2.0',
+      id: 7,
+      error: { code: -32602, message: 'Invalid params for tools/call: arguments must be an object (got number)' },
+    });
+  });
+
   it('answers an unsupported protocol version with -32022 and the supported list', async () => {
     const running = await server();
     const body = {

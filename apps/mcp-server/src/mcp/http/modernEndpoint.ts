@@ -1,9 +1,16 @@
-import { createMcpHandler, isLegacyRequest, type McpHttpHandler } from '@modelcontextprotocol/server';
+import {
+  createMcpHandler,
+  isJSONRPCRequest,
+  isLegacyRequest,
+  type McpHttpHandler,
+  ProtocolErrorCode,
+} from '@modelcontextprotocol/server';
 import { ResourceUri } from '@ws/events';
 import type { DevApi } from '../../api/webstreamApi.js';
 import type { Logger } from '../../server/logger.js';
 import { createMcpServer, type McpDeps } from '../createMcpServer.js';
 import { type DevEventSource, devApiEvents, devEventBus } from '../devUpdates.js';
+import { invalidParams } from '../paramsGuard.js';
 import { mcpAuthInfo } from './mcpCaller.js';
 
 /** Most `subscriptions/listen` streams open at once on one instance (`--max-mcp-sessions` bounds them too). */
@@ -64,8 +71,23 @@ export function createModernEndpoint(options: ModernEndpointOptions): McpHttpHan
   });
 }
 
-/** Serves one request on the 2026-07-28 endpoint, handing the caller (for push_stream) to the tools. */
-export function serveModern(handler: McpHttpHandler, request: Request): Promise<Response> {
+/**
+ * Serves one request on the 2026-07-28 endpoint, handing the caller (for push_stream) to the tools. A
+ * request with malformed params gets -32602 with one line saying what to fix (the SDK's own answer is a
+ * multi-line zod dump), as on the 2025-era sessions.
+ */
+export async function serveModern(handler: McpHttpHandler, request: Request): Promise<Response> {
+  const body: unknown = await request
+    .clone()
+    .json()
+    .catch(() => undefined);
+  const problem = isJSONRPCRequest(body) ? invalidParams(body) : undefined;
+  if (problem !== undefined && isJSONRPCRequest(body))
+    return Response.json({
+      jsonrpc: '2.0',
+      id: body.id,
+      error: { code: ProtocolErrorCode.InvalidParams, message: problem },
+    });
   return handler.fetch(request, { authInfo: mcpAuthInfo(request) });
 }
 
