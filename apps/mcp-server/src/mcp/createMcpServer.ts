@@ -6,6 +6,8 @@ import { registerScriptTools } from './devProcessTools.js';
 import { devApiEvents, devEventMeta, listenDevUpdates } from './devUpdates.js';
 import { registerLogTools } from './logTools.js';
 import { registerPushTools } from './pushTools.js';
+import { type ScriptTasks, TASKS_EXTENSION } from './scriptTasks.js';
+import { registerTaskMethods } from './scriptTaskTools.js';
 import { attachDevSession } from './sessionWiring.js';
 
 /** What {@link createMcpServer} needs. */
@@ -21,6 +23,8 @@ export interface McpDeps {
   note?: string;
   /** Claude Code channels (`--channels`): see `channels.ts`. Default: off. */
   channels?: boolean;
+  /** Script tasks (the 2026-07-28 tasks extension), shared by the instances of one endpoint. */
+  tasks?: ScriptTasks;
 }
 
 /**
@@ -40,6 +44,8 @@ const DEV_INSTRUCTIONS =
  */
 export function createMcpServer(deps: McpDeps, wiring: DevWiring = 'session'): McpServer {
   const { api } = deps;
+  // Tasks are a 2026-07-28 extension: 2025-era sessions keep progress notifications.
+  const tasks = wiring !== 'session' && api.dev ? deps.tasks : undefined;
   const where = deps.publicUrl ? ` Web clients listen at ${deps.publicUrl}/stream.` : '';
   const note = deps.note ? `${deps.note} ` : '';
   const server = new McpServer(
@@ -51,6 +57,7 @@ export function createMcpServer(deps: McpDeps, wiring: DevWiring = 'session'): M
         prompts: { listChanged: false },
         logging: {},
         ...(deps.channels ? { experimental: { [CHANNEL_CAPABILITY]: {} } } : {}),
+        ...(tasks ? { extensions: { [TASKS_EXTENSION]: {} } } : {}),
         ...(api.dev ? { resources: { subscribe: true, listChanged: true } } : {}),
       },
       instructions: `${note}Push real-time messages to web pages connected over Server-Sent Events.${where}${api.dev ? DEV_INSTRUCTIONS : ''}`,
@@ -66,7 +73,8 @@ export function createMcpServer(deps: McpDeps, wiring: DevWiring = 'session'): M
   });
 
   if (api.dev) {
-    registerScriptTools(server, api.dev, () => logLevel);
+    registerScriptTools(server, api.dev, () => logLevel, tasks);
+    if (tasks) registerTaskMethods(server, tasks);
     registerLogTools(server, api.dev, () => logLevel);
     registerDevResources(server, api.dev);
     const detachDev = wireDev(server, api.dev, wiring, deps.onError);

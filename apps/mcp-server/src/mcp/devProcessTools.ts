@@ -3,6 +3,8 @@ import type { LogEntry, ProcessInfo } from '@ws/events';
 import { z } from 'zod';
 import type { DevApi, DevApiListener, RunResult } from '../api/webstreamApi.js';
 import { lineStreamer, type ToolContext, toolContext, waitFor } from './lineStreamer.js';
+import type { ScriptTasks } from './scriptTasks.js';
+import { runScriptAsTask, wantsTasks } from './scriptTaskTools.js';
 import { fail, fromOutcome, ok, READ_ONLY } from './toolResult.js';
 
 /** Longest a tool may keep its request stream open (scripts_run, logs_stream). */
@@ -16,7 +18,7 @@ const SUMMARY_ERRORS = 20;
 export type SessionLevel = () => LoggingLevel | undefined;
 
 /** `scripts_list`, `scripts_run`, `scripts_stop`, `scripts_restart`, `scripts_status`. */
-export function registerScriptTools(server: McpServer, dev: DevApi, level: SessionLevel): void {
+export function registerScriptTools(server: McpServer, dev: DevApi, level: SessionLevel, tasks?: ScriptTasks): void {
   server.registerTool(
     'scripts_list',
     {
@@ -35,7 +37,7 @@ export function registerScriptTools(server: McpServer, dev: DevApi, level: Sessi
         },
       })),
   );
-  registerRunTool(server, dev, level);
+  registerRunTool(server, dev, level, tasks);
   registerProcessAction(
     server,
     dev,
@@ -80,7 +82,7 @@ function registerProcessAction(
   );
 }
 
-function registerRunTool(server: McpServer, dev: DevApi, level: SessionLevel): void {
+function registerRunTool(server: McpServer, dev: DevApi, level: SessionLevel, tasks?: ScriptTasks): void {
   server.registerTool(
     'scripts_run',
     {
@@ -98,7 +100,10 @@ function registerRunTool(server: McpServer, dev: DevApi, level: SessionLevel): v
           .describe(`How long to wait for it to exit (default ${DEFAULT_RUN_WAIT_MS})`),
       }),
     },
-    async ({ name, waitMs = DEFAULT_RUN_WAIT_MS }, ctx) => runScript(dev, name, waitMs, toolContext(ctx), level),
+    async ({ name, waitMs = DEFAULT_RUN_WAIT_MS }, ctx) =>
+      tasks && wantsTasks(ctx)
+        ? runScriptAsTask(dev, tasks, name)
+        : runScript(dev, name, waitMs, toolContext(ctx), level),
   );
 }
 
@@ -106,7 +111,7 @@ function registerRunTool(server: McpServer, dev: DevApi, level: SessionLevel): v
  * Follows one process's events: its lines go to `send`, its exit is noted. Events that arrive before
  * the process id is known (the run call is still answering) are held and replayed by {@link follow}.
  */
-function processFollower(send: (line: LogEntry) => void) {
+export function processFollower(send: (line: LogEntry) => void) {
   const held: { processId: string; line?: LogEntry; exited?: true }[] = [];
   let id: string | undefined;
   let exited = false;
@@ -165,7 +170,7 @@ async function runScript(dev: DevApi, name: string, waitMs: number, context: Too
   }
 }
 
-async function summarize(dev: DevApi, name: string, run: RunResult, running: boolean, alreadyRunning: boolean) {
+export async function summarize(dev: DevApi, name: string, run: RunResult, running: boolean, alreadyRunning: boolean) {
   const id = run.process.id;
   const latest = await dev.process(id);
   const now: ProcessInfo = latest.ok ? latest.value : run.process;

@@ -2,6 +2,7 @@ import { StdioServerTransport, serveStdio as serveMcpStdio } from '@modelcontext
 import type { WebstreamApi } from '../api/webstreamApi.js';
 import { createMcpServer } from '../mcp/createMcpServer.js';
 import { GuardedTransport } from '../mcp/paramsGuard.js';
+import { ScriptTasks } from '../mcp/scriptTasks.js';
 import type { Logger } from '../server/logger.js';
 
 /** What {@link serveStdio} needs. */
@@ -29,6 +30,7 @@ export async function serveStdio(options: StdioOptions): Promise<void> {
   const { logger } = options;
   const deps = {
     api: options.api,
+    tasks: options.api.dev ? new ScriptTasks(options.api.dev) : undefined,
     version: options.version,
     publicUrl: options.publicUrl,
     note: options.note,

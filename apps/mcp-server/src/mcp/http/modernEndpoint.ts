@@ -11,6 +11,7 @@ import type { Logger } from '../../server/logger.js';
 import { createMcpServer, type McpDeps } from '../createMcpServer.js';
 import { type DevEventSource, devApiEvents, devEventBus } from '../devUpdates.js';
 import { invalidParams } from '../paramsGuard.js';
+import { ScriptTasks } from '../scriptTasks.js';
 import { mcpAuthInfo } from './mcpCaller.js';
 
 /** Most `subscriptions/listen` streams open at once on one instance (`--max-mcp-sessions` bounds them too). */
@@ -61,7 +62,8 @@ function eventsOf(dev: DevApi | undefined, events: DevEventSource | undefined): 
  */
 export function createModernEndpoint(options: ModernEndpointOptions): McpHttpHandler {
   const { logger } = options;
-  return createMcpHandler(() => createMcpServer(options, 'none'), {
+  const tasks = options.api.dev ? new ScriptTasks(options.api.dev) : undefined;
+  return createMcpHandler(() => createMcpServer({ ...options, tasks }, 'none'), {
     legacy: 'reject',
     bus: devEventBus(eventsOf(options.api.dev, options.devEvents)),
     maxSubscriptions: options.maxSubscriptions ?? DEFAULT_MAX_SUBSCRIPTIONS,
@@ -70,6 +72,9 @@ export function createModernEndpoint(options: ModernEndpointOptions): McpHttpHan
     onerror: (error) => logger.debug('MCP request refused or failed', { error: error.message }),
   });
 }
+
+/** Methods 2026-07-28 no longer has: the SDK answers them -32601 (HTTP 404), whatever their params. */
+const REMOVED_IN_2026 = new Set(['initialize', 'logging/setLevel', 'resources/subscribe', 'resources/unsubscribe']);
 
 /**
  * Serves one request on the 2026-07-28 endpoint, handing the caller (for push_stream) to the tools. A
@@ -81,7 +86,7 @@ export async function serveModern(handler: McpHttpHandler, request: Request): Pr
     .clone()
     .json()
     .catch(() => undefined);
-  const problem = isJSONRPCRequest(body) ? invalidParams(body) : undefined;
+  const problem = isJSONRPCRequest(body) && !REMOVED_IN_2026.has(body.method) ? invalidParams(body) : undefined;
   if (problem !== undefined && isJSONRPCRequest(body))
     return Response.json({
       jsonrpc: '2.0',
