@@ -3,7 +3,7 @@ import { RESOURCE_NOT_FOUND, RESOURCE_NOT_FOUND_MESSAGE } from './devProcessReso
 
 /** Most `tools/call` requests awaiting their answer that one connection tracks (the oldest is forgotten). */
 const MAX_PENDING_CALLS = 1000;
-const UNKNOWN_TOOL = /^Tool \S+ (not found|disabled)$/;
+const UNKNOWN_TOOL = /^Tool [\s\S]+ (not found|disabled)$/;
 
 type ErrorAnswer = { id: RequestId; error: { code: number; message: string } };
 

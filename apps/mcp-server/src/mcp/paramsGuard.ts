@@ -1,6 +1,8 @@
 import {
   CallToolRequestSchema,
+  GetPromptRequestSchema,
   InitializeRequestSchema,
+  ListPromptsRequestSchema,
   ListResourcesRequestSchema,
   ListResourceTemplatesRequestSchema,
   ListToolsRequestSchema,
@@ -33,6 +35,8 @@ const CHECKED_REQUESTS = new Map(
     ListToolsRequestSchema,
     ListResourcesRequestSchema,
     ListResourceTemplatesRequestSchema,
+    ListPromptsRequestSchema,
+    GetPromptRequestSchema,
   ].map((schema) => [schema.shape.method.value as string, schema] as const),
 );
 
