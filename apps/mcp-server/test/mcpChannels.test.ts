@@ -41,7 +41,8 @@ describe('Claude Code channels (--channels)', () => {
       'the exit on the plain client',
     );
     expect(plain.channel()).toEqual([]);
-    const { content, meta } = claude.channel()[0]?.params as { content: string; meta: Record<string, string> };
+    const first = claude.channel()[0] as Notification;
+    const { content, meta } = first.params as { content: string; meta: Record<string, string> };
     expect(content).toMatch(/^webstream: (crash .* exited with code 1|new error in )/);
     expect(content).not.toContain('\n');
     expect(meta).toEqual({ source: 'webstream' });
