@@ -1,5 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
-import { cleanupAfterEach, until } from '@ws/testing';
+import { cleanupAfterEach, TEST_REDIS_URL, until } from '@ws/testing';
+import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import { TASKS_EXTENSION } from '../src/mcp/scriptTasks.js';
 import { fixtureProject, json, post, startTestServer, WAIT_MS } from './helpers.js';
@@ -81,6 +83,30 @@ describe('scripts_run as a task (io.modelcontextprotocol/tasks, 2026-07-28)', ()
     expect(running.dev.runner.list()).toHaveLength(1);
     expect(await cancel(taskId)).toMatchObject({ resultType: 'complete' }); // idempotent
     expect((await rpc('tasks/get', { taskId: 'no-such-task' }, 'no-such-task')).error?.code).toBe(-32602);
+  });
+
+  it('with --redis, tasks/get and tasks/cancel work on the other instance', async () => {
+    const redisStream = `webstream:test:mcpv2-tasks:${randomUUID()}`;
+    const a = await startTestServer({ cwd: fixtureProject(), redis: TEST_REDIS_URL, redisStream });
+    const b = await startTestServer({ cwd: fixtureProject(), redis: TEST_REDIS_URL, redisStream });
+    defer(
+      () => a.close(),
+      () => b.close(),
+      async () => {
+        const r = new Redis(TEST_REDIS_URL);
+        const keys = await r.keys(`${redisStream}*`);
+        if (keys.length > 0) await r.del(...keys);
+        r.disconnect();
+      },
+    );
+    const onA = tasksClient(a.url);
+    const onB = tasksClient(b.url);
+    const taskId = (await onA.call('scripts_run', { name: 'long' })).taskId as string;
+    expect((await onB.get(taskId)).status).toBe('working'); // saved before the handle was returned
+    await until(async () => /long running/.test((await onB.get(taskId)).statusMessage ?? ''), WAIT_MS, 'progress on B');
+    expect(await onB.cancel(taskId)).toMatchObject({ resultType: 'complete' });
+    await until(async () => (await onB.get(taskId)).status === 'cancelled', WAIT_MS, 'A to stop it');
+    await until(() => a.dev.runner.list({ active: true }).length === 0, WAIT_MS, 'the process group on A stopped');
   });
 
   it('a client that does not declare the extension gets the summary on the call, as before', async () => {

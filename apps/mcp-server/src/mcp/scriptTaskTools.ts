@@ -24,7 +24,7 @@ export function wantsTasks(ctx: { mcpReq: object }): boolean {
  */
 export async function runScriptAsTask(dev: DevApi, tasks: ScriptTasks, name: string): Promise<CallToolResult> {
   let lines = 0;
-  let task: ReturnType<ScriptTasks['create']>;
+  let task: Awaited<ReturnType<ScriptTasks['create']>>;
   const follower = processFollower((line) => {
     lines++;
     if (task) tasks.progress(task, `${lines} line(s); last: ${line.content.slice(0, LINE)}`);
@@ -35,7 +35,7 @@ export async function runScriptAsTask(dev: DevApi, tasks: ScriptTasks, name: str
     stopListening();
     return run.ok ? summarize(dev, name, run.value, true, true) : fail(run.message);
   }
-  task = tasks.create(run.value.process.id);
+  task = await tasks.create(run.value.process.id);
   if (!task) {
     stopListening();
     await dev.stop(run.value.process.id);
@@ -56,14 +56,16 @@ const TaskParams = z.looseObject({ taskId: z.string().min(1) });
 
 /** `tasks/get` (the task, with the result inlined once settled) and `tasks/cancel` (stops the process group). */
 export function registerTaskMethods(server: McpServer, tasks: ScriptTasks): void {
-  const find = (taskId: string) => {
-    const task = tasks.get(taskId);
+  const find = async (taskId: string) => {
+    const task = await tasks.get(taskId);
     if (!task) throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Unknown task: ${taskId}`, { taskId });
     return task;
   };
-  server.server.setRequestHandler('tasks/get', { params: TaskParams }, async ({ taskId }) => wireTask(find(taskId)));
+  server.server.setRequestHandler('tasks/get', { params: TaskParams }, async ({ taskId }) =>
+    wireTask(await find(taskId)),
+  );
   server.server.setRequestHandler('tasks/cancel', { params: TaskParams }, async ({ taskId }) => {
-    await tasks.cancel(find(taskId));
+    await tasks.cancel(await find(taskId));
     return {};
   });
 }

@@ -3,6 +3,7 @@ import { isInitializeRequest } from '@modelcontextprotocol/server';
 import type { Logger } from '../../server/logger.js';
 import type { McpDeps } from '../createMcpServer.js';
 import type { DevEventSource } from '../devUpdates.js';
+import type { TaskRecords } from '../scriptTasks.js';
 import { GetStreams } from './getStreams.js';
 import { type HttpSession, openHttpSession } from './httpSession.js';
 import { mcpAuthInfo } from './mcpCaller.js';
@@ -38,6 +39,8 @@ export interface McpSessionsOptions extends McpDeps {
   sessionEvents?: number;
   /** Where 2026-07-28 listen streams get dev events (see `modernEndpoint.ts`). Default: this process's dev API. */
   devEvents?: DevEventSource;
+  /** Where 2026-07-28 script tasks are shared between instances (Redis). Default: this instance only. */
+  taskRecords?: TaskRecords;
 }
 
 /**

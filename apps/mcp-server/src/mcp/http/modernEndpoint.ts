@@ -11,7 +11,7 @@ import type { Logger } from '../../server/logger.js';
 import { createMcpServer, type McpDeps } from '../createMcpServer.js';
 import { type DevEventSource, devApiEvents, devEventBus } from '../devUpdates.js';
 import { invalidParams } from '../paramsGuard.js';
-import { ScriptTasks } from '../scriptTasks.js';
+import { ScriptTasks, type TaskRecords } from '../scriptTasks.js';
 import { mcpAuthInfo } from './mcpCaller.js';
 
 /** Most `subscriptions/listen` streams open at once on one instance (`--max-mcp-sessions` bounds them too). */
@@ -30,6 +30,8 @@ export interface ModernEndpointOptions extends McpDeps {
    * its hub's dev channels (`hubDevEvents`), which with `--redis` carry every instance's events.
    */
   devEvents?: DevEventSource;
+  /** Where script tasks are shared between instances (Redis). Default: this instance only. */
+  taskRecords?: TaskRecords;
 }
 
 /** The hub's dev events, plus the changes of the scripts (only the local dev service sees those). */
@@ -62,7 +64,7 @@ function eventsOf(dev: DevApi | undefined, events: DevEventSource | undefined): 
  */
 export function createModernEndpoint(options: ModernEndpointOptions): McpHttpHandler {
   const { logger } = options;
-  const tasks = options.api.dev ? new ScriptTasks(options.api.dev) : undefined;
+  const tasks = options.api.dev ? new ScriptTasks(options.api.dev, options.taskRecords) : undefined;
   return createMcpHandler(() => createMcpServer({ ...options, tasks }, 'none'), {
     legacy: 'reject',
     bus: devEventBus(eventsOf(options.api.dev, options.devEvents)),
