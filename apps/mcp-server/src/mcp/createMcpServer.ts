@@ -102,9 +102,12 @@ function wireDev(
 ) {
   if (wiring === 'session') return attachDevSession(server, dev, onError);
   if (wiring === 'none') return () => undefined;
+  // An instance the stdio entry built for a probe and never connected (or already closed) says nothing.
   return listenDevUpdates(devApiEvents(dev), (uri, event) =>
-    server.server
-      .sendResourceUpdated({ uri, ...(event ? { _meta: devEventMeta(event) } : {}) })
-      .catch((error: unknown) => onError?.(`resources/updated ${uri}`, error)),
+    !server.isConnected()
+      ? undefined
+      : server.server
+          .sendResourceUpdated({ uri, ...(event ? { _meta: devEventMeta(event) } : {}) })
+          .catch((error: unknown) => onError?.(`resources/updated ${uri}`, error)),
   );
 }
