@@ -25,6 +25,8 @@ export const SLOW_TESTS: Record<string, true | Record<string, string>> = {
     'test/stdio*.test.ts': 'spawn the built binary again and again (MCP over stdio, fronts, exit, cleanup)',
     'test/fuzz/**': 'fast-check properties against spawned servers (100 cases per weight)',
     'test/volume/**': 'thousands of messages per test, to show limits and bounds hold at scale',
+    'test/browser{,Repl,Flood,Vite,Stdio}.test.ts':
+      'drive Chromium through the dev-server proxy (page telemetry, REPL, a real Vite)',
   },
   bench: { 'src/e2e/harness.test.ts': 'starts the built binary and the other servers, with receiver processes' },
 };

@@ -17,6 +17,12 @@ export const ALL_TOOLS = [
   'logs_stream',
   'logs_search',
   'errors_list',
+  'proxy_requests',
+  'proxy_map',
+  'timeline',
+  'repl_execute',
+  'browser_refresh',
+  'browser_navigate',
 ] as const;
 
 /** The dev-process notification methods. */

@@ -155,7 +155,12 @@ describe('MCP over Streamable HTTP (official SDK client)', () => {
       'logs://errors',
       'logs://recent',
       'processes://active',
+      'proxy://mappings',
+      'proxy://requests',
       'scripts://available',
+      'telemetry://console-errors',
+      'telemetry://errors',
+      'telemetry://sessions',
     ]);
     const scripts = await client.readResource({ uri: 'scripts://available' });
     expect(JSON.parse((scripts.contents[0] as { text: string }).text)).toMatchObject({

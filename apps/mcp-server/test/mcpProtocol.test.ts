@@ -121,7 +121,7 @@ describe('MCP protocol errors and logging levels (official SDK client and raw JS
     expect((await call({ id: 1, method: 'resources/read', params: { uri: 'logs://nope' } }))?.error).toEqual({
       code: -32002,
       message:
-        'Resource not found: logs://nope (resources: logs://recent, logs://errors, processes://active, scripts://available)',
+        'Resource not found: logs://nope (resources: logs://recent, logs://errors, processes://active, scripts://available, proxy://requests, proxy://mappings, telemetry://sessions, telemetry://errors, telemetry://console-errors)',
       data: { uri: 'logs://nope' },
     });
     const { client } = await connectMcp(running.url, {}, defer);

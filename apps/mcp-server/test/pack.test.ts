@@ -10,7 +10,15 @@ import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import { afterAll, describe, expect, it } from 'vitest';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
-const PUBLISHED = ['packages/events', 'packages/sse-core', 'packages/redis', 'packages/runner', 'apps/mcp-server'];
+const PUBLISHED = [
+  'packages/events',
+  'packages/sse-core',
+  'packages/redis',
+  'packages/runner',
+  'packages/proxy',
+  'packages/telemetry',
+  'apps/mcp-server',
+];
 /**
  * Bound on each command: execFileSync blocks the worker, so vitest's own timeout could not end a
  * hung `npm install`; this kills it and fails the test instead.
@@ -41,9 +49,11 @@ describe('packed tarballs, installed outside the workspace', () => {
       expect(Object.keys(tarballs).sort()).toEqual([
         '@ws/events',
         '@ws/mcp-server',
+        '@ws/proxy',
         '@ws/redis',
         '@ws/runner',
         '@ws/sse-core',
+        '@ws/telemetry',
       ]);
       // The scratch project depends on the server only; its @ws/* dependencies resolve to the tarballs,
       // as they would to the registry once published.

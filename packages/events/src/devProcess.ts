@@ -80,6 +80,8 @@ export const ProcessInfoSchema = z.object({
   duration: z.number().nonnegative(),
   /** URLs it printed, such as its dev server's address. */
   urls: z.array(z.string()),
+  /** The reverse proxy in front of its (first) dev URL: the page to open for page telemetry; absent when none. */
+  proxyUrl: z.string().nullable().optional(),
   errorCount: z.number().int().nonnegative(),
 });
 export type ProcessInfo = z.infer<typeof ProcessInfoSchema>;

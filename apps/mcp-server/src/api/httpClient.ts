@@ -19,6 +19,8 @@ export interface ApiClient {
   /** GETs `path`; the answer must match `schema` (another version's answer is a failure that says so). */
   get<S extends z.ZodType>(path: string, schema: S): Promise<Outcome<z.infer<S>>>;
   post<S extends z.ZodType>(path: string, schema: S, body?: unknown): Promise<Outcome<z.infer<S>>>;
+  /** DELETEs `path`; a 204 is success. */
+  delete(path: string): Promise<Outcome<undefined>>;
 }
 
 const STATUSES: readonly Failure['status'][] = [400, 404, 409, 429, 503];
@@ -41,7 +43,7 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
   const headers: Record<string, string> = options.token ? { authorization: `Bearer ${options.token}` } : {};
   const timeoutMs = options.timeoutMs ?? 10_000;
   async function call<S extends z.ZodType>(
-    method: 'GET' | 'POST',
+    method: 'GET' | 'POST' | 'DELETE',
     path: string,
     schema: S,
     body?: unknown,
@@ -62,6 +64,7 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
       );
     }
     if (!response.ok) return failureOf(response);
+    if (response.status === 204) return success(undefined as z.infer<S>);
     const parsed = schema.safeParse(await response.json().catch(() => undefined));
     if (parsed.success) return success(parsed.data);
     const issue = parsed.error.issues[0];
@@ -75,5 +78,6 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     headers,
     get: (path, schema) => call('GET', path, schema),
     post: (path, schema, body) => call('POST', path, schema, body),
+    delete: (path) => call('DELETE', path, undefined as unknown as z.ZodType<undefined>),
   };
 }

@@ -1,4 +1,4 @@
-import type { LogEntry } from '@ws/events';
+import type { LogEntry, ProcessInfo } from '@ws/events';
 import { type ProcessManager, RunnerError, type StoredLog } from '@ws/runner';
 import type { DevService } from '../dev/devEvents.js';
 import { compilePattern } from './logPattern.js';
@@ -31,19 +31,28 @@ function searchLogs(runner: ProcessManager, search: LogSearch): Outcome<LogEntry
   return success(lines.map(publicLog));
 }
 
-/** The dev-process operations on this process's supervisor. */
-export function createLocalDevApi(dev: DevService): DevApi {
+/**
+ * The dev-process operations on this process's supervisor. `proxyUrlOf` (the browser half) puts the
+ * proxy URL of a process's dev server beside its URLs.
+ */
+export function createLocalDevApi(dev: DevService, proxyUrlOf?: (processId: string) => string | null): DevApi {
   const { runner } = dev;
+  const withProxy = (p: ProcessInfo): ProcessInfo => (proxyUrlOf ? { ...p, proxyUrl: proxyUrlOf(p.id) } : p);
   return {
     scripts: async () => success(runner.scriptsInfo()),
-    run: (name) => attempt(() => runner.ensureRunning(name)),
-    stop: (id) => attempt(() => runner.stop(id)),
-    restart: (id) => attempt(() => runner.restart(id)),
+    run: async (name) => {
+      const run = await attempt(() => runner.ensureRunning(name));
+      return run.ok ? success({ ...run.value, process: withProxy(run.value.process) }) : run;
+    },
+    stop: async (id) => attempt(async () => withProxy(await runner.stop(id))),
+    restart: async (id) => attempt(async () => withProxy(await runner.restart(id))),
     async process(id) {
       const info = runner.get(id);
-      return info ? success(info) : failure(404, `no process "${id}" (scripts_status without arguments lists them)`);
+      return info
+        ? success(withProxy(info))
+        : failure(404, `no process "${id}" (scripts_status without arguments lists them)`);
     },
-    processes: async (options) => success(runner.list(options)),
+    processes: async (options) => success(runner.list(options).map(withProxy)),
     logs: async (search) => searchLogs(runner, search),
     errors: async (query) => success(runner.errors(query)),
     listen: (listener) =>

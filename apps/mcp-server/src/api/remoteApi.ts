@@ -1,4 +1,5 @@
 import { type ApiClientOptions, createApiClient } from './httpClient.js';
+import { createRemoteBrowserApi } from './remoteBrowserApi.js';
 import { createRemoteDevApi } from './remoteDevApi.js';
 import { createRemoteEvents } from './remoteEvents.js';
 import { createRemoteStreamApi } from './remoteStreamApi.js';
@@ -6,6 +7,8 @@ import type { WebstreamApi } from './webstreamApi.js';
 
 /** How long the front waits for the server's event stream to open before it serves without it. */
 const EVENTS_OPEN_TIMEOUT_MS = 5000;
+/** Timeout of the browser calls that wait for a page (the REPL waits at most 60 s). */
+const PAGE_CALL_TIMEOUT_MS = 70_000;
 
 /** Options of {@link createRemoteApi}. */
 export interface RemoteApiOptions extends ApiClientOptions {
@@ -30,6 +33,7 @@ export async function createRemoteApi(options: RemoteApiOptions): Promise<Webstr
   return {
     stream: createRemoteStreamApi(client),
     dev: createRemoteDevApi(client, events),
+    browser: createRemoteBrowserApi(client, createApiClient({ ...options, timeoutMs: PAGE_CALL_TIMEOUT_MS })),
     close: async () => events.close(),
   };
 }

@@ -1,4 +1,12 @@
-import { DevChannel, DevEventSchema, ResourceUri } from '@ws/events';
+import {
+  BrowserChannel,
+  BrowserResourceUri,
+  type BrowserStreamData,
+  BrowserStreamDataSchema,
+  DevChannel,
+  DevEventSchema,
+  ResourceUri,
+} from '@ws/events';
 import { EventSource } from 'eventsource';
 import type { ApiClient } from './httpClient.js';
 import type { DevApiListener, DevEventMessage } from './webstreamApi.js';
@@ -12,7 +20,7 @@ export interface RemoteEvents {
 }
 
 /** The resources a dev event changes (as the server's own sessions are told). */
-export function changedBy(event: DevEventMessage): ResourceUri[] {
+export function changedBy(event: DevEventMessage): (ResourceUri | BrowserResourceUri)[] {
   switch (event.method) {
     case 'notifications/process/started':
     case 'notifications/process/exited':
@@ -20,17 +28,44 @@ export function changedBy(event: DevEventMessage): ResourceUri[] {
     case 'notifications/logs/new':
       return event.params.isError ? [ResourceUri.logsRecent, ResourceUri.logsErrors] : [ResourceUri.logsRecent];
     case 'notifications/error/detected':
-      return [ResourceUri.logsErrors];
+      return (event.params as { source?: string }).source === 'browser'
+        ? [BrowserResourceUri.telemetryErrors]
+        : [ResourceUri.logsErrors];
   }
 }
 
-/** The dev event an envelope of the `/stream` JSON format carries, if it carries one. */
-function devEventOf(data: string): DevEventMessage | undefined {
+/**
+ * What an envelope of the `/stream` JSON format carries: a dev event (as sent, so a browser error keeps
+ * its `source` and page session), or the resources a browser-channel message changes.
+ */
+function relayOf(data: string): { event?: DevEventMessage; changed: (ResourceUri | BrowserResourceUri)[] } | undefined {
+  let envelope: { channel?: unknown; data?: unknown };
   try {
-    const parsed = DevEventSchema.safeParse((JSON.parse(data) as { data?: unknown }).data);
-    return parsed.success ? parsed.data : undefined;
+    envelope = JSON.parse(data) as typeof envelope;
   } catch {
     return undefined; // not JSON: nothing to relay
+  }
+  if (envelope.channel === BrowserChannel.proxy || envelope.channel === BrowserChannel.browser) {
+    const parsed = BrowserStreamDataSchema.safeParse(envelope.data);
+    return parsed.success ? { changed: browserChanges(parsed.data) } : undefined;
+  }
+  if (!DevEventSchema.safeParse(envelope.data).success) return undefined;
+  const event = envelope.data as DevEventMessage;
+  return { event, changed: changedBy(event) };
+}
+
+function browserChanges(data: BrowserStreamData): BrowserResourceUri[] {
+  switch (data.kind) {
+    case 'request':
+      return [BrowserResourceUri.proxyRequests];
+    case 'mapping':
+      return [BrowserResourceUri.proxyMappings];
+    case 'session':
+      return [BrowserResourceUri.telemetrySessions];
+    case 'console':
+      return data.entry.level === 'error' ? [BrowserResourceUri.telemetryConsoleErrors] : [];
+    case 'error':
+      return [];
   }
 }
 
@@ -40,7 +75,7 @@ function devEventOf(data: string): DevEventMessage | undefined {
  * `onGap`: the events it names were not relayed.
  */
 export function createRemoteEvents(client: ApiClient, onGap: (detail: string) => void): RemoteEvents {
-  const channels = Object.values(DevChannel)
+  const channels = [...Object.values(DevChannel), ...Object.values(BrowserChannel)]
     .map((c) => `channel=${c}`)
     .join('&');
   const source = new EventSource(`${client.url}/stream?${channels}&format=json`, {
@@ -55,12 +90,11 @@ export function createRemoteEvents(client: ApiClient, onGap: (detail: string) =>
     waiting.clear();
   };
   source.onmessage = (message) => {
-    const event = devEventOf(message.data);
-    if (!event) return;
-    const changed = changedBy(event);
+    const relay = relayOf(message.data);
+    if (!relay) return;
     for (const l of listeners) {
-      l.event(event);
-      for (const uri of changed) l.resourceChanged(uri);
+      if (relay.event) l.event(relay.event);
+      for (const uri of relay.changed) l.resourceChanged(uri);
     }
   };
   source.addEventListener('gap', (message) => onGap(message.data));

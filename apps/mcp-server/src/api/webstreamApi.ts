@@ -1,4 +1,5 @@
 import type {
+  BrowserResourceUri,
   DevEvent,
   LogEntry,
   ParsedPushInput,
@@ -11,6 +12,7 @@ import type {
 } from '@ws/events';
 import type { Publisher } from '../limits/publishPolicy.js';
 import type { MessageStatus, PushResult, StreamStatus } from '../stream/streamService.js';
+import type { BrowserApi } from './browserApi.js';
 
 /**
  * What a webstream does, as its MCP tools (and the dev HTTP routes) use it: in this process
@@ -21,6 +23,8 @@ export interface WebstreamApi {
   readonly stream: StreamApi;
   /** Absent when the server runs no dev processes. */
   readonly dev: DevApi | undefined;
+  /** The proxies, page telemetry, REPL and timeline (issue 12); absent without dev processes. */
+  readonly browser?: BrowserApi | undefined;
   /** Releases connections (the remote event stream); the local API owns nothing. */
   close(): Promise<void>;
 }
@@ -81,7 +85,7 @@ export type DevEventMessage = DevEvent;
 /** What a listener of the dev processes is told. */
 export interface DevApiListener {
   event(event: DevEventMessage): void;
-  resourceChanged(uri: ResourceUri): void;
+  resourceChanged(uri: ResourceUri | BrowserResourceUri): void;
 }
 
 /** The dev-process supervisor. */

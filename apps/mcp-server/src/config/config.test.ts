@@ -11,6 +11,7 @@ import {
 } from '@ws/sse-core';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SESSION_EVENTS } from '../mcp/http/sessionEventLogs.js';
+import { BROWSER_OPTIONS } from './browserOptions.js';
 import {
   type Config,
   ConfigSchema,
@@ -78,6 +79,13 @@ const SAMPLES: Record<OptionKey, string> = {
   channels: 'true',
   stopGraceMs: '100',
   logCapacity: '200',
+  noProxy: 'true',
+  proxyMap: 'http://localhost:3000=4100,http://127.0.0.1:5173',
+  noRepl: 'true',
+  consoleLevel: 'warn',
+  redactHeaders: 'x-api-key,x-secret',
+  recordBodies: 'true',
+  maxProxyRequests: '50',
 };
 const sampleValue = (key: OptionKey): unknown => {
   const spec = OPTIONS[key];
@@ -95,7 +103,9 @@ const resolvedDefault = (key: OptionKey) => {
 describe('the option table', () => {
   it('gives every option its own flag and environment variable, and both set it', () => {
     expect(Object.keys(ConfigSchema.shape)).toEqual(Object.keys(OPTIONS));
-    const groups = [SERVER_OPTIONS, LIMIT_OPTIONS, STREAM_OPTIONS, MCP_OPTIONS].flatMap((g) => Object.keys(g));
+    const groups = [SERVER_OPTIONS, LIMIT_OPTIONS, STREAM_OPTIONS, MCP_OPTIONS, BROWSER_OPTIONS].flatMap((g) =>
+      Object.keys(g),
+    );
     expect(groups, 'an option defined in two groups').toEqual(Object.keys(OPTIONS));
     const flags = OPTION_ENTRIES.map(([key]) => flagOf(key));
     const envs = OPTION_ENTRIES.map(([key, spec]) => envOf(key, spec));

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { BROWSER_OPTIONS } from './browserOptions.js';
 import { LIMIT_OPTIONS } from './limitOptions.js';
 import { MCP_OPTIONS } from './mcpOptions.js';
 import type { OptionSpec } from './optionSpec.js';
@@ -9,11 +10,16 @@ import { STREAM_OPTIONS } from './streamOptions.js';
  * Every option of the server, in the order `--help` and the README list them: the one table the
  * schema, the flags, the `WEBSTREAM_*` variables, the help text and the README's table come from.
  */
-export const OPTIONS: typeof SERVER_OPTIONS & typeof LIMIT_OPTIONS & typeof STREAM_OPTIONS & typeof MCP_OPTIONS = {
+export const OPTIONS: typeof SERVER_OPTIONS &
+  typeof LIMIT_OPTIONS &
+  typeof STREAM_OPTIONS &
+  typeof MCP_OPTIONS &
+  typeof BROWSER_OPTIONS = {
   ...SERVER_OPTIONS,
   ...LIMIT_OPTIONS,
   ...STREAM_OPTIONS,
   ...MCP_OPTIONS,
+  ...BROWSER_OPTIONS,
 };
 
 /** The name of an option: its config file key and its field in {@link Config}. */

@@ -36,6 +36,19 @@ function createProgram(): Command {
   return program;
 }
 
+/**
+ * Commander stores a `--no-x` switch under `x` (true unless given); the table's key is `noX`, set only
+ * when the flag was given.
+ */
+function negatedSwitches(flags: Record<string, unknown>): void {
+  for (const [key, spec] of OPTION_ENTRIES) {
+    if (spec.kind !== 'boolean' || !/^no[A-Z]/.test(key)) continue;
+    const positive = `${key.charAt(2).toLowerCase()}${key.slice(3)}`;
+    if (flags[positive] === false) flags[key] = true;
+    delete flags[positive];
+  }
+}
+
 /** The first validation problem, naming the option by its flag and the source of the bad value. */
 function describeIssue(issue: z.core.$ZodIssue, sources: Record<string, string>): string {
   const key = String(issue.path[0] ?? '');
@@ -61,6 +74,7 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv = pr
   }
   const flags = program.opts<Record<string, unknown>>();
   if (flags.version === true) return { kind: 'version' };
+  negatedSwitches(flags);
 
   const fileName = (flags.config as string | undefined) ?? env[CONFIG_FILE_ENV];
   let file: { name: string; values: Record<string, unknown> } | undefined;

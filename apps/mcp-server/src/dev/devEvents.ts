@@ -1,14 +1,17 @@
-import { DevChannel, type DevEvent, NotificationMethod, ResourceUri } from '@ws/events';
+import { type BrowserResourceUri, DevChannel, type DevEvent, NotificationMethod, ResourceUri } from '@ws/events';
 import { createProcessManager, type ProcessManager, type RunnerEvents } from '@ws/runner';
 import type { Logger } from '../server/logger.js';
 import type { StreamService } from '../stream/streamService.js';
 
 export type { DevEvent };
 
+/** A resource a session can subscribe to: the dev processes' and the browser half's. */
+export type AnyResourceUri = ResourceUri | BrowserResourceUri;
+
 /** What a session listens to: dev events, and which resources changed. */
 export interface DevListener {
   notification(event: DevEvent): void;
-  resourceChanged(uri: ResourceUri): void;
+  resourceChanged(uri: AnyResourceUri): void;
 }
 
 /** The dev-process side of the server: the runner, wired to `/stream` channels and to MCP sessions. */
@@ -16,6 +19,8 @@ export interface DevService {
   readonly runner: ProcessManager;
   /** Registers a session; returns the function that removes it. */
   listen(listener: DevListener): () => void;
+  /** Tells every session about an event and the resources it changed, from another part of the server (the browser half). */
+  announce(event: DevEvent | undefined, changed: readonly AnyResourceUri[]): void;
   close(): Promise<void>;
 }
 
@@ -96,11 +101,14 @@ export function createDevService(options: DevServiceOptions): DevService {
     projectHint: PROJECT_HINT,
   });
   const listeners = new Set<DevListener>();
-  routeRunnerEvents(runner, (event, changed, form) => {
+  const announce = (event: DevEvent | undefined, changed: readonly AnyResourceUri[]) => {
     for (const l of listeners) {
-      l.notification(event);
+      if (event) l.notification(event);
       for (const uri of changed) l.resourceChanged(uri);
     }
+  };
+  routeRunnerEvents(runner, (event, changed, form) => {
+    announce(event, changed);
     // /stream gets the same events, as JSON envelopes on the process, logs and errors channels.
     stream
       .push({ ...form, data: event as unknown as Record<string, never> })
@@ -120,6 +128,7 @@ export function createDevService(options: DevServiceOptions): DevService {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
+    announce,
     async close() {
       listeners.clear();
       await runner.close();

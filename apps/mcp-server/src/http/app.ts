@@ -1,6 +1,7 @@
 import type { RedisBus } from '@ws/redis';
 import { Hono, type MiddlewareHandler } from 'hono';
 import type { Registry } from 'prom-client';
+import type { BrowserApi } from '../api/browserApi.js';
 import type { DevApi } from '../api/webstreamApi.js';
 import type { Config } from '../config/config.js';
 import { type PublishPolicy, publishPolicyOf } from '../limits/publishPolicy.js';
@@ -9,6 +10,7 @@ import type { Logger } from '../server/logger.js';
 import type { StreamService } from '../stream/streamService.js';
 import { type AppEnv, publisherOf } from './appEnv.js';
 import { problem, retryLater } from './problem.js';
+import { registerBrowserRoutes } from './routes/browserRoutes.js';
 import { registerDevRoutes } from './routes/devRoutes.js';
 import { createHealthRoute } from './routes/health.js';
 import { mcpRoute } from './routes/mcpRoute.js';
@@ -40,6 +42,8 @@ export interface AppDeps {
   mcp?: McpSessions;
   /** Dev processes: /api/scripts, /api/processes, /api/logs, /api/errors (absent: those answer 404). */
   dev?: DevApi;
+  /** Proxies, page telemetry, REPL, timeline: /api/proxy/*, /api/telemetry/*, /api/timeline (absent: 404). */
+  browser?: BrowserApi | undefined;
   /** The folder whose dev processes this server supervises, for /health. */
   project?: string;
   /** The built dashboard, served at / (absent: the minimal live page). */
@@ -90,6 +94,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   registerStreamApiRoutes(api, { service, clients });
   registerSessionRoutes(api, auth);
   registerDevRoutes(api, deps.dev, { maxBodyBytes: config.maxBodyBytes, limitPublish });
+  registerBrowserRoutes(api, deps.browser, { maxBodyBytes: config.maxBodyBytes, limitPublish });
   app.route('/api', api);
 
   app.all('/mcp', gate.require(['bearer']), mcpRoute(deps.mcp));

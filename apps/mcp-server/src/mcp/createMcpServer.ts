@@ -1,11 +1,14 @@
 import { type LoggingLevel, McpServer } from '@modelcontextprotocol/server';
 import type { WebstreamApi } from '../api/webstreamApi.js';
+import { BROWSER_RESOURCES, browserResources } from './browserResources.js';
+import { registerBrowserTools } from './browserTools.js';
 import { attachChannels, CHANNEL_CAPABILITY } from './channels.js';
 import { registerDevResources } from './devProcessResources.js';
 import { registerScriptTools } from './devProcessTools.js';
 import { devApiEvents, devEventMeta, listenDevUpdates } from './devUpdates.js';
 import { registerLogTools } from './logTools.js';
 import { registerPushTools } from './pushTools.js';
+import { registerReplTools } from './replTools.js';
 import { type ScriptTasks, TASKS_EXTENSION } from './scriptTasks.js';
 import { registerTaskMethods } from './scriptTaskTools.js';
 import { attachDevSession } from './sessionWiring.js';
@@ -37,6 +40,8 @@ export type DevWiring = 'session' | 'listen' | 'none';
 
 const DEV_INSTRUCTIONS =
   " Run and watch the project's dev scripts: scripts_list, scripts_run, logs_search, errors_list; subscribe to logs://recent for updates.";
+const BROWSER_INSTRUCTIONS =
+  ' Pages opened through the proxy URL (proxy://mappings, scripts_status) report to telemetry://errors, telemetry://console-errors and telemetry://sessions; proxy_requests lists their requests, timeline joins logs, requests and page errors by time, repl_execute runs JavaScript in a tab.';
 
 /**
  * Builds the MCP server of one session (stdio, or one Streamable HTTP session): the push tools, and with
@@ -60,7 +65,7 @@ export function createMcpServer(deps: McpDeps, wiring: DevWiring = 'session'): M
         ...(tasks ? { extensions: { [TASKS_EXTENSION]: {} } } : {}),
         ...(api.dev ? { resources: { subscribe: true, listChanged: true } } : {}),
       },
-      instructions: `${note}Push real-time messages to web pages connected over Server-Sent Events.${where}${api.dev ? DEV_INSTRUCTIONS : ''}`,
+      instructions: `${note}Push real-time messages to web pages connected over Server-Sent Events.${where}${api.dev ? DEV_INSTRUCTIONS : ''}${api.dev && api.browser ? BROWSER_INSTRUCTIONS : ''}`,
     },
   );
   registerPushTools(server, api.stream, where);
@@ -76,8 +81,13 @@ export function createMcpServer(deps: McpDeps, wiring: DevWiring = 'session'): M
     registerScriptTools(server, api.dev, () => logLevel, tasks);
     if (tasks) registerTaskMethods(server, tasks);
     registerLogTools(server, api.dev, () => logLevel);
-    registerDevResources(server, api.dev);
-    const detachDev = wireDev(server, api.dev, wiring, deps.onError);
+    const browser = api.browser;
+    if (browser) {
+      registerBrowserTools(server, browser);
+      registerReplTools(server, browser);
+    }
+    registerDevResources(server, api.dev, browser ? browserResources(browser) : []);
+    const detachDev = wireDev(server, api.dev, wiring, deps.onError, browser ? BROWSER_RESOURCES : []);
     // Channels are unsolicited: 2025-era sessions only (2026-07-28 sends nothing a client did not ask for).
     const detachChannels =
       deps.channels && wiring === 'session' ? attachChannels(server, api.dev, deps.onError) : () => undefined;
@@ -99,8 +109,9 @@ function wireDev(
   dev: NonNullable<WebstreamApi['dev']>,
   wiring: DevWiring,
   onError: McpDeps['onError'],
+  moreResources: readonly string[],
 ) {
-  if (wiring === 'session') return attachDevSession(server, dev, onError);
+  if (wiring === 'session') return attachDevSession(server, dev, onError, moreResources);
   if (wiring === 'none') return () => undefined;
   // An instance the stdio entry built for a probe and never connected (or already closed) says nothing.
   return listenDevUpdates(devApiEvents(dev), (uri, event) =>

@@ -24,7 +24,8 @@ export const DEV_RESOURCES: readonly string[] = [
 /** A JSON-RPC error the SDK answers with exactly this code, message and data. */
 export const rpcError = (code: number, message: string, data?: unknown) => new ProtocolError(code, message, data);
 
-interface DevResource {
+/** A resource: its name, URI, text and reader. */
+export interface DevResource {
   name: string;
   uri: string;
   title: string;
@@ -66,11 +67,11 @@ function devResources(dev: DevApi): DevResource[] {
 }
 
 /**
- * Registers the dev-process resources ({@link DEV_RESOURCES}) and answers `resources/read` of any
- * other URI with "Resource not found" and the URI.
+ * Registers the dev-process resources ({@link DEV_RESOURCES}) and `more` (the browser half's), and answers
+ * `resources/read` of any other URI with "Resource not found" and the URI.
  */
-export function registerDevResources(server: McpServer, dev: DevApi): void {
-  const resources = devResources(dev);
+export function registerDevResources(server: McpServer, dev: DevApi, more: readonly DevResource[] = []): void {
+  const resources = [...devResources(dev), ...more];
   const contents = async (uri: string, read: DevResource['read']) => {
     const outcome = await read();
     if (!outcome.ok) throw rpcError(RESOURCE_UNAVAILABLE, `${uri} cannot be read now: ${outcome.message}`, { uri });
@@ -87,10 +88,8 @@ export function registerDevResources(server: McpServer, dev: DevApi): void {
     if (!read)
       throw rpcError(
         RESOURCE_NOT_FOUND,
-        `${RESOURCE_NOT_FOUND_MESSAGE}${uri} (resources: ${DEV_RESOURCES.join(', ')})`,
-        {
-          uri,
-        },
+        `${RESOURCE_NOT_FOUND_MESSAGE}${uri} (resources: ${[...readers.keys()].join(', ')})`,
+        { uri },
       );
     return contents(uri, read);
   });

@@ -7,7 +7,8 @@ import { DEV_RESOURCES, rpcError } from './devProcessResources.js';
 export const RESOURCE_UPDATE_COALESCE_MS = 250;
 
 /**
- * Wires one MCP session to the dev events: every notification once, and `resources/subscribe`
+ * Wires one MCP session to the dev events: every notification once, and `resources/subscribe` (of the
+ * dev resources and `moreResources`)
  * with coalesced `notifications/resources/updated {uri}`. Returns the function that detaches it.
  * `onError` is told about every notification that could not be sent (none is lost silently).
  */
@@ -15,7 +16,9 @@ export function attachDevSession(
   server: McpServer,
   dev: DevApi,
   onError: (what: string, error: unknown) => void = () => undefined,
+  moreResources: readonly string[] = [],
 ): () => void {
+  const subscribable = [...DEV_RESOURCES, ...moreResources];
   const subscribed = new Set<string>();
   const dirty = new Set<string>();
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -23,10 +26,10 @@ export function attachDevSession(
 
   low.setRequestHandler('resources/subscribe', async (request) => {
     const { uri } = request.params;
-    if (!DEV_RESOURCES.includes(uri))
+    if (!subscribable.includes(uri))
       throw rpcError(
         ProtocolErrorCode.InvalidParams,
-        `cannot subscribe to ${uri}: subscribable resources are ${DEV_RESOURCES.join(', ')}`,
+        `cannot subscribe to ${uri}: subscribable resources are ${subscribable.join(', ')}`,
       );
     subscribed.add(uri);
     return {};

@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import type { Hono } from 'hono';
 import { createLocalApi } from '../api/localApi.js';
 import type { WebstreamApi } from '../api/webstreamApi.js';
+import { type BrowserService, createBrowserService } from '../browser/browserService.js';
 import type { Config } from '../config/config.js';
 import { createDevService, type DevService } from '../dev/devEvents.js';
 import { createApp } from '../http/app.js';
@@ -22,6 +23,8 @@ export interface RunningServer {
   port: number;
   service: StreamService;
   dev: DevService;
+  /** The proxies in front of dev servers and the page telemetry. */
+  browser: BrowserService;
   mcp: McpSessions;
   /** What the MCP tools act on: this server's stream and dev processes, within its publish policy. */
   api: WebstreamApi;
@@ -43,8 +46,9 @@ export async function startServer(config: Config, logger: Logger, version = '0.0
     logCapacity: config.logCapacity,
     stopGraceMs: config.stopGraceMs,
   });
+  const browser = createBrowserService({ config, dev, stream: service, logger });
   const publishPolicy = publishPolicyOf(config);
-  const api = createLocalApi({ service, dev, publishPolicy });
+  const api = createLocalApi({ service, dev, publishPolicy, browser });
   const mcp = createMcpSessions({
     api,
     logger,
@@ -67,6 +71,7 @@ export async function startServer(config: Config, logger: Logger, version = '0.0
     version,
     mcp,
     dev: api.dev,
+    browser: api.browser,
     project: dev.runner.cwd,
     dashboard,
     redis,
@@ -75,6 +80,7 @@ export async function startServer(config: Config, logger: Logger, version = '0.0
   const server = createHttpServer(app.fetch, logger);
   const closeAll = async () => {
     await mcp.close();
+    await browser.close();
     await dev.close();
     await service.close();
   };
@@ -85,10 +91,12 @@ export async function startServer(config: Config, logger: Logger, version = '0.0
     await closeAll();
     throw error;
   }
+  await browser.start(address.port);
   return {
     ...address,
     service,
     dev,
+    browser,
     mcp,
     api,
     publishPolicy,

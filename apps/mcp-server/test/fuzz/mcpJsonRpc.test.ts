@@ -39,7 +39,17 @@ const METHODS = [
   'tasks/list',
   'sampling/createMessage',
 ];
-const URIS = ['logs://recent', 'logs://errors', 'processes://active', 'scripts://available'];
+const URIS = [
+  'logs://recent',
+  'logs://errors',
+  'processes://active',
+  'scripts://available',
+  'proxy://requests',
+  'proxy://mappings',
+  'telemetry://sessions',
+  'telemetry://errors',
+  'telemetry://console-errors',
+];
 
 const initializeParams = {
   protocolVersion: PROTOCOL,

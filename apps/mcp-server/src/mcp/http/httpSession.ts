@@ -1,5 +1,6 @@
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/server';
 import type { Logger } from '../../server/logger.js';
+import { BROWSER_RESOURCES } from '../browserResources.js';
 import { createMcpServer, type McpDeps } from '../createMcpServer.js';
 import { DEV_RESOURCES } from '../devProcessResources.js';
 import { connectMcpServer } from '../paramsGuard.js';
@@ -33,7 +34,7 @@ export async function openHttpSession(deps: SessionFactoryDeps, sessionId: strin
   const { logger, logs, registry } = deps;
   const eventStore = new SessionEventStore(logs.open(sessionId, { maxEvents: deps.sessionEvents }), {
     capacity: deps.sessionEvents,
-    resources: deps.api.dev ? DEV_RESOURCES : [],
+    resources: deps.api.dev ? [...DEV_RESOURCES, ...(deps.api.browser ? BROWSER_RESOURCES : [])] : [],
   });
   let session!: HttpSession;
   const transport = new WebStandardStreamableHTTPServerTransport({
