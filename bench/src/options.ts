@@ -28,6 +28,8 @@ export interface BenchOptions {
   pin: boolean;
   /** Extra webstream CLI arguments. */
   webstreamArgs: string[];
+  /** webstream processes behind one port (node:cluster on the Redis bus). */
+  webstreamProcesses: number;
   sizes: ScenarioSizes;
   library: LibrarySizes;
   /** `--profile`: run webstream under --cpu-prof in the burst instead of the bench. */
@@ -53,6 +55,8 @@ export const USAGE = `pnpm bench [options]
   --no-pin                do not pin the server to core 0 and the load to the others
   --webstream-args=<s>    extra webstream arguments, after an = sign (default "${DEFAULT_WEBSTREAM_ARGS}";
                           --webstream-args= runs webstream with its own defaults)
+  --webstream-processes <n>  webstream processes behind one port (node:cluster; each on the Redis bus,
+                          so add --redis redis://127.0.0.1:6379 to --webstream-args); default 1
   --connections <n>       burst connections (default 1000, quick 500)
   --messages <n>          burst messages (default 1000, quick 200)
   --idle-connections <n>  idle scenario connections (default 10000, quick 2000)
@@ -96,6 +100,7 @@ export function parseOptions(argv: string[]): BenchOptions | null {
       receivers: { type: 'string' },
       'no-pin': { type: 'boolean', default: false },
       'webstream-args': { type: 'string' },
+      'webstream-processes': { type: 'string' },
       connections: { type: 'string' },
       messages: { type: 'string' },
       'idle-connections': { type: 'string' },
@@ -144,6 +149,7 @@ export function parseOptions(argv: string[]): BenchOptions | null {
     receivers: num(v.receivers, '--receivers'),
     pin: v['no-pin'] !== true,
     webstreamArgs: (v['webstream-args'] ?? DEFAULT_WEBSTREAM_ARGS).split(/\s+/).filter(Boolean),
+    webstreamProcesses: num(v['webstream-processes'], '--webstream-processes') ?? 1,
     sizes,
     library: quick
       ? { connections: 200, events: 200, reps: 1, rate: 200, steadyMs: 1000 }

@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=2
 // The `webstream` command: parses config, starts the HTTP server, and with --stdio speaks MCP on stdin/stdout
 // (as the front of an already running server when there is one). Nothing but MCP messages goes to stdout in
 // stdio mode; logs go to stderr.

@@ -59,16 +59,20 @@ function othersOnCore(
   return Math.max(0, (100 * others) / (after.total - before.total));
 }
 
+/** CPU seconds of every process of the server (a cluster's workers included). */
+const serverCpu = (server: RunningServer): number =>
+  (server.pids?.() ?? [server.pid]).reduce((sum, pid) => sum + cpuSeconds(pid), 0);
+
 /** Starts counting CPU: the server's, the load side's, and other processes' on the server core. */
 function cpuMeter(
   ctx: ScenarioContext,
   server: RunningServer,
 ): () => { server: number; load: number; othersPct: number } {
-  const cpu0 = cpuSeconds(server.pid);
+  const cpu0 = serverCpu(server);
   const load0 = ctx.load.cpuSeconds();
   const core0 = ctx.serverCore === null ? null : coreSeconds(ctx.serverCore);
   return () => {
-    const cpu = cpuSeconds(server.pid) - cpu0;
+    const cpu = serverCpu(server) - cpu0;
     const core1 = ctx.serverCore === null ? null : coreSeconds(ctx.serverCore);
     return { server: cpu, load: ctx.load.cpuSeconds() - load0, othersPct: othersOnCore(core0, core1, cpu) };
   };

@@ -74,7 +74,9 @@ export async function runServerBench(o: BenchOptions, cores: CoreLayout): Promis
       ? `  not pinned (${cores.total} core(s)); ${receivers} receiver process(es)`
       : `  server on core ${cores.server}; ${receivers} receiver process(es) and the publisher on core(s) ${cores.load.join(',')}`,
   );
-  console.log(`  webstream ${o.webstreamArgs.join(' ') || '(no extra arguments)'}`);
+  console.log(
+    `  webstream ${o.webstreamArgs.join(' ') || '(no extra arguments)'}${o.webstreamProcesses > 1 ? `, ${o.webstreamProcesses} processes (node:cluster)` : ''}`,
+  );
   const load = await createLoad(receivers, cores.load);
   const results: Results = new Map();
   const ctx: ScenarioContext = {
@@ -83,7 +85,12 @@ export async function runServerBench(o: BenchOptions, cores: CoreLayout): Promis
     loadCores: Math.max(1, cores.load.length),
     serverCore: cores.server === null ? null : Number(cores.server),
     start: (name, connections) =>
-      startServer(name, { core: cores.server, connections, webstreamArgs: o.webstreamArgs }),
+      startServer(name, {
+        core: cores.server,
+        connections,
+        webstreamArgs: o.webstreamArgs,
+        webstreamProcesses: o.webstreamProcesses,
+      }),
   };
   try {
     for (const scenario of o.scenarios) {

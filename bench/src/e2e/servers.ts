@@ -20,6 +20,8 @@ export interface RunningServer {
   port: number;
   streamPath: string;
   publish: PublishEndpoint;
+  /** Every process that serves (a cluster's primary and workers), for CPU time; default `[pid]`. */
+  pids?(): number[];
   /** Stops the process (gracefully for Node, so `--cpu-prof` gets written) and removes its files. */
   stop(): Promise<void>;
 }
@@ -34,10 +36,22 @@ export interface StartOptions {
   webstreamArgs: string[];
   /** Extra node flags for webstream (e.g. `--cpu-prof`). */
   webstreamNodeArgs?: string[];
+  /** webstream processes behind the port (node:cluster; more than 1 needs `--redis` in `webstreamArgs`). Default 1. */
+  webstreamProcesses?: number;
 }
 
 /** The built webstream binary. */
 export const WEBSTREAM_CLI = fileURLToPath(new URL('../../../apps/mcp-server/dist/cli.js', import.meta.url));
+/**
+ * The node flags the `webstream` binary runs with: those of its `#!/usr/bin/env -S node <flags>` line,
+ * so the bench starts the server as the installed command starts it.
+ */
+export function webstreamNodeFlags(cli = WEBSTREAM_CLI): string[] {
+  const first = readFileSync(cli, 'utf8').split('\n', 1)[0] ?? '';
+  const match = /^#!\S*env\s+-S\s+node\s+(.*)$/.exec(first);
+  return match?.[1] ? match[1].trim().split(/\s+/) : [];
+}
+
 const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
 const jsonBody = (message: string) => JSON.stringify({ message });
 
@@ -113,23 +127,68 @@ function stopper(child: ChildProcess, signal: NodeJS.Signals, cleanup?: () => vo
   };
 }
 
+/** On the Redis bus (required for a cluster), each run gets a stream key of its own: Redis may be shared. */
+function redisArgs(o: StartOptions): string[] {
+  const redis = o.webstreamArgs.includes('--redis');
+  if (!redis && (o.webstreamProcesses ?? 1) > 1) {
+    throw new Error(
+      '--webstream-processes above 1 needs the Redis bus: add --redis redis://127.0.0.1:6379 to --webstream-args',
+    );
+  }
+  if (!redis || o.webstreamArgs.includes('--redis-stream')) return [];
+  return ['--redis-stream', `webstream-bench:${process.pid}:${Date.now()}`];
+}
+
+/** The pid and its child processes (a cluster's workers). */
+function withChildren(pid: number): number[] {
+  try {
+    const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'latin1').trim();
+    return [pid, ...(children ? children.split(/\s+/).map(Number) : [])];
+  } catch {
+    return [pid];
+  }
+}
+
 async function startWebstream(o: StartOptions): Promise<RunningServer> {
   const dir = mkdtempSync(join(tmpdir(), 'ws-bench-'));
   const limit = String(Math.max(10_000, o.connections * 2));
   const args = [
+    ...webstreamNodeFlags(),
     ...(o.webstreamNodeArgs ?? []),
     WEBSTREAM_CLI,
     ...['--port', '0', '--log-level', 'info', '--cwd', dir],
     ...['--max-connections', limit, '--max-connections-per-client', limit],
     ...o.webstreamArgs,
+    ...redisArgs(o),
   ];
-  const launched = launch(o.core, process.execPath, args, dir);
+  const processes = o.webstreamProcesses ?? 1;
+  const launched =
+    processes > 1
+      ? launch(
+          o.core,
+          process.execPath,
+          [
+            // Resolved here: the server's cwd is its temp dir, where no package resolves.
+            '--import',
+            import.meta.resolve('tsx'),
+            here('./clusterLauncher.ts'),
+            String(processes),
+            ...args.slice(args.indexOf(WEBSTREAM_CLI)),
+          ],
+          dir,
+        )
+      : launch(o.core, process.execPath, args, dir);
   const { child } = launched;
-  const match = await waitFor(launched, 'stderr', /listening on http:\/\/127\.0\.0\.1:(\d+)/);
+  const ready =
+    processes > 1
+      ? /cluster of \d+ listening on http:\/\/127\.0\.0\.1:(\d+)/
+      : /listening on http:\/\/127\.0\.0\.1:(\d+)/;
+  const match = await waitFor(launched, 'stderr', ready);
   const port = Number(match[1]);
   return {
     name: 'webstream',
     pid: child.pid as number,
+    pids: () => withChildren(child.pid as number),
     port,
     streamPath: '/stream',
     publish: { port, path: '/api/push', contentType: 'application/json', body: jsonBody },

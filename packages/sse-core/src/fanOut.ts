@@ -9,9 +9,20 @@ interface Rendering {
   readonly event: HubEvent;
   defaultFrame: Uint8Array | undefined;
   frames: Map<string, Uint8Array> | undefined;
+  /** The format asked for last and its frame: consecutive connections mostly share a format. */
+  lastFormat: string | undefined;
+  lastFrame: Uint8Array | undefined;
 }
 
 function frameFor(renderer: Renderer, r: Rendering, format: string): Uint8Array {
+  if (format === r.lastFormat) return r.lastFrame as Uint8Array;
+  const frame = renderFor(renderer, r, format);
+  r.lastFormat = format;
+  r.lastFrame = frame;
+  return frame;
+}
+
+function renderFor(renderer: Renderer, r: Rendering, format: string): Uint8Array {
   if (format === DEFAULT_FORMAT) {
     if (r.defaultFrame === undefined) r.defaultFrame = renderer.render(r.event, format);
     return r.defaultFrame;
@@ -45,7 +56,13 @@ export function fanOut(index: ChannelIndex<Subscriber>, renderer: Renderer, even
   const scoped = index.byChannel.get(event.channel);
   if (index.unfiltered.size === 0 && scoped === undefined) return 0;
   const type = event.type ?? DEFAULT_TYPE;
-  const r: Rendering = { event, defaultFrame: undefined, frames: undefined };
+  const r: Rendering = {
+    event,
+    defaultFrame: undefined,
+    frames: undefined,
+    lastFormat: undefined,
+    lastFrame: undefined,
+  };
   let reached = visit(renderer, index.unfiltered, r, type);
   if (scoped !== undefined) reached += visit(renderer, scoped, r, type);
   return reached;

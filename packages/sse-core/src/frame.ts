@@ -95,6 +95,34 @@ export function concatFrames(parts: readonly Uint8Array[], total: number): Uint8
   return out;
 }
 
+/** The parts and the chunk of the last {@link joinFrames} that concatenated. */
+let lastParts: readonly Uint8Array[] = [];
+let lastChunk: Uint8Array | undefined;
+
+/**
+ * {@link concatFrames}, sharing the chunk of the previous call when `parts` holds the very same
+ * frames (compared by identity, so the bytes are the same): a fan-out queues the same frames to
+ * most connections, and they then share one chunk per loop turn instead of one copy each. Chunks
+ * are never written to after they are made, so sharing one between sockets is safe; the cache
+ * holds one chunk at most.
+ */
+export function joinFrames(parts: readonly Uint8Array[], total: number): Uint8Array {
+  const n = parts.length;
+  if (n === lastParts.length && lastChunk !== undefined) {
+    let same = true;
+    for (let i = 0; i < n; i++) {
+      if (parts[i] !== lastParts[i]) {
+        same = false;
+        break;
+      }
+    }
+    if (same) return lastChunk;
+  }
+  lastParts = parts;
+  lastChunk = concatFrames(parts, total);
+  return lastChunk;
+}
+
 const ID_PREFIX = [0x69, 0x64, 0x3a, 0x20]; // "id: "
 const utf8 = new TextDecoder();
 

@@ -11,7 +11,7 @@ import { HubTimers } from './hubTimers.js';
 import { Renderer } from './render.js';
 import type { SseSink } from './sink.js';
 import { checkName, checkSubscribeOptions, type SubscribeOptions } from './subscribeOptions.js';
-import { Subscriber, type SubscriberHost } from './subscriber.js';
+import { Subscriber, type SubscriberHost, type SubscriberLimits } from './subscriber.js';
 
 export type { EventFormatter, HubOptions } from './hubOptions.js';
 export {
@@ -74,6 +74,7 @@ class SseHub implements Hub {
   readonly #renderer: Renderer;
   readonly #timers: HubTimers;
   readonly #host: SubscriberHost;
+  readonly #limits: SubscriberLimits;
   readonly #preamble: Uint8Array;
   readonly #unlisten: () => void;
   #published = 0;
@@ -99,6 +100,11 @@ class SseHub implements Hub {
       render: (event, format) => renderer.render(event, format),
       privateFrame: (message) => renderer.privateFrame(message),
       epoch: 0,
+    };
+    this.#limits = {
+      maxQueueBytes: settings.maxQueueBytes,
+      overflow: settings.overflow,
+      flushThresholdBytes: settings.flushThreshold,
     };
     this.#timers = new HubTimers(settings, this.#index.all, this.#host);
     const { retryMs } = settings;
@@ -155,7 +161,7 @@ class SseHub implements Hub {
   subscribe(sink: SseSink, requested: SubscribeOptions = {}): SinkConnection {
     if (this.#closed) throw new SseError('closed', 'hub is closed');
     const opts = checkSubscribeOptions(requested);
-    const { maxConnections, maxQueueBytes, overflow, flushThreshold } = this.#settings;
+    const { maxConnections } = this.#settings;
     if (maxConnections !== null && this.#index.size >= maxConnections) {
       throw new SseError('too_many_connections', `connection limit reached (${maxConnections}); retry later`);
     }
@@ -166,9 +172,7 @@ class SseHub implements Hub {
       channels: opts.channels?.length ? new Set(opts.channels) : null,
       types: opts.types?.length ? new Set(opts.types) : null,
       format,
-      maxQueueBytes,
-      overflow,
-      flushThresholdBytes: flushThreshold,
+      limits: this.#limits,
     });
     this.#index.add(sub);
     this.#timers.joined(sub);

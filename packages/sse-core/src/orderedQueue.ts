@@ -1,4 +1,4 @@
-import { concatFrames, frameId } from './frame.js';
+import { frameId, joinFrames } from './frame.js';
 import { FrameQueue } from './frameQueue.js';
 import { DroppedRun } from './gap.js';
 
@@ -19,15 +19,26 @@ import { DroppedRun } from './gap.js';
  * frames right behind it to `#settled`, so each frame moves at most once.
  */
 export class OrderedQueue {
-  readonly #settled = new FrameQueue<Uint8Array | DroppedRun>();
+  // Made on first use: most connections never queue a high frame nor drop one.
+  #settledQueue: FrameQueue<Uint8Array | DroppedRun> | undefined;
   readonly #tail = new FrameQueue<Uint8Array>();
-  readonly #highs = new FrameQueue<number>();
+  #highsQueue: FrameQueue<number> | undefined;
   /** Position of the tail's first frame, and of the next frame pushed to it. */
   #front = 0;
   #next = 0;
   #bytes = 0;
   #count = 0;
   #runs = 0;
+
+  get #settled(): FrameQueue<Uint8Array | DroppedRun> {
+    this.#settledQueue ??= new FrameQueue();
+    return this.#settledQueue;
+  }
+
+  get #highs(): FrameQueue<number> {
+    this.#highsQueue ??= new FrameQueue();
+    return this.#highsQueue;
+  }
 
   /** Bytes of the queued event frames (markers are rendered only when taken). */
   get bytes(): number {
@@ -62,7 +73,7 @@ export class OrderedQueue {
     if (frame === undefined) return 0;
     this.#front++;
     this.#markDropped(frameId(frame) as string);
-    while (this.#highs.peek() === this.#front) {
+    while (this.#highsQueue !== undefined && this.#highsQueue.peek() === this.#front) {
       this.#highs.shift();
       this.#settled.push(this.#tail.shift() as Uint8Array);
       this.#front++;
@@ -94,7 +105,7 @@ export class OrderedQueue {
     if (this.#count === 0 && this.#runs === 0) return undefined;
     let parts: Uint8Array[];
     let total = this.#bytes;
-    if (this.#settled.length === 0) {
+    if (this.#settledQueue === undefined || this.#settledQueue.length === 0) {
       parts = this.#tail.take();
     } else {
       parts = [];
@@ -108,14 +119,14 @@ export class OrderedQueue {
       for (const frame of this.#tail.take()) parts.push(frame);
     }
     this.clear();
-    return parts.length === 1 ? parts[0] : concatFrames(parts, total);
+    return parts.length === 1 ? parts[0] : joinFrames(parts, total);
   }
 
   /** Forgets everything queued. */
   clear(): void {
-    this.#settled.clear();
+    this.#settledQueue?.clear();
     this.#tail.clear();
-    this.#highs.clear();
+    this.#highsQueue?.clear();
     this.#front = 0;
     this.#next = 0;
     this.#bytes = 0;

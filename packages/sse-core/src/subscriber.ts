@@ -19,16 +19,23 @@ export interface SubscriberHost {
   readonly epoch: number;
 }
 
+/** The queue limits, the same for every connection of a hub: one object shared by all of them. */
+export interface SubscriberLimits {
+  readonly maxQueueBytes: number;
+  readonly overflow: OverflowPolicy;
+  readonly flushThresholdBytes: number;
+}
+
 /** Settings a subscriber is built with. Internal; see `SubscribeOptions` for the public face. */
 export interface SubscriberInit {
   id: number;
   channels: ReadonlySet<string> | null;
   types: ReadonlySet<string> | null;
   format: string;
-  maxQueueBytes: number;
-  overflow: OverflowPolicy;
-  flushThresholdBytes: number;
+  limits: SubscriberLimits;
 }
+
+type CloseListener = (reason: CloseReason) => void;
 
 /**
  * One SSE connection: its filters and a bounded queue of serialized frames, written to the sink
@@ -48,7 +55,7 @@ export class Subscriber implements SinkConnection {
 
   readonly #host: SubscriberHost;
   readonly #sink: SseSink;
-  readonly #init: SubscriberInit;
+  readonly #limits: SubscriberLimits;
   readonly #queue = new OrderedQueue();
   #blocked = false;
   #scheduled = false;
@@ -57,12 +64,13 @@ export class Subscriber implements SinkConnection {
   #replay: Replay | undefined;
   #delivered = 0;
   #dropped = 0;
-  #onClose: ((reason: CloseReason) => void)[] = [];
+  /** One listener as it is (the common case), several in an array. */
+  #onClose: CloseListener | CloseListener[] | undefined;
 
   constructor(host: SubscriberHost, sink: SseSink, init: SubscriberInit) {
     this.#host = host;
     this.#sink = sink;
-    this.#init = init;
+    this.#limits = init.limits;
     this.id = init.id;
     this.channels = init.channels;
     this.types = init.types;
@@ -88,9 +96,12 @@ export class Subscriber implements SinkConnection {
     return this.#dropped;
   }
 
-  onClose(listener: (reason: CloseReason) => void): void {
+  onClose(listener: CloseListener): void {
     if (this.#closed) return;
-    this.#onClose.push(listener);
+    const listeners = this.#onClose;
+    if (listeners === undefined) this.#onClose = listener;
+    else if (typeof listeners === 'function') this.#onClose = [listeners, listener];
+    else listeners.push(listener);
   }
 
   /** Whether the filters let `event` through. */
@@ -110,7 +121,7 @@ export class Subscriber implements SinkConnection {
     const replay = this.#replay;
     if (replay !== undefined) {
       if (replay.phase === 'waiting') {
-        if (replay.hold(event, frame) > this.#init.maxQueueBytes) this.close('overflow');
+        if (replay.hold(event, frame) > this.#limits.maxQueueBytes) this.close('overflow');
         return;
       }
       if (replay.isDuplicate(event.id, this.#host.compareIds)) return;
@@ -121,7 +132,7 @@ export class Subscriber implements SinkConnection {
     if (this.#over(size) && !this.#makeRoom(event.id, size, high)) return;
     this.#queue.push(frame, high);
     // A high event is not held back by coalescing; a large backlog is not held back either.
-    if ((high || this.#queue.bytes >= this.#init.flushThresholdBytes) && !this.#blocked) this.flush();
+    if ((high || this.#queue.bytes >= this.#limits.flushThresholdBytes) && !this.#blocked) this.flush();
     else this.#scheduleFlush();
   }
 
@@ -141,7 +152,7 @@ export class Subscriber implements SinkConnection {
    * false when the event was dropped (and recorded as missed in place) or the subscriber closed.
    */
   #makeRoom(id: string, size: number, high: boolean): boolean {
-    if (this.#init.overflow === 'disconnect') {
+    if (this.#limits.overflow === 'disconnect') {
       this.close('overflow');
       return false;
     }
@@ -164,7 +175,7 @@ export class Subscriber implements SinkConnection {
    */
   #over(size: number): boolean {
     const stuck = this.#blocked ? this.#sink.bufferedBytes() : 0;
-    return this.#queue.bytes + stuck + size > this.#init.maxQueueBytes;
+    return this.#queue.bytes + stuck + size > this.#limits.maxQueueBytes;
   }
 
   #scheduleFlush(): void {
@@ -261,6 +272,9 @@ export class Subscriber implements SinkConnection {
     } catch {
       // The peer is gone already; nothing to end.
     }
-    for (const listener of this.#onClose.splice(0)) listener(reason);
+    const listeners = this.#onClose;
+    this.#onClose = undefined;
+    if (typeof listeners === 'function') listeners(reason);
+    else if (listeners !== undefined) for (const listener of listeners) listener(reason);
   }
 }

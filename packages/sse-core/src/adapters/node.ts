@@ -3,7 +3,7 @@ import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2';
 import type { Connection, SinkConnection } from '../connection.js';
 import { SSE_HEADERS } from '../headers.js';
 import type { Hub } from '../hub.js';
-import type { SseSink } from '../sink.js';
+import { NodeSink } from './nodeSink.js';
 import { logAdapterError, refusal } from './refusal.js';
 import { type AdapterOptions, requestSubscribeOptions } from './requestOptions.js';
 
@@ -21,16 +21,6 @@ export interface NodeSseOptions extends AdapterOptions {
 
 type AnyRequest = IncomingMessage | Http2ServerRequest;
 type AnyResponse = ServerResponse | Http2ServerResponse;
-
-function sinkOf(response: ServerResponse): SseSink {
-  return {
-    write: (chunk) => response.write(chunk),
-    bufferedBytes: () => response.writableLength,
-    close: () => {
-      if (!response.writableEnded) response.end();
-    },
-  };
-}
 
 /**
  * Serves an SSE stream from `hub` on a `node:http` (or `node:http2` compatibility) response.
@@ -50,28 +40,27 @@ export function handleSseRequest(
 ): Connection | undefined {
   const response = res as ServerResponse;
   const headers = { ...SSE_HEADERS, ...options.headers };
-  let connection: SinkConnection;
+  let connection: SinkConnection | undefined;
+  const drain = () => connection?.drain();
   try {
     const header = req.headers['last-event-id'];
     const subscribe = requestSubscribeOptions(options, req.url ?? '/', Array.isArray(header) ? header[0] : header);
-    // setHeader, not writeHead: nothing is sent until the connection's first write, so a refusal can still answer.
-    if (req.httpVersionMajor === 1 && options.chunked !== true) response.useChunkedEncodingByDefault = false;
-    response.statusCode = 200;
-    for (const [name, value] of Object.entries(headers)) response.setHeader(name, value);
-    connection = hub.subscribe(sinkOf(response), subscribe);
+    const direct = req.httpVersionMajor === 1 && options.chunked !== true;
+    if (direct) response.useChunkedEncodingByDefault = false;
+    // The sink writes the head with the hub's first write, so a refused subscribe can still answer.
+    connection = hub.subscribe(new NodeSink(response, headers, direct, drain), subscribe);
   } catch (error) {
     const answer = refusal(error, options.onError ?? logAdapterError);
     if (response.headersSent) response.destroy();
     else {
-      for (const name of Object.keys(headers)) response.removeHeader(name);
       const length = String(Buffer.byteLength(answer.body));
       response.writeHead(answer.status, { ...answer.headers, 'Content-Length': length }).end(answer.body);
     }
     return undefined;
   }
-  response.on('drain', () => connection.drain());
-  response.on('close', () => connection.close('client'));
+  const opened = connection;
+  response.on('close', () => opened.close('client'));
   // The peer may be gone already, in which case 'close' has fired before we listened.
-  if (response.destroyed || req.socket?.destroyed) connection.close('client');
-  return connection;
+  if (response.destroyed || req.socket?.destroyed) opened.close('client');
+  return opened;
 }

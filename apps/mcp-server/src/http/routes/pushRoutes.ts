@@ -1,10 +1,11 @@
-import { AckInputSchema, type Issue, PushInputSchema } from '@ws/events';
+import { AckInputSchema, type Issue } from '@ws/events';
 import type { Hono, MiddlewareHandler } from 'hono';
 import type { z } from 'zod';
 import type { StreamService } from '../../stream/streamService.js';
 import type { AppEnv } from '../appEnv.js';
 import { readJsonBody } from '../body/requestBody.js';
 import { problem, unavailable } from '../problem.js';
+import { parsePushInput } from './pushInput.js';
 
 /** What {@link registerPushRoutes} needs. */
 export interface PushRouteDeps {
@@ -28,7 +29,7 @@ export function registerPushRoutes(api: Hono<AppEnv>, { service, maxBodyBytes, l
       example: '{"message": "deployment completed"}',
     });
     if (!body.ok) return problem(c, body.status, body.error);
-    const input = PushInputSchema.safeParse(body.value);
+    const input = parsePushInput(body.value);
     if (!input.success) return problem(c, 400, 'invalid message', { issues: issuesOf(input.error) });
     try {
       return c.json({ status: 'success', ...(await service.push(input.data)) });
