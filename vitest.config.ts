@@ -27,6 +27,7 @@ export const SLOW_TESTS: Record<string, true | Record<string, string>> = {
     'test/volume/**': 'thousands of messages per test, to show limits and bounds hold at scale',
     'test/browser{,Repl,Flood,Vite,Stdio}.test.ts':
       'drive Chromium through the dev-server proxy (page telemetry, REPL, a real Vite)',
+    'test/wsBrowser.test.ts': "drives Chromium's own WebSocket against /ws",
   },
   bench: { 'src/e2e/harness.test.ts': 'starts the built binary and the other servers, with receiver processes' },
 };

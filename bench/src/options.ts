@@ -4,7 +4,7 @@ import { SCENARIO_NAMES, type ScenarioName, type ScenarioSizes } from './e2e/sce
 import { SERVER_NAMES, type ServerName } from './e2e/servers.js';
 
 /** Suites `pnpm bench` runs. */
-export const SUITE_NAMES = ['library', 'servers'] as const;
+export const SUITE_NAMES = ['library', 'servers', 'ws'] as const;
 export type SuiteName = (typeof SUITE_NAMES)[number];
 
 /** Sizes of the library-level fan-out bench. */
@@ -47,7 +47,7 @@ export const DEFAULT_WEBSTREAM_ARGS = '--rate-limit 1000000000 --rate-burst 1000
 
 export const USAGE = `pnpm bench [options]
   --quick                 one rep, smaller sizes (a smoke run, about a minute)
-  --suite <list>          ${SUITE_NAMES.join(',')} (default both)
+  --suite <list>          ${SUITE_NAMES.join(',')} (default all; ws: WebSocket beside SSE fan-out)
   --scenarios <list>      ${SCENARIO_NAMES.join(',')} (default all)
   --servers <list>        ${SERVER_NAMES.join(',')} (default all; nchan skipped when absent)
   --reps <n>              reps per scenario and server (default 3, quick 1); medians are reported

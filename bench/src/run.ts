@@ -8,6 +8,7 @@ import { summarize } from './e2e/summary.js';
 import { runLibraryBench } from './library.js';
 import { parseOptions, USAGE } from './options.js';
 import { runProfile } from './profile.js';
+import { runWsBench } from './wsFanout.js';
 
 async function main(): Promise<void> {
   let options: ReturnType<typeof parseOptions>;
@@ -46,6 +47,10 @@ async function main(): Promise<void> {
         Object.fromEntries([...variants].map(([v, servers]) => [v, Object.fromEntries(servers)])),
       ]),
     );
+  }
+  if (options.suites.includes('ws')) {
+    console.log('');
+    out.ws = await runWsBench(options);
   }
   mkdirSync(new URL('../results', import.meta.url), { recursive: true });
   writeFileSync(new URL('../results/latest.json', import.meta.url), JSON.stringify(out, null, 2));

@@ -1,12 +1,17 @@
-// Writes docs/dashboard-light.png and docs/dashboard-dark.png (and phone-width variants) from a real
-// server and real Chromium: `pnpm --filter @ws/dashboard screenshots` after `pnpm build`.
+// Writes docs/dashboard-light.png and docs/dashboard-dark.png (and phone-width variants), and the
+// browser views' docs/dashboard-browser-*.png, from a real server, a real dev app behind its proxy and
+// real Chromium: `pnpm --filter @ws/dashboard screenshots` after `pnpm build`.
 import { fileURLToPath } from 'node:url';
 import { fixtureProject, launchBrowser, push, startServer } from '../test/harness.js';
+import { addDevApp, shootBrowserViews, startDevTraffic } from './browserShots.js';
 
 const docs = fileURLToPath(new URL('../../../docs/', import.meta.url));
-const server = await startServer(['--cwd', fixtureProject()]);
+const project = fixtureProject();
+addDevApp(project);
+const server = await startServer(['--cwd', project]);
 const browser = await launchBrowser();
 try {
+  const app = await startDevTraffic(browser, server.url);
   for (const theme of ['light', 'dark'] as const) {
     for (const [suffix, viewport] of [
       ['', { width: 1360, height: 1000 }],
@@ -62,6 +67,8 @@ try {
       await page.close();
     }
   }
+  await shootBrowserViews(browser, server.url, docs);
+  await app.close();
 } finally {
   await browser.close();
   await server.stop();

@@ -31,7 +31,8 @@ function errorMessage(res: Response, body: unknown): string {
   return detail ? `${parsed.data.error}: ${detail}` : parsed.data.error;
 }
 
-async function call<S extends z.ZodType>(
+/** One API call, its answer checked against `schema`; non-2xx answers become an {@link ApiError}. */
+export async function call<S extends z.ZodType>(
   schema: S,
   method: string,
   path: string,

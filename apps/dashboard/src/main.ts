@@ -3,6 +3,7 @@ import './zodSetup.js';
 import { DevChannel, DevEventSchema, NotificationMethod, type StreamMessage } from '@ws/events';
 import { createActivityPanel } from './activityPanel.js';
 import { ApiError, api } from './api.js';
+import { createBrowserPanels } from './browserPanels.js';
 import { type ConnectionState, connect } from './connection.js';
 import { copyWithFeedback } from './copy.js';
 import { byId, el } from './dom.js';
@@ -14,6 +15,7 @@ import { createPushForm } from './pushForm.js';
 import { createTabs } from './tabs.js';
 import './style.css';
 import './controls.css';
+import './browser.css';
 
 const STATE_TEXT: Record<ConnectionState, string> = {
   connecting: 'connecting…',
@@ -40,8 +42,12 @@ byId('theme').addEventListener('click', () => {
 
 const tabs = createTabs(byId('tabs'));
 const events = new EventList(byId('events'));
-const editor = createEditorSettings((template) => processes.setEditorTemplate(template));
+const editor = createEditorSettings((template) => {
+  processes.setEditorTemplate(template);
+  browser.setEditorTemplate(template);
+});
 const processes = new ProcessesPanel(report, editor.template);
+const browser = createBrowserPanels(report, editor.template, () => void processes.refresh());
 const activity = createActivityPanel(() => events.received);
 createPushForm();
 
@@ -97,6 +103,7 @@ document.addEventListener('keydown', (e) => {
 });
 
 function onMessage(m: StreamMessage): void {
+  browser.onMessage(m);
   if (events.add(m)) activity.activity.countEvent(m.type, Date.parse(m.timestamp));
   if (m.channel === DevChannel.process) void processes.refresh();
   if (m.channel !== DevChannel.logs && m.channel !== DevChannel.errors) return;
@@ -129,7 +136,7 @@ function start(): void {
       status.title = count === undefined ? '' : `the last replay caught up ${count} event(s)`;
     },
   });
-  void processes.load();
+  void processes.load().then(() => browser.start(processes.projectDir));
   setInterval(() => void processes.refresh(), 5000);
 }
 

@@ -28,6 +28,11 @@ export class ProcessesPanel {
     this.#logs = new LogView(byId('log-view'));
   }
 
+  /** The supervised project's folder, once `load` read it. */
+  get projectDir(): string | undefined {
+    return this.#projectDir;
+  }
+
   async load(): Promise<void> {
     try {
       const { packageManager, scripts, cwd, problem } = await api.scripts();
@@ -114,6 +119,15 @@ export class ProcessesPanel {
           text: p.errorCount ? `${p.errorCount} error${p.errorCount > 1 ? 's' : ''}` : '',
         }),
       );
+      // The proxy URL first: opening it is what brings the page's requests, errors and console here.
+      if (p.proxyUrl && /^https?:\/\//.test(p.proxyUrl))
+        li.append(
+          el('a', {
+            class: 'proxy-url',
+            text: `proxy ${p.proxyUrl}`,
+            attrs: { href: p.proxyUrl, target: '_blank', rel: 'noopener noreferrer', title: 'open through the proxy' },
+          }),
+        );
       for (const url of p.urls.slice(0, 2))
         li.append(el('a', { text: url, attrs: { href: url, target: '_blank', rel: 'noopener noreferrer' } }));
       if (p.status === 'running')

@@ -75,17 +75,23 @@ function streamEvents(query: string, names: string[], until: (seen: [string, unk
 
 describe('stream API answers match their schemas', () => {
   it('push, stats, ack, message status, history and error bodies', async () => {
+    // The ack is tied to a connection: its id and key come in the stream's first (connected) event.
+    const [[, connected]] = (await streamEvents('channel=elsewhere', ['connected'], (s) => s.length > 0)) as [
+      [string, { connection: string; ackKey: string }],
+    ];
     const pushed = await answer(PushResultSchema, 200, '/api/push', { message: 'contract', channel: 'ops' });
     expect(pushed.status).toBe('success');
     await answer(StreamStatusSchema, 200, '/api/stats');
-    const acked = await answer(MessageStatusSchema, 200, '/api/ack', { id: pushed.id, clientId: 'tab-1' });
-    expect(acked).toEqual({ id: pushed.id, reached: expect.any(Number), acknowledged: 1 });
+    const ack = { id: pushed.id, connection: connected.connection, key: connected.ackKey };
+    const acked = await answer(MessageStatusSchema, 200, '/api/ack', ack);
+    expect(acked).toMatchObject({ id: pushed.id, reached: expect.any(Number), acknowledged: 1 });
+    expect(acked.acks).toEqual([{ connection: connected.connection, at: expect.any(String) }]);
     await answer(MessageStatusSchema, 200, `/api/messages/${encodeURIComponent(pushed.id)}`);
     const { messages } = await answer(MessageHistorySchema, 200, '/api/history?channel=ops');
     expect(messages.map((m) => m.id)).toContain(pushed.id);
     const invalid = await answer(ErrorBodySchema, 400, '/api/push', { message: 'x', channel: 'a b' });
     expect(invalid.issues?.map((i) => i.path)).toEqual(['channel']);
-    await answer(ErrorBodySchema, 400, '/api/ack', { id: pushed.id, clientId: 'no spaces' });
+    await answer(ErrorBodySchema, 400, '/api/ack', { id: pushed.id, connection: 'no spaces' });
     await answer(ErrorBodySchema, 404, '/api/messages/never-published');
   });
 

@@ -17,10 +17,14 @@ export interface Server {
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
-export function fixtureProject(): string {
+/**
+ * A writable copy of a fixture project: by default the server's (a script that prints and crashes, a
+ * long-running one...); `devapp` is this folder's dev server with a page, a source-mapped script and API routes.
+ */
+export function fixtureProject(name: 'server' | 'devapp' = 'server'): string {
   const dir = mkdtempSync(join(tmpdir(), 'ws-dash-'));
-  // The server's fixture project: a script that prints and crashes, and a long-running one.
-  cpSync(fileURLToPath(new URL('../../mcp-server/test/fixtures/project', import.meta.url)), dir, { recursive: true });
+  const from = name === 'server' ? '../../mcp-server/test/fixtures/project' : './fixtures/devapp';
+  cpSync(fileURLToPath(new URL(from, import.meta.url)), dir, { recursive: true });
   return dir;
 }
 
@@ -105,7 +109,9 @@ export interface OpenDashboard {
  * opens are closed after it. `open` starts a server on a fresh fixture project and loads the page.
  */
 export function useDashboard(): {
-  open(args?: string[], viewport?: ViewportSize): Promise<OpenDashboard>;
+  open(args?: string[], viewport?: ViewportSize, project?: string): Promise<OpenDashboard>;
+  /** Another page in the same Chromium (closed after the test), such as a page opened through the proxy. */
+  newPage(viewport?: ViewportSize): Promise<Page>;
   /** Stops `server` after the test too (one a test started itself). */
   adopt(server: Server): Server;
 } {
@@ -129,8 +135,12 @@ export function useDashboard(): {
       servers.push(server);
       return server;
     },
-    async open(args = [], viewport = { width: 1280, height: 900 }) {
-      const project = fixtureProject();
+    async newPage(viewport = { width: 1280, height: 900 }) {
+      const page = await (browser as Browser).newPage({ viewport });
+      pages.push(page);
+      return page;
+    },
+    async open(args = [], viewport = { width: 1280, height: 900 }, project = fixtureProject()) {
       const server = await startServer(['--cwd', project, ...args]);
       servers.push(server);
       const page = await (browser as Browser).newPage({ viewport });

@@ -1,7 +1,7 @@
 // Helpers of the webstream server's tests; the generic ones (bounded waits, SSE readers, spawned
 // processes) are in @ws/testing.
 import { fileURLToPath } from 'node:url';
-import { copyFixture, type ReadyProcess, spawnReady } from '@ws/testing';
+import { copyFixture, type ReadyProcess, spawnReady, until } from '@ws/testing';
 import { type ConfigInput, ConfigSchema } from '../src/config/config.js';
 import { createLogger } from '../src/server/logger.js';
 import { type RunningServer, startServer } from '../src/server/startServer.js';
@@ -67,3 +67,18 @@ export const post = (url: string, body: unknown, headers: Record<string, string>
 /** A response body as JSON, typed loosely: tests assert on it rather than trust it. */
 // biome-ignore lint/suspicious/noExplicitAny: test bodies are checked by assertions
 export const json = (res: Response): Promise<any> => res.json();
+
+/** A `/stream` connection's `connected` event (`named` must include `connected`): what its acks carry. */
+export async function identityOf(es: {
+  named: { type: string; data: string }[];
+}): Promise<{ connection: string; subject?: string; ackKey: string }> {
+  await until(() => es.named.some((n) => n.type === 'connected'), WAIT_MS, 'the connected event');
+  return JSON.parse(es.named.find((n) => n.type === 'connected')?.data as string);
+}
+
+/** The body of `POST /api/ack` for message `id` from the connection with `identity`. */
+export const ackFrom = (id: string, identity: { connection: string; ackKey: string }) => ({
+  id,
+  connection: identity.connection,
+  key: identity.ackKey,
+});

@@ -1,6 +1,6 @@
 import { openEventSource, readUntil, until, withTimeout } from '@ws/testing';
 import { describe, expect, it } from 'vitest';
-import { json, post, startTestServer, TOKEN, WAIT_MS } from './helpers.js';
+import { ackFrom, identityOf, json, post, startTestServer, TOKEN, WAIT_MS } from './helpers.js';
 
 describe('POST /api/push → GET /stream (real sockets, real EventSource)', () => {
   it('delivers the seed frame: unnamed events, data "[<ISO UTC>] <message>", with an id', async () => {
@@ -21,8 +21,10 @@ describe('POST /api/push → GET /stream (real sockets, real EventSource)', () =
     const res = await fetch(`${server.url}/stream`);
     const pushed = await json(await post(`${server.url}/api/push`, { message: 'line one\nline two' }));
     const text = await readUntil(res, 'line two\n\n');
+    const connected = /event: connected\ndata: (\{.*\})\n/.exec(text)?.[1];
+    expect(JSON.parse(connected ?? '{}')).toMatchObject({ connectionId: 1, connection: expect.stringMatching(/\.1$/) });
     expect(text).toBe(
-      `: ok\nretry: 2000\n\nid: ${pushed.id}\ndata: [${pushed.timestamp}] line one\ndata: line two\n\n`,
+      `: ok\nretry: 2000\n\nevent: connected\ndata: ${connected}\n\nid: ${pushed.id}\ndata: [${pushed.timestamp}] line one\ndata: line two\n\n`,
     );
   });
 
@@ -293,21 +295,29 @@ describe('CORS', () => {
 });
 
 describe('acknowledgements, stats, history, metrics, health, page', () => {
-  it('counts who received and who acknowledged a message', async () => {
+  it('counts who received and who acknowledged a message, by connection', async () => {
     await using server = await startTestServer();
-    using a = openEventSource(`${server.url}/stream`);
-    using b = openEventSource(`${server.url}/stream`);
+    using a = openEventSource(`${server.url}/stream`, { named: ['gap', 'connected'] });
+    using b = openEventSource(`${server.url}/stream`, { named: ['gap', 'connected'] });
     await Promise.all([a.opened, b.opened]);
+    const [ida, idb] = [await identityOf(a), await identityOf(b)];
     const { id, clients } = await json(await post(`${server.url}/api/push`, { message: 'ack me' }));
     expect(clients).toBe(2);
     await until(() => a.messages.length === 1, WAIT_MS, 'delivery');
-    expect((await post(`${server.url}/api/ack`, { id, clientId: 'tab-a' })).status).toBe(200);
-    await post(`${server.url}/api/ack`, { id, clientId: 'tab-a' }); // idempotent
-    const after = await json(await post(`${server.url}/api/ack`, { id, clientId: 'tab-b' }));
-    expect(after).toEqual({ id, reached: 2, acknowledged: 2 });
-    expect(await json(await fetch(`${server.url}/api/messages/${id}`))).toEqual({ id, reached: 2, acknowledged: 2 });
-    expect((await post(`${server.url}/api/ack`, { id: 'nope', clientId: 'x' })).status).toBe(404);
-    expect((await post(`${server.url}/api/ack`, { id, clientId: 'bad id!' })).status).toBe(400);
+    expect((await post(`${server.url}/api/ack`, ackFrom(id, ida))).status).toBe(200);
+    await post(`${server.url}/api/ack`, ackFrom(id, ida)); // idempotent
+    const after = await json(await post(`${server.url}/api/ack`, ackFrom(id, idb)));
+    expect(after).toMatchObject({ id, reached: 2, acknowledged: 2 });
+    expect(after.recipients).toEqual(
+      expect.arrayContaining([{ connection: ida.connection }, { connection: idb.connection }]),
+    );
+    expect(after.acks.map((x: { connection: string }) => x.connection)).toEqual([ida.connection, idb.connection]);
+    expect(await json(await fetch(`${server.url}/api/messages/${id}`))).toEqual(after);
+    expect((await post(`${server.url}/api/ack`, ackFrom('nope', ida))).status).toBe(404);
+    expect((await post(`${server.url}/api/ack`, { id, connection: 'bad id!' })).status).toBe(400);
+    // Nobody acknowledges for another connection: a's id with b's key, or no connection at all.
+    expect((await post(`${server.url}/api/ack`, { id, connection: ida.connection, key: idb.ackKey })).status).toBe(403);
+    expect((await post(`${server.url}/api/ack`, { id, clientId: 'tab-a' })).status).toBe(400);
   });
 
   it('reports the same figures on /api/stats and /metrics, and serves health and history', async () => {
@@ -322,14 +332,14 @@ describe('acknowledgements, stats, history, metrics, health, page', () => {
       clients: 1,
       channels: { ops: 1 },
       published: 2,
-      delivered: 1,
+      delivered: 2, // the `connected` event and 'one'
       dropped: 0,
       historySize: 1000,
     });
     const metrics = await (await fetch(`${server.url}/metrics`)).text();
     expect(metrics).toMatch(/^webstream_clients\{channel="ops"\} 1$/m);
     expect(metrics).toMatch(/^webstream_events_published_total 2$/m);
-    expect(metrics).toMatch(/^webstream_events_delivered_total 1$/m);
+    expect(metrics).toMatch(/^webstream_events_delivered_total 2$/m);
     expect(metrics).toMatch(/^webstream_process_cpu_user_seconds_total /m);
     const history = await json(await fetch(`${server.url}/api/history?channel=ops`));
     expect(history.messages.map((m: { message: string }) => m.message)).toEqual(['one']);

@@ -1,8 +1,8 @@
 import { request } from 'node:http';
-import { cleanupAfterEach, sendRaw } from '@ws/testing';
+import { cleanupAfterEach, openEventSource, sendRaw } from '@ws/testing';
 import { describe, expect, it } from 'vitest';
 import { MAX_JSON_DEPTH } from '../src/http/body/jsonDepth.js';
-import { fixtureProject, json, post, startTestServer, WAIT_MS } from './helpers.js';
+import { ackFrom, fixtureProject, identityOf, json, post, startTestServer, WAIT_MS } from './helpers.js';
 import { connectMcp } from './mcpClient.js';
 
 /** Sends raw bytes, returns the response (status, lower-cased headers, body) once the server closes. */
@@ -35,15 +35,17 @@ const defer = cleanupAfterEach();
 describe('request bodies: chunked, missing, oversized, deeply nested, not UTF-8 (real sockets)', () => {
   it('accepts a chunked body within the limit on /api/push, /api/ack and the dev-process POST routes', async () => {
     await using server = await startTestServer({ cwd: fixtureProject('ws-bodies-') });
+    using tab = openEventSource(`${server.url}/stream?channel=elsewhere`, { named: ['connected'] });
+    const identity = await identityOf(tab);
     const pushed = await postChunked(`${server.url}/api/push`, JSON.stringify({ message: 'm'.repeat(500) }));
     expect(pushed.status).toBe(200);
     const { id } = await json(pushed);
     const history = await json(await fetch(`${server.url}/api/history`));
     expect(history.messages.map((m: { id: string }) => m.id)).toEqual([id]);
 
-    const acked = await postChunked(`${server.url}/api/ack`, JSON.stringify({ id, clientId: 'tab-1' }));
+    const acked = await postChunked(`${server.url}/api/ack`, JSON.stringify(ackFrom(id, identity)));
     expect(acked.status).toBe(200);
-    expect(await json(acked)).toEqual({ id, reached: 0, acknowledged: 1 });
+    expect(await json(acked)).toMatchObject({ id, reached: 0, acknowledged: 1 });
 
     const run = await postChunked(`${server.url}/api/scripts/crash/run`, '{}');
     expect(run.status).toBe(201);

@@ -5,14 +5,14 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { cleanupAfterEach } from '@ws/testing';
+import { cleanupAfterEach, openEventSource } from '@ws/testing';
 import { describe, expect, it } from 'vitest';
 import { createLocalApi } from '../src/api/localApi.js';
 import { createPublishPolicy, LOCAL_PUBLISHER, type Publisher } from '../src/limits/publishPolicy.js';
 import { createMcpServer } from '../src/mcp/createMcpServer.js';
 import { mcpAuthInfo, publisherOf, setMcpCaller } from '../src/mcp/http/mcpCaller.js';
 import { createStreamService } from '../src/stream/streamService.js';
-import { json, pool, post, startTestServer, TOKEN } from './helpers.js';
+import { ackFrom, identityOf, json, pool, post, startTestServer, TOKEN } from './helpers.js';
 
 const defer = cleanupAfterEach();
 
@@ -21,8 +21,10 @@ const REMOTE = { 'x-forwarded-for': '203.0.113.50' };
 describe('publish policy: trusted publishers are not throttled by default, anonymous remote ones are', () => {
   it('an anonymous remote publisher is limited on push, ack and dev actions alike; the bearer is not', async () => {
     await using open = await startTestServer({ trustProxy: '1', rateBurst: 3, rateLimit: 0.01 });
+    using tab = openEventSource(`${open.url}/stream`, { named: ['connected'] });
+    const identity = await identityOf(tab);
     const { id } = await json(await post(`${open.url}/api/push`, { message: 'one' }, REMOTE));
-    expect((await post(`${open.url}/api/ack`, { id, clientId: 'tab' }, REMOTE)).status).toBe(200);
+    expect((await post(`${open.url}/api/ack`, ackFrom(id, identity), REMOTE)).status).toBe(200);
     // Dev processes are not enabled on a bare test server (404), but the request still counts.
     expect((await post(`${open.url}/api/processes/x/stop`, {}, REMOTE)).status).toBe(404);
     const limited = await post(`${open.url}/api/push`, { message: 'four' }, REMOTE);

@@ -17,12 +17,20 @@ export const ALL_TOOLS = [
   'logs_stream',
   'logs_search',
   'errors_list',
+  'about',
+  'messages_read',
+  'logs_read',
+  'errors_read',
+  'processes_read',
+  'scripts_read',
   'proxy_requests',
   'proxy_map',
   'timeline',
   'repl_execute',
   'browser_refresh',
   'browser_navigate',
+  'requests_read',
+  'page_read',
 ] as const;
 
 /** The dev-process notification methods. */

@@ -1,4 +1,4 @@
-import { CallToolResultSchema, McpError, type Notification } from '@modelcontextprotocol/sdk/types.js';
+import { CallToolResultSchema, McpError } from '@modelcontextprotocol/sdk/types.js';
 import { cleanupAfterEach, until } from '@ws/testing';
 import { EventSourceParserStream } from 'eventsource-parser/stream';
 import { describe, expect, it } from 'vitest';
@@ -133,46 +133,42 @@ describe('MCP protocol errors and logging levels (official SDK client and raw JS
     expect(JSON.parse((scripts.contents[0] as { text: string }).text)).toMatchObject({ packageManager: 'npm' });
   });
 
-  it('logging/setLevel filters the lines tools stream; error, warning, notice and info lines carry those levels', async () => {
+  it('each process line reaches a session once: as logs/new, or after logging/setLevel as notifications/message at its level', async () => {
     const running = await server();
-    const messages = (notes: Notification[]) =>
-      notes
-        .filter((n) => n.method === 'notifications/message')
-        .map((n) => [String(n.params?.level), String((n.params?.data as { content: string } | undefined)?.content)])
-        .filter(([, content]) => !content?.startsWith('npm ')); // npm's own warnings depend on the environment
-    const run = async (level?: 'error' | 'warning') => {
+    const notNpm = ([, content]: string[]) => !content?.startsWith('npm '); // npm's own warnings depend on the environment
+    const run = async (level?: 'error' | 'warning' | 'debug') => {
       const session = await connectMcp(running.url, {}, defer);
       if (level) await session.client.setLoggingLevel(level);
       const result = await session.client.callTool({ name: 'scripts_run', arguments: { name: 'levels' } });
       expect(result.structuredContent).toMatchObject({ running: false, process: { exitCode: 0 } });
-      // The GET stream's logs/new are not logging messages: every line, whatever the level.
       await until(
         () => session.dev().some((n) => n.method === 'notifications/process/exited'),
         WAIT_MS,
         'the exited notification',
       );
-      const logs = session.dev().filter((n) => n.method === 'notifications/logs/new');
-      expect(logs.map((n) => (n.params as { content: string }).content)).toEqual(
-        expect.arrayContaining([
-          'an info line',
-          'Warning: this option is deprecated',
-          'a note on stderr',
-          'Error: boom',
-        ]),
-      );
-      return messages(session.notes);
+      const messages = session.notes
+        .filter((n) => n.method === 'notifications/message')
+        .map((n) => [String(n.params?.level), String((n.params?.data as { content: string } | undefined)?.content)])
+        .filter(notNpm);
+      const logs = session
+        .dev()
+        .filter((n) => n.method === 'notifications/logs/new')
+        .map((n) => (n.params as { content: string }).content);
+      return { messages, logs };
     };
-    expect(await run('error')).toEqual([['error', 'Error: boom']]);
+    expect(await run('error')).toEqual({ messages: [['error', 'Error: boom']], logs: [] });
     const warnings = await run('warning');
-    expect(warnings).toEqual(
+    expect(warnings.logs).toEqual([]);
+    expect(warnings.messages).toEqual(
       expect.arrayContaining([
         ['warning', 'Warning: this option is deprecated'],
         ['error', 'Error: boom'],
       ]),
     );
-    expect(warnings, JSON.stringify(warnings)).toHaveLength(2);
-    const all = await run();
-    expect(all).toEqual(
+    expect(warnings.messages, JSON.stringify(warnings)).toHaveLength(2);
+    const debug = await run('debug');
+    expect(debug.logs).toEqual([]);
+    expect(debug.messages).toEqual(
       expect.arrayContaining([
         ['info', 'an info line'],
         ['warning', 'Warning: this option is deprecated'],
@@ -180,7 +176,11 @@ describe('MCP protocol errors and logging levels (official SDK client and raw JS
         ['error', 'Error: boom'],
       ]),
     );
-    expect(all.filter(([level]) => level === 'info').length).toBeGreaterThan(1); // npm's banner too
+    // No level set: every line as logs/new, once, and no logging messages.
+    const plain = await run();
+    expect(plain.messages).toEqual([]);
+    const ours = ['an info line', 'Warning: this option is deprecated', 'a note on stderr', 'Error: boom'];
+    expect(plain.logs.filter((l) => ours.includes(l)).sort()).toEqual([...ours].sort());
   });
 
   it('scripts_run of a script already running returns that process (alreadyRunning) instead of a duplicate', async () => {

@@ -4,7 +4,7 @@ import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import { CallToolResultSchema } from '@modelcontextprotocol/sdk/types.js';
 import { cleanupAfterEach, exited, isAlive, listenLocal, openEventSource, spawnReady, until } from '@ws/testing';
 import { describe, expect, it } from 'vitest';
-import { CLI, FIXTURE_PROJECT, post, STARTUP_MS, spawnWebstream, WAIT_MS } from './helpers.js';
+import { ackFrom, CLI, FIXTURE_PROJECT, identityOf, post, STARTUP_MS, spawnWebstream, WAIT_MS } from './helpers.js';
 import { ALL_TOOLS } from './mcpClient.js';
 
 const defer = cleanupAfterEach();
@@ -212,13 +212,14 @@ describe('webstream --stdio with the official MCP SDK client', () => {
 
   it('acknowledgements are visible through message_status', async () => {
     const { client, url } = await connectStdio();
-    using browser = openEventSource(`${url}/stream`);
-    await browser.opened;
+    using browser = openEventSource(`${url}/stream`, { named: ['connected'] });
+    const identity = await identityOf(browser);
     const pushed = await client.callTool({ name: 'push_stream', arguments: { message: 'please ack' } });
     const { id } = pushed.structuredContent as { id: string };
-    await post(`${url}/api/ack`, { id, clientId: 'browser-1' });
+    await post(`${url}/api/ack`, ackFrom(id, identity));
     const status = await client.callTool({ name: 'message_status', arguments: { id } });
-    expect(status.structuredContent).toEqual({ id, reached: 1, acknowledged: 1 });
+    expect(status.structuredContent).toMatchObject({ id, reached: 1, acknowledged: 1 });
+    expect(status.structuredContent).toMatchObject({ acks: [{ connection: identity.connection }] });
   });
 
   it('logs only to stderr: stdout carries MCP messages alone', async () => {

@@ -112,20 +112,24 @@ export {
 } from './stream.js';
 export type {
   AckInput,
+  AckRecord,
   ErrorBody,
   Issue,
   MessageHistory,
   MessageStatus,
   PushResult,
+  Recipient,
   StreamStatus,
 } from './streamApi.js';
 export {
   AckInputSchema,
+  AckRecordSchema,
   ErrorBodySchema,
   IssueSchema,
   MessageHistorySchema,
   MessageStatusSchema,
   PushResultSchema,
+  RecipientSchema,
   StreamStatusSchema,
 } from './streamApi.js';
 export type { HistoryGap, OverflowGap, Replayed, StreamGap, UnrenderableGap } from './streamSignals.js';
@@ -136,3 +140,20 @@ export {
   StreamGapSchema,
   UnrenderableGapSchema,
 } from './streamSignals.js';
+export type {
+  ChannelSubscriptions,
+  StreamConnected,
+  SubscriptionChange,
+  SubscriptionState,
+  SubscriptionsByChannel,
+} from './subscriptions.js';
+export {
+  ChannelSubscriptionsSchema,
+  MAX_SUBSCRIPTION_NAMES,
+  StreamConnectedSchema,
+  SubscriptionChangeSchema,
+  SubscriptionStateSchema,
+  SubscriptionsByChannelSchema,
+} from './subscriptions.js';
+export type { ParsedWsClientMessage, WsClientMessage, WsServerMessage } from './wsProtocol.js';
+export { MAX_WS_FILTER_NAMES, WS_CLOSE_CODES, WsClientMessageSchema, WsServerMessageSchema } from './wsProtocol.js';

@@ -44,13 +44,23 @@ import { DevEventSchema, SessionGapSchema } from './notifications.js';
 import { PushInputSchema, StreamMessageSchema } from './stream.js';
 import {
   AckInputSchema,
+  AckRecordSchema,
   ErrorBodySchema,
   MessageHistorySchema,
   MessageStatusSchema,
   PushResultSchema,
+  RecipientSchema,
   StreamStatusSchema,
 } from './streamApi.js';
 import { ReplayedSchema, StreamGapSchema } from './streamSignals.js';
+import {
+  ChannelSubscriptionsSchema,
+  StreamConnectedSchema,
+  SubscriptionChangeSchema,
+  SubscriptionStateSchema,
+  SubscriptionsByChannelSchema,
+} from './subscriptions.js';
+import { WsClientMessageSchema, WsServerMessageSchema } from './wsProtocol.js';
 
 /** The schemas documented as JSON Schema (draft 2020-12), by name: every payload the server emits or accepts. */
 export const documentedSchemas = {
@@ -63,6 +73,8 @@ export const documentedSchemas = {
   StreamStatus: StreamStatusSchema,
   MessageStatus: MessageStatusSchema,
   AckInput: AckInputSchema,
+  Recipient: RecipientSchema,
+  AckRecord: AckRecordSchema,
   MessageHistory: MessageHistorySchema,
   ErrorBody: ErrorBodySchema,
   // dev processes: notification params, /stream dev events, the HTTP API
@@ -105,6 +117,15 @@ export const documentedSchemas = {
   ConsoleEntryList: ConsoleEntryListSchema,
   NetworkFailureList: NetworkFailureListSchema,
   Timeline: TimelineSchema,
+  // live subscriptions: the /stream connected event, /api/connections/:id/subscriptions, /api/subscriptions
+  StreamConnected: StreamConnectedSchema,
+  SubscriptionChange: SubscriptionChangeSchema,
+  SubscriptionState: SubscriptionStateSchema,
+  ChannelSubscriptions: ChannelSubscriptionsSchema,
+  SubscriptionsByChannel: SubscriptionsByChannelSchema,
+  // GET /ws: what a WebSocket client sends, and what the server sends back
+  WsClientMessage: WsClientMessageSchema,
+  WsServerMessage: WsServerMessageSchema,
 } as const;
 
 /** Name of a documented schema. */

@@ -56,19 +56,24 @@ describe('StreamStatusSchema', () => {
 
 describe('MessageStatusSchema and AckInputSchema', () => {
   it('parse a delivery record and an acknowledgement', () => {
-    expect(MessageStatusSchema.parse({ id: 'a-1', reached: 2, acknowledged: 1 })).toEqual({
+    const status = {
       id: 'a-1',
       reached: 2,
       acknowledged: 1,
-    });
-    expect(AckInputSchema.parse({ id: 'a-1', clientId: 'tab-1' })).toEqual({ id: 'a-1', clientId: 'tab-1' });
+      recipients: [{ connection: 'k3f9.1', subject: 'alice' }, { connection: 'k3f9.2' }],
+      acks: [{ connection: 'k3f9.1', subject: 'alice', at: '2026-11-21T10:00:01.000Z' }],
+    };
+    expect(MessageStatusSchema.parse(status)).toEqual(status);
+    const ack = { id: 'a-1', connection: 'k3f9.1', key: 'abcdefghijklmnopqrstuv' };
+    expect(AckInputSchema.parse(ack)).toEqual(ack);
+    expect(AckInputSchema.parse({ id: 'a-1' })).toEqual({ id: 'a-1' });
   });
 
   it.each([
-    [{ id: '', clientId: 'tab-1' }, 'id'],
-    [{ id: 'x'.repeat(257), clientId: 'tab-1' }, 'id'],
-    [{ id: 'a-1', clientId: 'tab 1' }, 'clientId must be 1-128 letters'],
-    [{ id: 'a-1' }, 'clientId'],
+    [{ id: '' }, 'id'],
+    [{ id: 'x'.repeat(257) }, 'id'],
+    [{ id: 'a-1', connection: 'tab 1' }, 'connection must be the id from the connected event'],
+    [{ id: 'a-1', connection: 'k.1', key: 'short' }, 'key must be the ackKey'],
   ])('refuses the ack %j, saying %s', (input, expected) => {
     const parsed = AckInputSchema.safeParse(input);
     expect(parsed.success).toBe(false);

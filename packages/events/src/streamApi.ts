@@ -29,7 +29,9 @@ export const StreamStatusSchema = z.object({
   clients: Count.describe('Connected subscribers'),
   channels: z.record(z.string(), Count).describe('Subscribers per channel filter; * = subscribers of every channel'),
   published: Count.describe('Events received from the bus (published on any instance)'),
-  delivered: Count.describe('Event frames handed to transports (live and replayed)'),
+  delivered: Count.describe(
+    'Frames handed to transports: live and replayed events, and per-connection messages (`connected`, `/ws` answers)',
+  ),
   dropped: Count.describe('Event frames dropped from overflowing queues (each covered by a gap event)'),
   evicted: Count.describe('Subscribers disconnected for exceeding their queue budget'),
   queuedBytes: Count.describe('Bytes waiting in subscriber queues'),
@@ -38,20 +40,48 @@ export const StreamStatusSchema = z.object({
 });
 export type StreamStatus = z.infer<typeof StreamStatusSchema>;
 
+/** A connection's identity: `<instance>.<n>`, and the JWT subject it authenticated with, if any. */
+export const RecipientSchema = z.object({
+  connection: z.string().describe('Connection id, unique across instances: <instance>.<n>'),
+  subject: z.string().optional().describe('The JWT subject the connection authenticated with'),
+});
+export type Recipient = z.infer<typeof RecipientSchema>;
+
+/** One acknowledgement: who sent it (its connection, its subject, or both) and when. */
+export const AckRecordSchema = z.object({
+  connection: z.string().optional(),
+  subject: z.string().optional(),
+  at: TimestampSchema,
+});
+export type AckRecord = z.infer<typeof AckRecordSchema>;
+
 /** Delivery and acknowledgement figures of one message (`message_status`, `GET /api/messages/:id`, `POST /api/ack`). */
 export const MessageStatusSchema = z.object({
   id: z.string().min(1),
-  reached: Count.describe('Subscribers the message was queued to when it was published (this instance)'),
-  acknowledged: Count.describe('Distinct clients that acknowledged it'),
+  reached: Count.describe('Connections the message was queued to when it was published (every instance)'),
+  acknowledged: Count.describe('Distinct connections or subjects that acknowledged it'),
+  recipients: z
+    .array(RecipientSchema)
+    .describe('Which connections it was queued to (at most 100 per instance are listed)'),
+  acks: z.array(AckRecordSchema).describe('Who acknowledged it and when (the first 100 are listed)'),
 });
 export type MessageStatus = z.infer<typeof MessageStatusSchema>;
 
-/** The body of `POST /api/ack`: client `clientId` has seen message `id`. */
+/**
+ * The body of `POST /api/ack`: message `id` was seen. The acknowledgement is recorded under the
+ * sender's identity: the connection named by `connection` with its `key` (both from the stream's
+ * `connected` event), and/or the subject of the request's JWT. Nobody can acknowledge for another.
+ */
 export const AckInputSchema = z.object({
   id: z.string().min(1).max(256),
-  clientId: z
+  connection: z
     .string()
-    .regex(/^[A-Za-z0-9_.:-]{1,128}$/, 'clientId must be 1-128 letters, digits, "_", ".", ":" or "-"'),
+    .regex(/^[A-Za-z0-9]{1,32}\.[0-9]{1,16}$/, 'connection must be the id from the connected event (<instance>.<n>)')
+    .optional(),
+  key: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{16,64}$/, 'key must be the ackKey from the connected event')
+    .optional(),
 });
 export type AckInput = z.infer<typeof AckInputSchema>;
 

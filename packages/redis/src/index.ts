@@ -1,3 +1,11 @@
+export type {
+  DeliveryAck,
+  DeliveryRecipient,
+  DeliveryRecord,
+  RedisDeliveryRecords,
+  RedisDeliveryRecordsOptions,
+} from './deliveryRecords.js';
+export { createRedisDeliveryRecords } from './deliveryRecords.js';
 export type { RedisBus, RedisBusOptions, RedisBusState } from './redisBus.js';
 export {
   createRedisBus,

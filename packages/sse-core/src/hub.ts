@@ -1,6 +1,6 @@
 import type { Bus, BusInput, PublishResult } from './bus.js';
 import { ChannelIndex } from './channelIndex.js';
-import type { CloseReason, SinkConnection } from './connection.js';
+import type { CloseReason, Connection, SinkConnection } from './connection.js';
 import { SseError } from './errors.js';
 import type { HubEvent, PublishInput } from './event.js';
 import { fanOut } from './fanOut.js';
@@ -12,6 +12,7 @@ import { Renderer } from './render.js';
 import type { SseSink } from './sink.js';
 import { checkName, checkSubscribeOptions, type SubscribeOptions } from './subscribeOptions.js';
 import { Subscriber, type SubscriberHost, type SubscriberLimits } from './subscriber.js';
+import { changeSubscription, type SubscriptionChange, type SubscriptionState } from './subscriptionChange.js';
 
 export type { EventFormatter, HubOptions } from './hubOptions.js';
 export {
@@ -58,6 +59,15 @@ export interface Hub {
    * {@link Hub.close}. The adapters answer these with `400`, `503` and `503`.
    */
   subscribe(sink: SseSink, options?: SubscribeOptions): SinkConnection;
+  /**
+   * Changes the filters of one of this hub's open connections (see {@link SubscriptionChange}):
+   * an added channel or type is delivered from the next event on (nothing is replayed for it, so
+   * ids keep increasing); a removed one stops at once (frames already queued are still written).
+   * Returns the filters now. Throws `SseError` `invalid_option` for a bad change, or one that would
+   * leave a filter naming more than `maxNames` (default: no bound; nothing changes then), `closed`
+   * if the connection is closed or not this hub's.
+   */
+  updateSubscription(connection: Connection, change: SubscriptionChange, maxNames?: number): SubscriptionState;
   /** Current counters. */
   stats(): HubStats;
   /** The bus this hub publishes to. */
@@ -179,6 +189,13 @@ class SseHub implements Hub {
     sub.writeNow(this.#preamble);
     if (opts.lastEventId !== undefined || (opts.replay !== undefined && opts.replay > 0)) this.#replay(sub, opts);
     return sub;
+  }
+
+  updateSubscription(connection: Connection, change: SubscriptionChange, maxNames?: number): SubscriptionState {
+    const sub = connection as Subscriber;
+    if (!this.#index.all.has(sub))
+      throw new SseError('closed', `connection ${connection.id} is closed or not this hub's`);
+    return changeSubscription(this.#index, sub, change, maxNames);
   }
 
   /** Reads the history for a resuming or replaying connection; live events are held meanwhile. */

@@ -44,3 +44,4 @@ export { compareStreamIds, createStreamIdGenerator, parseStreamId } from './stre
 export type { SubscribeOptions } from './subscribeOptions.js';
 export type { SubscribeQueryResult } from './subscribeQuery.js';
 export { subscribeOptionsFromUrl } from './subscribeQuery.js';
+export type { FilterNames, SubscriptionChange, SubscriptionState } from './subscriptionChange.js';

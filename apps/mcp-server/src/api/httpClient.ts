@@ -18,12 +18,17 @@ export interface ApiClient {
   readonly headers: Record<string, string>;
   /** GETs `path`; the answer must match `schema` (another version's answer is a failure that says so). */
   get<S extends z.ZodType>(path: string, schema: S): Promise<Outcome<z.infer<S>>>;
-  post<S extends z.ZodType>(path: string, schema: S, body?: unknown): Promise<Outcome<z.infer<S>>>;
+  post<S extends z.ZodType>(
+    path: string,
+    schema: S,
+    body?: unknown,
+    extraHeaders?: Record<string, string>,
+  ): Promise<Outcome<z.infer<S>>>;
   /** DELETEs `path`; a 204 is success. */
   delete(path: string): Promise<Outcome<undefined>>;
 }
 
-const STATUSES: readonly Failure['status'][] = [400, 404, 409, 429, 503];
+const STATUSES: readonly Failure['status'][] = [400, 403, 404, 409, 422, 429, 503];
 
 async function failureOf(response: Response): Promise<Failure> {
   let message = `${response.status} ${response.statusText}`;
@@ -47,12 +52,13 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     path: string,
     schema: S,
     body?: unknown,
+    extraHeaders: Record<string, string> = {},
   ): Promise<Outcome<z.infer<S>>> {
     let response: Response;
     try {
       response = await fetch(`${url}${path}`, {
         method,
-        headers: method === 'POST' ? { ...headers, 'content-type': 'application/json' } : headers,
+        headers: method === 'POST' ? { ...headers, ...extraHeaders, 'content-type': 'application/json' } : headers,
         body: method === 'POST' ? JSON.stringify(body ?? {}) : undefined,
         signal: AbortSignal.timeout(timeoutMs),
       });
@@ -77,7 +83,7 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     url,
     headers,
     get: (path, schema) => call('GET', path, schema),
-    post: (path, schema, body) => call('POST', path, schema, body),
+    post: (path, schema, body, extraHeaders) => call('POST', path, schema, body, extraHeaders),
     delete: (path) => call('DELETE', path, undefined as unknown as z.ZodType<undefined>),
   };
 }

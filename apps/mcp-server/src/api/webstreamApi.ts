@@ -11,6 +11,7 @@ import type {
   StreamMessage,
 } from '@ws/events';
 import type { Publisher } from '../limits/publishPolicy.js';
+import type { EventLogPage } from '../stream/eventLog.js';
 import type { MessageStatus, PushResult, StreamStatus } from '../stream/streamService.js';
 import type { BrowserApi } from './browserApi.js';
 
@@ -37,7 +38,7 @@ export interface Failure {
   ok: false;
   message: string;
   /** 400 bad input, 404 unknown, 409 wrong project, 429 rate-limited, 503 not now (backend away). */
-  status: 400 | 404 | 409 | 429 | 503;
+  status: 400 | 403 | 404 | 409 | 422 | 429 | 503;
   /** With 429 and 503: when to try again. */
   retryAfterSeconds?: number | undefined;
 }
@@ -55,11 +56,23 @@ export const failure = (status: Failure['status'], message: string, retryAfterSe
 /** Pushing and reading the stream. */
 export interface StreamApi {
   /** Publishes, within the publish policy of `publisher`. */
-  push(input: ParsedPushInput, publisher: Publisher): Promise<Outcome<PushResult>>;
+  push(
+    input: ParsedPushInput,
+    publisher: Publisher,
+    /** `idempotencyKey`: the caller's key as given (the same namespace as `/api/push`'s `Idempotency-Key`). */
+    options?: { idempotencyKey?: string | undefined },
+  ): Promise<Outcome<PushResult & { replayed?: true }>>;
   status(): Promise<Outcome<StreamStatus>>;
   history(query: { channel?: string | undefined; limit?: number | undefined }): Promise<Outcome<StreamMessage[]>>;
   messageStatus(id: string): Promise<Outcome<MessageStatus>>;
+  /**
+   * The event log (every channel, dev events included): the events after `after`, oldest first (with a
+   * `gap` reason when it cannot place `after`), or the newest `latest` when `after` is absent.
+   */
+  events(query: { after?: string | undefined; latest?: number | undefined }): Promise<Outcome<EventLogPage>>;
 }
+
+export type { EventLogPage };
 
 /** The project's scripts as the supervisor sees them (`GET /api/scripts`). */
 export type ScriptsInfo = ScriptList;

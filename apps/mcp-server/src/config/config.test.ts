@@ -11,6 +11,8 @@ import {
 } from '@ws/sse-core';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SESSION_EVENTS } from '../mcp/http/sessionEventLogs.js';
+import { ACCESS_OPTIONS } from './accessOptions.js';
+import { BRIDGE_OPTIONS } from './bridgeOptions.js';
 import { BROWSER_OPTIONS } from './browserOptions.js';
 import {
   type Config,
@@ -50,12 +52,19 @@ const configFile = (content: unknown, name = 'webstream.json') => {
   return file;
 };
 
+const JWKS_FILE = configFile({ keys: [] }, 'jwks.json');
+
 /** A valid value other than the default for every option, as a flag or env would write it. */
 const SAMPLES: Record<OptionKey, string> = {
   host: '127.0.0.2',
   port: '9001',
   stdio: 'true',
   token: 'a-token-of-sixteen-or-more',
+  jwtSecret: 'a-jwt-secret-of-thirty-two-or-more-chars',
+  jwtJwks: JWKS_FILE,
+  jwtIssuer: 'https://issuer.example',
+  jwtAudience: 'webstream',
+  anonymousSubscribe: 'news.*,public',
   cors: 'https://a.example,https://b.example',
   allowedHosts: 'app.example',
   trustProxy: '10.0.0.0/8',
@@ -86,10 +95,14 @@ const SAMPLES: Record<OptionKey, string> = {
   redactHeaders: 'x-api-key,x-secret',
   recordBodies: 'true',
   maxProxyRequests: '50',
+  bridges: JSON.stringify([
+    { kind: 'nats', name: 'n1', url: '127.0.0.1:4222', egress: {}, access: { publish: ['*'], subscribe: ['*'] } },
+  ]),
 };
 const sampleValue = (key: OptionKey): unknown => {
   const spec = OPTIONS[key];
   const raw = SAMPLES[key];
+  if (key === 'bridges') return JSON.parse(raw);
   if (spec.kind === 'list') return raw.split(',');
   if (spec.kind === 'number') return Number(raw);
   if (spec.kind === 'boolean') return raw === 'true';
@@ -103,9 +116,15 @@ const resolvedDefault = (key: OptionKey) => {
 describe('the option table', () => {
   it('gives every option its own flag and environment variable, and both set it', () => {
     expect(Object.keys(ConfigSchema.shape)).toEqual(Object.keys(OPTIONS));
-    const groups = [SERVER_OPTIONS, LIMIT_OPTIONS, STREAM_OPTIONS, MCP_OPTIONS, BROWSER_OPTIONS].flatMap((g) =>
-      Object.keys(g),
-    );
+    const groups = [
+      SERVER_OPTIONS,
+      ACCESS_OPTIONS,
+      LIMIT_OPTIONS,
+      STREAM_OPTIONS,
+      MCP_OPTIONS,
+      BROWSER_OPTIONS,
+      BRIDGE_OPTIONS,
+    ].flatMap((g) => Object.keys(g));
     expect(groups, 'an option defined in two groups').toEqual(Object.keys(OPTIONS));
     const flags = OPTION_ENTRIES.map(([key]) => flagOf(key));
     const envs = OPTION_ENTRIES.map(([key, spec]) => envOf(key, spec));

@@ -5,13 +5,19 @@ import { optional, positive, whole, withDefault } from './optionSpec.js';
 /** Bounds on what clients may send and hold open. */
 export const LIMIT_OPTIONS = {
   /** Largest request body in bytes (HTTP API and MCP over HTTP). Default: 65536. */
-  maxBodyBytes: withDefault(whole(1), 64 * 1024, { arg: 'n', help: 'largest request body, in bytes' }),
-  /** Most concurrent SSE connections (`DEFAULT_MAX_CONNECTIONS` of @ws/sse-core). Default: 10000. */
-  maxConnections: withDefault(whole(1), DEFAULT_MAX_CONNECTIONS, { arg: 'n', help: 'most SSE connections' }),
-  /** Most concurrent SSE connections from one client address. Default: 100. */
+  maxBodyBytes: withDefault(whole(1), 64 * 1024, {
+    arg: 'n',
+    help: 'largest request body (and /ws message), in bytes',
+  }),
+  /** Most concurrent SSE and WebSocket connections (`DEFAULT_MAX_CONNECTIONS` of @ws/sse-core). Default: 10000. */
+  maxConnections: withDefault(whole(1), DEFAULT_MAX_CONNECTIONS, {
+    arg: 'n',
+    help: 'most SSE and WebSocket connections',
+  }),
+  /** Most concurrent SSE and WebSocket connections from one client address. Default: 100. */
   maxConnectionsPerClient: withDefault(whole(1), 100, {
     arg: 'n',
-    help: 'most SSE connections from one client address',
+    help: 'most SSE and WebSocket connections from one client address',
   }),
   /**
    * Publishes per second per address for anonymous remote publishers (no token, not on this machine;

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { ACCESS_OPTIONS } from './accessOptions.js';
+import { BRIDGE_OPTIONS } from './bridgeOptions.js';
 import { BROWSER_OPTIONS } from './browserOptions.js';
 import { LIMIT_OPTIONS } from './limitOptions.js';
 import { MCP_OPTIONS } from './mcpOptions.js';
@@ -11,15 +13,19 @@ import { STREAM_OPTIONS } from './streamOptions.js';
  * schema, the flags, the `WEBSTREAM_*` variables, the help text and the README's table come from.
  */
 export const OPTIONS: typeof SERVER_OPTIONS &
+  typeof ACCESS_OPTIONS &
   typeof LIMIT_OPTIONS &
   typeof STREAM_OPTIONS &
   typeof MCP_OPTIONS &
-  typeof BROWSER_OPTIONS = {
+  typeof BROWSER_OPTIONS &
+  typeof BRIDGE_OPTIONS = {
   ...SERVER_OPTIONS,
+  ...ACCESS_OPTIONS,
   ...LIMIT_OPTIONS,
   ...STREAM_OPTIONS,
   ...MCP_OPTIONS,
   ...BROWSER_OPTIONS,
+  ...BRIDGE_OPTIONS,
 };
 
 /** The name of an option: its config file key and its field in {@link Config}. */

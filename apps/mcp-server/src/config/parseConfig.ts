@@ -18,6 +18,9 @@ const HELP_FOOTER = `
 Every option can also come from the environment variable shown with it, or from a JSON file given
 with --config <file> or ${CONFIG_FILE_ENV}, whose keys are the option names in camelCase (port,
 maxBodyBytes, ...). Precedence: flags, then environment, then file.
+
+webstream token --sub <subject> [--subscribe <patterns>] [--publish <patterns>] [--ttl 1h] mints a
+JWT signed with WEBSTREAM_JWT_SECRET (see webstream token --help).
 `;
 
 function createProgram(): Command {

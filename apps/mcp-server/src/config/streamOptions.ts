@@ -13,7 +13,7 @@ export const STREAM_OPTIONS = {
   /** Interval of the keep-alive comment, in ms (`DEFAULT_HEARTBEAT_INTERVAL_MS` of @ws/sse-core). Default: 15000. */
   heartbeatMs: withDefault(whole(1000), DEFAULT_HEARTBEAT_INTERVAL_MS, {
     arg: 'ms',
-    help: 'keep-alive comment interval, in ms',
+    help: 'keep-alive comment (and /ws ping) interval, in ms',
   }),
   /**
    * Bytes one SSE client may have queued; past it its oldest frames are dropped, each dropped run
@@ -21,7 +21,7 @@ export const STREAM_OPTIONS = {
    */
   maxQueueBytes: withDefault(whole(4096), DEFAULT_MAX_QUEUE_BYTES, {
     arg: 'n',
-    help: 'bytes queued per SSE client; past it the oldest frames give way to a gap event',
+    help: 'bytes queued per SSE or WebSocket client; past it the oldest frames give way to a gap event',
   }),
   /** Redis URL (`redis://host:port`) to scale out over a Redis stream. Default: none: in memory. */
   redis: optional(z.string().regex(/^rediss?:\/\/\S+$/, 'must look like redis://host:port'), {

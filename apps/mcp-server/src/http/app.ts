@@ -2,7 +2,9 @@ import type { RedisBus } from '@ws/redis';
 import { Hono, type MiddlewareHandler } from 'hono';
 import type { Registry } from 'prom-client';
 import type { BrowserApi } from '../api/browserApi.js';
+import { createLocalStreamApi } from '../api/localStreamApi.js';
 import type { DevApi } from '../api/webstreamApi.js';
+import type { ServerBridges } from '../bridges/serverBridges.js';
 import type { Config } from '../config/config.js';
 import { type PublishPolicy, publishPolicyOf } from '../limits/publishPolicy.js';
 import type { McpSessions } from '../mcp/http/httpSessions.js';
@@ -19,22 +21,29 @@ import { registerPushRoutes } from './routes/pushRoutes.js';
 import { registerSessionRoutes } from './routes/sessionRoutes.js';
 import { registerStaticRoutes } from './routes/staticRoutes.js';
 import { registerStreamApiRoutes } from './routes/streamApiRoutes.js';
-import { type Auth, createAuth } from './security/auth.js';
+import { registerSubscriptionRoutes } from './routes/subscriptionRoutes.js';
+import { type Access, accessOf, authOf } from './security/accessOf.js';
+import type { Auth } from './security/auth.js';
 import { createAuthGate } from './security/authGate.js';
 import { createClientAddressResolver } from './security/clientAddress.js';
 import { cors, corsHeaders, hostCheck, sameOrigin } from './security/guards.js';
 import { createHostGuard } from './security/hostRules.js';
+import { scopeGuard } from './security/scopeGuard.js';
 import type { DashboardAssets } from './static/dashboardAssets.js';
 import { createClientRegistry } from './stream/clientRegistry.js';
 import { createStreamRoute } from './stream/streamRoute.js';
+import type { WsEndpoint } from './ws/wsEndpoint.js';
+import { createWsRoute } from './ws/wsRoute.js';
 
 /** What {@link createApp} needs. */
 export interface AppDeps {
   config: Config;
   service: StreamService;
   logger: Logger;
-  /** Default: built from `config.token`. */
+  /** Default: built from `config.token` and the JWT options. */
   auth?: Auth;
+  /** Default: built from `auth` and the JWT options. */
+  access?: Access;
   /** Default: a fresh registry over `service`. */
   metrics?: Registry;
   version?: string;
@@ -50,15 +59,20 @@ export interface AppDeps {
   dashboard?: DashboardAssets;
   /** The Redis bus, when scaled out: its state is in /health and /metrics. */
   redis?: RedisBus;
+  /** The message-queue bridges: their state is in /health and /metrics. */
+  bridges?: ServerBridges;
   /** Publishing limits, shared with the MCP tools. Default: built from `config`. */
   publishPolicy?: PublishPolicy;
+  /** WebSockets at /ws (absent: /ws answers 404); the server's `upgrade` listener hands sockets to the app. */
+  ws?: WsEndpoint;
 }
 
-/** Builds the HTTP app: security middleware, then the route modules. Routes: /, /stream, /api/*, /mcp, /health, /metrics. */
+/** Builds the HTTP app: security middleware, then the route modules. Routes: /, /stream, /ws, /api/*, /mcp, /health, /metrics. */
 export function createApp(deps: AppDeps): Hono<AppEnv> {
   const { config, service, logger } = deps;
-  const auth = deps.auth ?? createAuth(config.token);
-  const gate = createAuthGate(auth);
+  const auth = deps.auth ?? authOf(config);
+  const access = deps.access ?? accessOf(config, auth);
+  const gate = createAuthGate(auth, access);
   const guard = createHostGuard(config);
   const policy = deps.publishPolicy ?? publishPolicyOf(config);
   const resolver = createClientAddressResolver(config.trustProxy);
@@ -79,27 +93,44 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
 
   app.get(
     '/health',
-    createHealthRoute({ service, guard, redis: deps.redis, version: deps.version, project: deps.project }),
+    createHealthRoute({
+      service,
+      guard,
+      redis: deps.redis,
+      bridges: deps.bridges,
+      version: deps.version,
+      project: deps.project,
+    }),
   );
   registerStaticRoutes(app, deps.dashboard);
   app.get('/stream', createStreamRoute({ service, gate, clients, config, corsHeaders: (c) => corsHeaders(guard, c) }));
+  if (deps.ws) {
+    const stream = createLocalStreamApi(service, policy);
+    const onError = (error: unknown) => logger.error('ws message failed', { error: String(error) });
+    const session = { hub: service.hub, stream, service, identities: service.deliveries.identities, policy, onError };
+    app.get('/ws', sameOrigin(guard), createWsRoute({ endpoint: deps.ws, gate, clients, service, config, session }));
+  }
 
   const api = new Hono<AppEnv>();
-  api.use('*', gate.require(['bearer', 'cookie']));
+  api.use('*', gate.require(['bearer', 'cookie']), scopeGuard());
   const limitPublish: MiddlewareHandler<AppEnv> = async (c, next) => {
     const decision = policy.check(publisherOf(c));
-    return decision.ok ? next() : retryLater(c, 429, decision.message, decision.retryAfterSeconds);
+    if (decision.ok) return next();
+    return decision.status === 403
+      ? problem(c, 403, decision.message)
+      : retryLater(c, 429, decision.message, decision.retryAfterSeconds);
   };
   registerPushRoutes(api, { service, maxBodyBytes: config.maxBodyBytes, limitPublish });
   registerStreamApiRoutes(api, { service, clients });
+  registerSubscriptionRoutes(api, { hub: service.hub, clients, maxBodyBytes: config.maxBodyBytes });
   registerSessionRoutes(api, auth);
   registerDevRoutes(api, deps.dev, { maxBodyBytes: config.maxBodyBytes, limitPublish });
   registerBrowserRoutes(api, deps.browser, { maxBodyBytes: config.maxBodyBytes, limitPublish });
   app.route('/api', api);
 
-  app.all('/mcp', gate.require(['bearer']), mcpRoute(deps.mcp));
-  const metrics = deps.metrics ?? createMetrics(service, deps.redis);
-  app.get('/metrics', gate.require(['bearer', 'cookie']), async (c) =>
+  app.all('/mcp', gate.require(['bearer']), scopeGuard(), mcpRoute(deps.mcp));
+  const metrics = deps.metrics ?? createMetrics(service, deps.redis, deps.bridges);
+  app.get('/metrics', gate.require(['bearer', 'cookie']), scopeGuard(), async (c) =>
     c.body(await metrics.metrics(), 200, { 'Content-Type': metrics.contentType }),
   );
 

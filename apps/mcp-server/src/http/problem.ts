@@ -2,7 +2,7 @@ import { SseError } from '@ws/sse-core';
 import type { Context } from 'hono';
 
 /** The statuses the app answers errors with. */
-export type ProblemStatus = 400 | 401 | 403 | 404 | 405 | 409 | 413 | 415 | 429 | 500 | 503;
+export type ProblemStatus = 400 | 401 | 403 | 404 | 405 | 409 | 413 | 415 | 422 | 426 | 429 | 500 | 503;
 
 /** Seconds a client should wait before retrying after a connection cap or an unavailable backend. */
 export const RETRY_AFTER_SECONDS = 5;
@@ -13,7 +13,7 @@ export function problem(c: Context, status: ProblemStatus, error: string, extra?
 }
 
 /** A 429 or 503 that says when to retry: the JSON error plus `Retry-After` (whole seconds). */
-export function retryLater(c: Context, status: 429 | 503, error: string, retryAfterSeconds: number): Response {
+export function retryLater(c: Context, status: 409 | 429 | 503, error: string, retryAfterSeconds: number): Response {
   c.header('Retry-After', String(retryAfterSeconds));
   return problem(c, status, error);
 }

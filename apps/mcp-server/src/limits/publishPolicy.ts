@@ -1,5 +1,10 @@
 import type { Config } from '../config/config.js';
+import { matchesAny } from '../http/security/channelPatterns.js';
 import { createRateLimiter } from './rateLimiter.js';
+
+/** The 403 message of a publisher whose token does not cover `channel`. */
+export const publishForbidden = (who: Publisher, channel: string): string =>
+  `${who.subject ? `subject "${who.subject}"` : 'this token'} may not publish on channel "${channel}" (its publish claim: ${who.publish?.join(', ') || 'none'})`;
 
 /** Publishes per second per address for anonymous remote publishers (`--rate-limit`). */
 export const DEFAULT_RATE_LIMIT = 20;
@@ -14,6 +19,10 @@ export interface Publisher {
   authenticated: boolean;
   /** On this machine (see `ClientAddress.loopback`). */
   loopback: boolean;
+  /** Who, when known: a token's `sub`, `bridge:<name>`. */
+  subject?: string | undefined;
+  /** Channel patterns it may publish on (a scoped token's claim); undefined: any channel. */
+  publish?: readonly string[] | undefined;
 }
 
 /** The user of this machine: MCP over stdio, and in-process callers. Trusted. */
@@ -24,14 +33,18 @@ export const LOCAL_PUBLISHER: Readonly<Publisher> = Object.freeze({
 });
 
 /** Result of {@link PublishPolicy.check}: go ahead, or when to retry and a message saying so. */
-export type PublishDecision = { ok: true } | { ok: false; retryAfterSeconds: number; message: string };
+export type PublishDecision =
+  | { ok: true }
+  | { ok: false; retryAfterSeconds: number; message: string; status?: undefined }
+  /** Not allowed on that channel at all (a scoped token): retrying cannot help. */
+  | { ok: false; status: 403; message: string; retryAfterSeconds?: undefined };
 
 /** Decides whether a publisher may publish now. */
 export interface PublishPolicy {
   /** Token holders, and loopback publishers when no token is configured. */
   trusted(who: Publisher): boolean;
-  /** Takes one publish from the publisher's budget, if it has one. */
-  check(who: Publisher): PublishDecision;
+  /** Takes one publish from the publisher's budget, if it has one; with `channel`, first checks its scope. */
+  check(who: Publisher, channel?: string): PublishDecision;
 }
 
 /** Options of {@link createPublishPolicy} (the config fields of the same names). */
@@ -70,7 +83,10 @@ export function createPublishPolicy(options: PublishPolicyOptions = {}): Publish
   const trusted = (who: Publisher) => who.authenticated || (!tokenRequired && who.loopback);
   return {
     trusted,
-    check(who) {
+    check(who, channel) {
+      if (channel !== undefined && who.publish && !matchesAny(who.publish, channel)) {
+        return { ok: false, status: 403, message: publishForbidden(who, channel) };
+      }
       const isTrusted = trusted(who);
       const limiter = isTrusted ? trustedLimiter : anonymous;
       if (!limiter) return { ok: true };

@@ -4,10 +4,13 @@ import { BROWSER_RESOURCES, browserResources } from './browserResources.js';
 import { registerBrowserTools } from './browserTools.js';
 import { attachChannels, CHANNEL_CAPABILITY } from './channels.js';
 import { registerDevResources } from './devProcessResources.js';
-import { registerScriptTools } from './devProcessTools.js';
+import { registerScriptTools, type SessionLevel } from './devProcessTools.js';
 import { devApiEvents, devEventMeta, listenDevUpdates } from './devUpdates.js';
+import { DEV_GUIDE, PUSH_GUIDE } from './guide.js';
 import { registerLogTools } from './logTools.js';
+import { registerDevPrompts } from './prompts/registerPrompts.js';
 import { registerPushTools } from './pushTools.js';
+import { registerBrowserReadTools, registerDevReadTools, registerStreamReadTools } from './readTools.js';
 import { registerReplTools } from './replTools.js';
 import { type ScriptTasks, TASKS_EXTENSION } from './scriptTasks.js';
 import { registerTaskMethods } from './scriptTaskTools.js';
@@ -38,10 +41,9 @@ export interface McpDeps {
  */
 export type DevWiring = 'session' | 'listen' | 'none';
 
-const DEV_INSTRUCTIONS =
-  " Run and watch the project's dev scripts: scripts_list, scripts_run, logs_search, errors_list; subscribe to logs://recent for updates.";
+const DEV_INSTRUCTIONS = ` ${DEV_GUIDE}`;
 const BROWSER_INSTRUCTIONS =
-  ' Pages opened through the proxy URL (proxy://mappings, scripts_status) report to telemetry://errors, telemetry://console-errors and telemetry://sessions; proxy_requests lists their requests, timeline joins logs, requests and page errors by time, repl_execute runs JavaScript in a tab.';
+  ' Pages opened through the proxy URL (proxy://mappings, scripts_status) report to telemetry://errors, telemetry://console-errors and telemetry://sessions; proxy_requests lists their requests, timeline joins logs, requests and page errors by time, repl_execute runs JavaScript in a tab; requests_read and page_read follow requests and page events with cursors.';
 
 /**
  * Builds the MCP server of one session (stdio, or one Streamable HTTP session): the push tools, and with
@@ -65,10 +67,11 @@ export function createMcpServer(deps: McpDeps, wiring: DevWiring = 'session'): M
         ...(tasks ? { extensions: { [TASKS_EXTENSION]: {} } } : {}),
         ...(api.dev ? { resources: { subscribe: true, listChanged: true } } : {}),
       },
-      instructions: `${note}Push real-time messages to web pages connected over Server-Sent Events.${where}${api.dev ? DEV_INSTRUCTIONS : ''}${api.dev && api.browser ? BROWSER_INSTRUCTIONS : ''}`,
+      instructions: `${note}Push real-time messages to web pages connected over Server-Sent Events.${where} ${PUSH_GUIDE}${api.dev ? DEV_INSTRUCTIONS : ''}${api.dev && api.browser ? BROWSER_INSTRUCTIONS : ''} The about tool says more.`,
     },
   );
   registerPushTools(server, api.stream, where);
+  registerStreamReadTools(server, api.stream, api.dev !== undefined, where);
 
   // logging/setLevel: this server serves one session, so one level; tools filter their log lines by it.
   let logLevel: LoggingLevel | undefined;
@@ -81,13 +84,16 @@ export function createMcpServer(deps: McpDeps, wiring: DevWiring = 'session'): M
     registerScriptTools(server, api.dev, () => logLevel, tasks);
     if (tasks) registerTaskMethods(server, tasks);
     registerLogTools(server, api.dev, () => logLevel);
+    registerDevReadTools(server, api.stream, api.dev);
+    registerDevPrompts(server, api.dev, api.stream);
     const browser = api.browser;
     if (browser) {
       registerBrowserTools(server, browser);
       registerReplTools(server, browser);
+      registerBrowserReadTools(server, api.stream);
     }
     registerDevResources(server, api.dev, browser ? browserResources(browser) : []);
-    const detachDev = wireDev(server, api.dev, wiring, deps.onError, browser ? BROWSER_RESOURCES : []);
+    const detachDev = wireDev(server, api.dev, wiring, deps.onError, browser ? BROWSER_RESOURCES : [], () => logLevel);
     // Channels are unsolicited: 2025-era sessions only (2026-07-28 sends nothing a client did not ask for).
     const detachChannels =
       deps.channels && wiring === 'session' ? attachChannels(server, api.dev, deps.onError) : () => undefined;
@@ -110,8 +116,9 @@ function wireDev(
   wiring: DevWiring,
   onError: McpDeps['onError'],
   moreResources: readonly string[],
+  level: SessionLevel,
 ) {
-  if (wiring === 'session') return attachDevSession(server, dev, onError, moreResources);
+  if (wiring === 'session') return attachDevSession(server, dev, onError, moreResources, level);
   if (wiring === 'none') return () => undefined;
   // An instance the stdio entry built for a probe and never connected (or already closed) says nothing.
   return listenDevUpdates(devApiEvents(dev), (uri, event) =>

@@ -34,20 +34,20 @@ export function passesLevel(level: LoggingLevel, minimum: LoggingLevel | undefin
 }
 
 /**
- * Streams lines to the caller of a tool: progress notifications if it asked for progress, else log
- * messages at the line's level ({@link mcpLevelOf}), skipping those below the session's level.
+ * Streams lines to the caller of a tool as progress notifications, if it asked for progress (a
+ * `progressToken`); otherwise sends nothing: the session already gets every line once, as
+ * `notifications/logs/new` or `notifications/message` (see `devNotification` in logDelivery.ts).
  */
-export function lineStreamer(context: ToolContext, minimum: () => LoggingLevel | undefined) {
+export function lineStreamer(context: ToolContext, _minimum?: () => LoggingLevel | undefined) {
   let count = 0;
   return (line: LogEntry): void => {
     count++;
     const token = context._meta?.progressToken;
-    const level = mcpLevelOf(line);
-    if (token === undefined && !passesLevel(level, minimum())) return;
-    const notification: ServerNotification =
-      token !== undefined
-        ? { method: 'notifications/progress', params: { progressToken: token, progress: count, message: line.content } }
-        : { method: 'notifications/message', params: { level, logger: line.processName, data: line } };
+    if (token === undefined) return;
+    const notification: ServerNotification = {
+      method: 'notifications/progress',
+      params: { progressToken: token, progress: count, message: line.content },
+    };
     // Fails only when the tool's request has ended: its caller is gone, nothing is left to tell.
     context.sendNotification(notification).catch(() => undefined);
   };

@@ -4,6 +4,9 @@ import { matchesLog } from '@ws/runner';
 import { z } from 'zod';
 import { compilePattern, MAX_PATTERN_LENGTH } from '../api/logPattern.js';
 import type { DevApi } from '../api/webstreamApi.js';
+import { DEFAULT_READ_BYTES } from './budget/budget.js';
+import { compactList } from './budget/compactList.js';
+import { errorRow, logRow } from './cursors/twins.js';
 import { MAX_TOOL_WAIT_MS, type SessionLevel } from './devProcessTools.js';
 import { lineStreamer, type ToolContext, toolContext, waitFor } from './lineStreamer.js';
 import { fail, fromOutcome, ok, READ_ONLY } from './toolResult.js';
@@ -17,7 +20,7 @@ export function registerLogTools(server: McpServer, dev: DevApi, level: SessionL
     {
       title: 'Stream log lines',
       description:
-        'Streams new matching lines on this request as they occur (progress or log notifications) for durationMs or until limit lines, then returns a summary.',
+        'Waits for new matching lines for durationMs or until limit lines (as progress notifications on this request if you pass a progressToken), then returns a summary. To read what is new without waiting, use logs_read.',
       inputSchema: z.object({
         processId: z.string().min(1).optional(),
         level: LevelSchema.optional().describe('Minimum level: error, warn or info'),
@@ -40,8 +43,7 @@ export function registerLogTools(server: McpServer, dev: DevApi, level: SessionL
     'logs_search',
     {
       title: 'Search logs',
-      description:
-        'Searches the retained log lines (newest kept) by substring or regular expression, process, level and time.',
+      description: `Searches the retained log lines (newest kept) by substring or regular expression, process, level and time. One line per match, repeats collapsed (×N), at most ${DEFAULT_READ_BYTES / 1024} KiB unless verbose (the newest that fit). To follow new output, use logs_read.`,
       inputSchema: z.object({
         query: z
           .string()
@@ -53,13 +55,21 @@ export function registerLogTools(server: McpServer, dev: DevApi, level: SessionL
         level: LevelSchema.optional(),
         since: z.iso.datetime({ offset: true }).optional().describe('ISO-8601 time; only lines at or after it'),
         limit: z.number().int().min(1).max(1000).optional().describe('Default 100'),
+        verbose: z.boolean().optional().describe('Longer lines and a larger byte budget'),
       }),
       annotations: READ_ONLY,
     },
-    async ({ since, ...search }) =>
+    async ({ since, verbose, ...search }) =>
       fromOutcome(
         await dev.logs({ ...search, since: since === undefined ? undefined : Date.parse(since) }),
-        (lines) => ({ structured: { count: lines.length, lines } }),
+        (lines) => {
+          const list = compactList(
+            lines.map((l) => logRow(l.id, l)),
+            { limit: search.limit ?? 100, verbose },
+            'line',
+          );
+          return { structured: { count: lines.length, omitted: list.omitted, lines: list.items }, text: list.text };
+        },
       ),
   );
 
@@ -67,14 +77,19 @@ export function registerLogTools(server: McpServer, dev: DevApi, level: SessionL
     'errors_list',
     {
       title: 'Detected errors',
-      description: 'Errors detected in process output, with message, type, file, line, column and stack.',
+      description: `Errors detected in process output, with message, type, file, line, column and stack. One line per error, repeats collapsed (×N), at most ${DEFAULT_READ_BYTES / 1024} KiB unless verbose. To follow new errors, use errors_read.`,
       inputSchema: z.object({
         processId: z.string().min(1).optional(),
         limit: z.number().int().min(1).max(500).optional().describe('Default 50'),
+        verbose: z.boolean().optional().describe('Longer lines and a larger byte budget'),
       }),
       annotations: READ_ONLY,
     },
-    async (query) => fromOutcome(await dev.errors(query), (errors) => ({ structured: { errors } })),
+    async ({ verbose, ...query }) =>
+      fromOutcome(await dev.errors(query), (errors) => {
+        const list = compactList(errors.map(errorRow), { limit: query.limit ?? 50, verbose }, 'error');
+        return { structured: { omitted: list.omitted, errors: list.items }, text: list.text };
+      }),
   );
 }
 
@@ -109,5 +124,14 @@ async function streamLogs(dev: DevApi, args: StreamArgs, context: ToolContext, l
       resourceChanged: () => undefined,
     }),
   );
-  return ok({ matched: matched.length, lines: matched.slice(-20) }, `${matched.length} matching line(s) streamed.`);
+  // The summary keeps to the read budget: the last 20 lines at most, one line each.
+  const last = compactList(
+    matched.map((l) => logRow(l.id, l)),
+    { limit: 20 },
+    'line',
+  );
+  return ok(
+    { matched: matched.length, lines: last.items },
+    `${matched.length} matching line(s) streamed; the last of them:\n${last.text}`,
+  );
 }

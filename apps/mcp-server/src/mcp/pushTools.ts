@@ -13,6 +13,7 @@ import {
 import { z } from 'zod';
 import type { StreamApi } from '../api/webstreamApi.js';
 import { exceedsJsonDepth, MAX_JSON_DEPTH } from '../http/body/jsonDepth.js';
+import { IDEMPOTENCY_KEY_PATTERN } from '../stream/idempotency.js';
 import { publisherOf } from './http/mcpCaller.js';
 import { fail, fromOutcome, READ_ONLY } from './toolResult.js';
 
@@ -28,6 +29,13 @@ const PushArgs = z.object({
   priority: MessagePrioritySchema.optional().describe(
     'low, normal (default) or high; high is never dropped for slow clients',
   ),
+  idempotencyKey: z
+    .string()
+    .regex(IDEMPOTENCY_KEY_PATTERN, 'idempotencyKey must be 1-200 printable ASCII characters without spaces')
+    .optional()
+    .describe(
+      'Retrying with the same key returns the first result instead of pushing again (as Idempotency-Key on POST /api/push)',
+    ),
 });
 
 /** `push_stream`, `stream_status`, `stream_history`, `message_status`. `where` names the stream URL for descriptions. */
@@ -47,16 +55,20 @@ export function registerPushTools(server: McpServer, stream: StreamApi, where: s
           `invalid push_stream arguments: data nests objects/arrays more than ${MAX_JSON_DEPTH} levels deep (the limit); flatten it`,
         );
       }
-      const input = PushInputSchema.safeParse(args);
+      const { idempotencyKey, ...pushArgs } = args;
+      const input = PushInputSchema.safeParse(pushArgs);
       if (!input.success) {
         return fail(
           `invalid push_stream arguments: ${input.error.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; ')}`,
         );
       }
-      return fromOutcome(await stream.push(input.data, publisherOf(ctx)), (result) => ({
-        structured: { ...result },
-        text: `Pushed message ${result.id} to ${result.clients} client(s) on channel "${result.channel}" at ${result.timestamp}.`,
-      }));
+      return fromOutcome(
+        await stream.push(input.data, publisherOf(ctx), { idempotencyKey }),
+        ({ replayed: _, ...result }) => ({
+          structured: { ...result },
+          text: `Pushed message ${result.id} to ${result.clients} client(s) on channel "${result.channel}" at ${result.timestamp}.`,
+        }),
+      );
     },
   );
 
@@ -92,7 +104,8 @@ export function registerPushTools(server: McpServer, stream: StreamApi, where: s
     'message_status',
     {
       title: 'Delivery and acknowledgements of a message',
-      description: 'How many clients a pushed message reached and how many acknowledged it (POST /api/ack).',
+      description:
+        'Which connections a pushed message was queued to (every instance) and who acknowledged it, when (POST /api/ack).',
       inputSchema: z.object({ id: z.string().min(1).describe('The id push_stream returned') }),
       outputSchema: MessageStatusSchema,
       annotations: READ_ONLY,

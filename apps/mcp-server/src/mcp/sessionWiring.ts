@@ -2,13 +2,16 @@ import type { McpServer } from '@modelcontextprotocol/server';
 import { ProtocolErrorCode, type ServerNotification } from '@modelcontextprotocol/server';
 import type { DevApi } from '../api/webstreamApi.js';
 import { DEV_RESOURCES, rpcError } from './devProcessResources.js';
+import type { SessionLevel } from './devProcessTools.js';
+import { devNotification } from './logDelivery.js';
 
 /** Window in which resource updates for one URI are merged into one notification. */
 export const RESOURCE_UPDATE_COALESCE_MS = 250;
 
 /**
- * Wires one MCP session to the dev events: every notification once, and `resources/subscribe` (of the
- * dev resources and `moreResources`)
+ * Wires one MCP session to the dev events: every notification once (a process line as
+ * `notifications/logs/new`, or as `notifications/message` once the client set a log level: see
+ * {@link devNotification}), and `resources/subscribe` (of the dev resources and `moreResources`)
  * with coalesced `notifications/resources/updated {uri}`. Returns the function that detaches it.
  * `onError` is told about every notification that could not be sent (none is lost silently).
  */
@@ -17,6 +20,7 @@ export function attachDevSession(
   dev: DevApi,
   onError: (what: string, error: unknown) => void = () => undefined,
   moreResources: readonly string[] = [],
+  level: SessionLevel = () => undefined,
 ): () => void {
   const subscribable = [...DEV_RESOURCES, ...moreResources];
   const subscribed = new Set<string>();
@@ -47,7 +51,8 @@ export function attachDevSession(
   };
   const detach = dev.listen({
     event(e) {
-      low.notification(e as unknown as ServerNotification).catch((error: unknown) => onError(e.method, error));
+      const notification = devNotification(e, level());
+      if (notification) low.notification(notification as ServerNotification).catch((error: unknown) => onError(e.method, error));
     },
     resourceChanged(uri) {
       if (!subscribed.has(uri)) return;

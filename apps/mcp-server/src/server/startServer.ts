@@ -2,11 +2,15 @@ import type { Server } from 'node:http';
 import type { Hono } from 'hono';
 import { createLocalApi } from '../api/localApi.js';
 import type { WebstreamApi } from '../api/webstreamApi.js';
+import { type ServerBridges, startBridges } from '../bridges/serverBridges.js';
 import { type BrowserService, createBrowserService } from '../browser/browserService.js';
 import type { Config } from '../config/config.js';
 import { createDevService, type DevService } from '../dev/devEvents.js';
 import { createApp } from '../http/app.js';
+import { type Access, accessOf, authOf } from '../http/security/accessOf.js';
 import { loadDashboard } from '../http/static/dashboardAssets.js';
+import { createUpgradeListener } from '../http/ws/upgradeListener.js';
+import { createWsEndpoint } from '../http/ws/wsEndpoint.js';
 import { type PublishPolicy, publishPolicyOf } from '../limits/publishPolicy.js';
 import { createMcpSessions, type McpSessions } from '../mcp/http/httpSessions.js';
 import { hubDevEvents } from '../mcp/http/hubDevEvents.js';
@@ -30,24 +34,51 @@ export interface RunningServer {
   api: WebstreamApi;
   /** The publishing limits of HTTP and of /mcp's push_stream. */
   publishPolicy: PublishPolicy;
+  /** The message-queue bridges (`--bridges`). */
+  bridges: ServerBridges;
+  /** The access rules (shared token, JWT claims, anonymous subscribe): `access.authorize(request, action, channels)`. */
+  access: Access;
   app: Hono;
   server: Server;
   /** Ends every stream (flushing queues), stops listening. */
   close(): Promise<void>;
 }
 
-/** Starts the HTTP server. Rejects with `port_in_use` (naming the port and the flag) if the port is taken. */
-export async function startServer(config: Config, logger: Logger, version = '0.0.0'): Promise<RunningServer> {
-  const { service, redis } = await createStreamBackend(config, logger);
-  const dev = createDevService({
+/** Starts the bridges; if their config is refused, closes what was started and rethrows. */
+async function startBridgesOrClose(
+  config: Config,
+  deps: Parameters<typeof startBridges>[1] & { service: StreamService },
+  dev: DevService,
+): Promise<ServerBridges> {
+  try {
+    return await startBridges(config.bridges, deps);
+  } catch (error) {
+    await dev.close();
+    await deps.service.close();
+    throw error;
+  }
+}
+
+/** The dev-process service for `--cwd`, with the configured log capacity and stop grace. */
+function devServiceOf(config: Config, service: StreamService, logger: Logger): DevService {
+  return createDevService({
     cwd: config.cwd,
     stream: service,
     logger,
     logCapacity: config.logCapacity,
     stopGraceMs: config.stopGraceMs,
   });
-  const browser = createBrowserService({ config, dev, stream: service, logger });
+}
+
+/** Starts the HTTP server. Rejects with `port_in_use` (naming the port and the flag) if the port is taken. */
+export async function startServer(config: Config, logger: Logger, version = '0.0.0'): Promise<RunningServer> {
+  const { service, redis } = await createStreamBackend(config, logger);
+  const dev = devServiceOf(config, service, logger);
   const publishPolicy = publishPolicyOf(config);
+  const auth = authOf(config);
+  const access = accessOf(config, auth);
+  const bridges = await startBridgesOrClose(config, { service, policy: publishPolicy, logger }, dev);
+  const browser = createBrowserService({ config, dev, stream: service, logger });
   const api = createLocalApi({ service, dev, publishPolicy, browser });
   const mcp = createMcpSessions({
     api,
@@ -64,6 +95,7 @@ export async function startServer(config: Config, logger: Logger, version = '0.0
   });
   const dashboard = loadDashboard();
   if (!dashboard) logger.warn('dashboard not built (pnpm build); serving the minimal live page at /');
+  const ws = createWsEndpoint({ maxPayload: config.maxBodyBytes, keepAliveMs: config.heartbeatMs });
   const app = createApp({
     config,
     service,
@@ -76,13 +108,20 @@ export async function startServer(config: Config, logger: Logger, version = '0.0
     dashboard,
     redis,
     publishPolicy,
+    ws,
+    bridges,
+    auth,
+    access,
   });
   const server = createHttpServer(app.fetch, logger);
+  server.on('upgrade', createUpgradeListener(app.fetch, logger));
   const closeAll = async () => {
+    await bridges.close();
     await mcp.close();
     await browser.close();
     await dev.close();
     await service.close();
+    await ws.close();
   };
   let address: { url: string; port: number };
   try {
@@ -100,6 +139,8 @@ export async function startServer(config: Config, logger: Logger, version = '0.0
     mcp,
     api,
     publishPolicy,
+    bridges,
+    access,
     app: app as unknown as Hono,
     server,
     async close() {

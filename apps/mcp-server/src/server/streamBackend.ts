@@ -1,6 +1,12 @@
 import { createRedisBus, type RedisBus } from '@ws/redis';
 import type { Config } from '../config/config.js';
-import { createStreamService, type StreamService } from '../stream/streamService.js';
+import { redisDeliveryStore } from '../stream/redisDeliveryStore.js';
+import { createRedisIdempotencyStore } from '../stream/redisIdempotency.js';
+import { createStreamService, type PushResult, type StreamService } from '../stream/streamService.js';
+
+/** Distinct acknowledgers counted per message. */
+const MAX_ACKS_PER_MESSAGE = 10_000;
+
 import type { Logger } from './logger.js';
 
 /** How long start waits for Redis before serving anyway (publishing answers 503 until it is up). */
@@ -15,6 +21,13 @@ export async function createStreamBackend(
   const service = createStreamService({
     historySize: redis ? config.redisMaxLen : config.historySize,
     bus: redis,
+    // Under --redis, idempotency keys are shared: a retry that reaches another instance is not published twice.
+    idempotency: redis && createRedisIdempotencyStore<PushResult>(redis.connection, config.redisStream),
+    deliveryStore: redis && redisDeliveryStore(redis, config.redisStream, config.redisMaxLen, MAX_ACKS_PER_MESSAGE),
+    maxAcksPerMessage: MAX_ACKS_PER_MESSAGE,
+    // Instances sharing a token (or JWT secret) verify each other's connections' ack keys.
+    ackSecret: config.token ?? config.jwtSecret,
+    onError: (error) => logger.warn('delivery record not written to Redis', { error: String(error) }),
     hub: {
       maxConnections: config.maxConnections,
       heartbeatIntervalMs: config.heartbeatMs,

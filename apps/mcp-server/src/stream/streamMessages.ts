@@ -32,7 +32,25 @@ export const STREAM_FORMATS: Record<StreamFormat, EventFormatter> = {
   // `text` was stored with the event; `data` stands in only for an event another publisher stored without it.
   text: (e) => ({ data: `[${iso(e.timestamp)}] ${e.text ?? e.data}` }),
   // Spliced: the stored body is our own JSON object, so `id` and `timestamp` go in front of its fields.
-  json: (e) => ({ data: `{"id":${JSON.stringify(e.id)},"timestamp":"${iso(e.timestamp)}",${e.data.slice(1)}` }),
+  json: (e) => ({ data: envelopeJson(e) }),
+};
+
+/** The stored body with `id` and `timestamp` spliced in front of its fields (our own JSON object: nothing is parsed). */
+function envelopeJson(e: HubEvent): string {
+  return `{"id":${JSON.stringify(e.id)},"timestamp":"${iso(e.timestamp)}",${e.data.slice(1)}`;
+}
+
+/** Name of the hub format of `/ws` sockets (not a `/stream` format). */
+export const WS_FORMAT = 'ws';
+
+/**
+ * Every format of the hub: the `/stream` ones, and `ws`: the `event` message of the WebSocket
+ * protocol around the `json` envelope, built once per event for every socket (`http/ws/` sends
+ * the frame's data line as the WebSocket message).
+ */
+export const HUB_FORMATS: Record<StreamFormat | typeof WS_FORMAT, EventFormatter> = {
+  ...STREAM_FORMATS,
+  [WS_FORMAT]: (e) => ({ data: `{"kind":"event","message":${envelopeJson(e)}}` }),
 };
 
 /** Turns a stored event back into a {@link StreamMessage} (for the history API: parsed there, never on the stream). */

@@ -2,7 +2,7 @@
 // live session, without one, with a stale or made-up one; odd Accept, Content-Type and protocol
 // version headers) over real sockets against the spawned binary.
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import { ALL_TOOLS } from '../mcpClient.js';
 import { contentType, deepJson, junkValue, nonJsonText, specialString, weirdString } from './arbitraries.js';
 import { createCollector, type Violation } from './collector.js';

@@ -1,7 +1,7 @@
 // Fuzz: POST /api/push and POST /api/ack bodies over real sockets against the spawned binary; every
 // accepted push must reach two live /stream subscribers (json and text format) unchanged.
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import {
   anyString,
   chunking,

@@ -2,7 +2,7 @@
 // /api/clients over real sockets against the spawned binary on the fixture project. Only the
 // fixture's quick `crash` script is ever started (a bounded number of times); `long` never is.
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import { contentType, specialString, urlValue, wellFormed } from './arbitraries.js';
 import { createCollector } from './collector.js';
 import { probe } from './oracle.js';

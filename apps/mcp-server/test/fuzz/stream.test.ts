@@ -1,7 +1,7 @@
 // Fuzz: every GET /stream query parameter and the Last-Event-ID header, over real sockets against the
 // spawned binary. An answer is an event stream or a 4xx with a message, never a 5xx or a hang.
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import { latin1Header, specialString, urlValue, weirdString, wellFormed } from './arbitraries.js';
 import { createCollector, type Violation } from './collector.js';
 import { probe } from './oracle.js';

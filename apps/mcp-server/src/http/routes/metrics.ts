@@ -1,9 +1,11 @@
 import type { RedisBus } from '@ws/redis';
 import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client';
+import type { ServerBridges } from '../../bridges/serverBridges.js';
 import type { StreamService } from '../../stream/streamService.js';
+import { registerBridgeMetrics } from './bridgeMetrics.js';
 
 /** A private Prometheus registry with process metrics and the stream counters. */
-export function createMetrics(service: StreamService, redis?: RedisBus): Registry {
+export function createMetrics(service: StreamService, redis?: RedisBus, bridges?: ServerBridges): Registry {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'webstream_' });
   const counter = (name: string, help: string, read: () => number) =>
@@ -69,5 +71,6 @@ export function createMetrics(service: StreamService, redis?: RedisBus): Registr
       () => redis.state().reconnects,
     );
   }
+  if (bridges) registerBridgeMetrics(registry, bridges);
   return registry;
 }

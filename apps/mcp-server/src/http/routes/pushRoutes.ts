@@ -1,11 +1,24 @@
-import { AckInputSchema, type Issue } from '@ws/events';
-import type { Hono, MiddlewareHandler } from 'hono';
+import type { Issue } from '@ws/events';
+import type { Context, Hono, MiddlewareHandler } from 'hono';
 import type { z } from 'zod';
-import type { StreamService } from '../../stream/streamService.js';
+import { IDEMPOTENCY_KEY_PATTERN, IdempotencyInProgressError, pushKey } from '../../stream/idempotency.js';
+import { IdempotencyConflictError, type StreamService } from '../../stream/streamService.js';
 import type { AppEnv } from '../appEnv.js';
 import { readJsonBody } from '../body/requestBody.js';
-import { problem, unavailable } from '../problem.js';
+import { problem, retryLater, unavailable } from '../problem.js';
+import { forbidden } from '../security/access.js';
+import { registerAckRoutes } from './ackRoutes.js';
 import { parsePushInput } from './pushInput.js';
+
+/** The 400 message of a malformed `Idempotency-Key`. */
+const INVALID_KEY = 'Idempotency-Key must be 1-200 printable ASCII characters without spaces';
+
+/** The `Idempotency-Key` header: undefined when absent, null when malformed. */
+function idempotencyKeyOf(c: Context<AppEnv>): string | undefined | null {
+  const key = c.req.header('idempotency-key');
+  if (key === undefined) return undefined;
+  return IDEMPOTENCY_KEY_PATTERN.test(key) ? key : null;
+}
 
 /** What {@link registerPushRoutes} needs. */
 export interface PushRouteDeps {
@@ -20,7 +33,7 @@ export interface PushRouteDeps {
 export const issuesOf = (error: z.ZodError): Issue[] =>
   error.issues.map((i) => ({ path: i.path.join('.') || '(body)', message: i.message }));
 
-/** Publishing and acknowledging: `POST /push`, `POST /ack`, `GET /messages/:id`. */
+/** Publishing and acknowledging: `POST /push`, and (ackRoutes.ts) `POST /ack`, `GET /messages/:id`. */
 export function registerPushRoutes(api: Hono<AppEnv>, { service, maxBodyBytes, limitPublish }: PushRouteDeps): void {
   api.post('/push', limitPublish, async (c) => {
     const body = await readJsonBody(c.req.raw, {
@@ -31,32 +44,23 @@ export function registerPushRoutes(api: Hono<AppEnv>, { service, maxBodyBytes, l
     if (!body.ok) return problem(c, body.status, body.error);
     const input = parsePushInput(body.value);
     if (!input.success) return problem(c, 400, 'invalid message', { issues: issuesOf(input.error) });
+    const denied = forbidden(c.get('principal'), 'publish', [input.data.channel]);
+    if (denied) return problem(c, 403, denied);
+    const key = idempotencyKeyOf(c);
+    if (key === null) return problem(c, 400, INVALID_KEY);
     try {
-      return c.json({ status: 'success', ...(await service.push(input.data)) });
+      const result = await service.push(input.data, { idempotencyKey: key && pushKey(key) });
+      if (result.replayed) c.header('Idempotent-Replayed', 'true');
+      const { replayed: _replayed, ...first } = result;
+      return c.json({ status: 'success', ...first });
     } catch (error) {
+      if (error instanceof IdempotencyConflictError) return problem(c, 422, error.message);
+      if (error instanceof IdempotencyInProgressError) return retryLater(c, 409, error.message, 1);
       const refused = unavailable(c, error, 'message not accepted');
       if (refused) return refused;
       throw error;
     }
   });
 
-  api.post('/ack', limitPublish, async (c) => {
-    const body = await readJsonBody(c.req.raw, {
-      incoming: c.env?.incoming,
-      maxBytes: maxBodyBytes,
-      example: '{"id": "<event id>", "clientId": "tab-1"}',
-    });
-    if (!body.ok) return problem(c, body.status, body.error);
-    const input = AckInputSchema.safeParse(body.value);
-    if (!input.success) return problem(c, 400, 'invalid acknowledgement', { issues: issuesOf(input.error) });
-    if (!service.ack(input.data.id, input.data.clientId)) {
-      return problem(c, 404, `no message ${input.data.id} in the delivery records (too old or never published)`);
-    }
-    return c.json(service.messageStatus(input.data.id));
-  });
-
-  api.get('/messages/:id', (c) => {
-    const status = service.messageStatus(c.req.param('id'));
-    return status ? c.json(status) : problem(c, 404, `no message ${c.req.param('id')} in the delivery records`);
-  });
+  registerAckRoutes(api, { service, maxBodyBytes, limitPublish });
 }

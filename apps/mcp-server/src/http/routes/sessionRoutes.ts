@@ -9,6 +9,13 @@ export function registerSessionRoutes(api: Hono<AppEnv>, auth: Auth): void {
   api.post('/session', (c) => {
     if (!auth.enabled) return c.json({ status: 'ok', auth: 'disabled' });
     if (c.get('credential') !== 'bearer') return problem(c, 401, 'a session needs "Authorization: Bearer <token>"');
+    if (c.get('principal').via === 'jwt') {
+      return problem(
+        c,
+        403,
+        "a session cookie carries the shared token's full access; with a JWT, use POST /api/ticket",
+      );
+    }
     const session = auth.issueSession();
     setCookie(c, SESSION_COOKIE, session.value, {
       httpOnly: true,
@@ -21,6 +28,8 @@ export function registerSessionRoutes(api: Hono<AppEnv>, auth: Auth): void {
 
   api.post('/ticket', (c) => {
     if (!auth.enabled) return c.json({ status: 'ok', auth: 'disabled' });
-    return c.json(auth.issueTicket());
+    // A ticket carries the scope of whoever asked for it (a JWT's claims), and nothing more.
+    const principal = c.get('principal');
+    return c.json(auth.issueTicket(principal.via === 'jwt' ? principal : undefined));
   });
 }

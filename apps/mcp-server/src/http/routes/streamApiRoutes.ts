@@ -1,5 +1,6 @@
 import { ChannelSchema } from '@ws/events';
-import type { Hono } from 'hono';
+import type { Context, Hono } from 'hono';
+import { isEventLogId, readEventLog } from '../../stream/eventLog.js';
 import type { StreamService } from '../../stream/streamService.js';
 import type { AppEnv } from '../appEnv.js';
 import { problem, unavailable } from '../problem.js';
@@ -13,6 +14,8 @@ export function registerStreamApiRoutes(
   api.get('/stats', (c) => c.json(service.status()));
 
   api.get('/history', async (c) => {
+    const after = c.req.query('after');
+    if (after !== undefined) return historyAfter(c, service, after);
     const channel = c.req.query('channel');
     const limit = Number(c.req.query('limit') ?? 20);
     if (!Number.isInteger(limit) || limit < 1 || limit > 1000)
@@ -30,7 +33,9 @@ export function registerStreamApiRoutes(
 
   api.get('/clients', (c) =>
     c.json({
-      clients: clients.list().map(({ subscriber, ...info }) => ({ ...info, queuedBytes: subscriber.queuedBytes })),
+      clients: clients
+        .list()
+        .map(({ subscriber, principal: _principal, ...info }) => ({ ...info, queuedBytes: subscriber.queuedBytes })),
     }),
   );
 
@@ -40,4 +45,18 @@ export function registerStreamApiRoutes(
     info.subscriber.close('server');
     return c.json({ status: 'disconnected', id: info.id });
   });
+}
+
+/** `GET /history?after=<id>`: every retained message after the id (all channels), and the gap reason if any. */
+async function historyAfter(c: Context<AppEnv>, service: StreamService, after: string) {
+  if (!isEventLogId(after))
+    return problem(c, 400, `after must be an event id (<ms>-<seq>), got ${JSON.stringify(after)}`);
+  try {
+    const { events, gap } = await readEventLog(service, { after });
+    return c.json({ messages: events, ...(gap ? { gap } : {}) });
+  } catch (error) {
+    const refused = unavailable(c, error, 'history not available');
+    if (refused) return refused;
+    throw error;
+  }
 }

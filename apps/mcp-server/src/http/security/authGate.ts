@@ -1,50 +1,52 @@
 import type { Context, MiddlewareHandler } from 'hono';
-import { getCookie } from 'hono/cookie';
 import type { AppEnv } from '../appEnv.js';
 import { problem } from '../problem.js';
-import { type Auth, type Credential, SESSION_COOKIE } from './auth.js';
+import { type Access, type AccessDecision, type Action, forbidden } from './access.js';
+import type { Auth, Credential } from './auth.js';
 
-/** Checks a request's credential against the ones a route accepts, and answers 401 when there is none. */
+/** Checks a request's credential and scope against what a route accepts, and answers 401/403. */
 export interface AuthGate {
+  readonly access: Access;
   /**
-   * The request's credential among `accept` (`none` when auth is off), or undefined. A ticket is only
-   * checked here, not spent: the route redeems it with {@link AuthGate.redeemTicket} once it succeeds.
+   * Whether the request may `action` on `channels` (empty: every channel), among `accept`ed
+   * credentials; a ticket is only checked here, not spent (see {@link AuthGate.redeemTicket}).
    */
-  identify(c: Context<AppEnv>, accept: readonly Credential[]): Credential | 'none' | undefined;
+  authorize(
+    c: Context<AppEnv>,
+    action: Action,
+    channels: readonly string[],
+    accept: readonly Credential[],
+  ): Promise<AccessDecision>;
   /** Spends the request's `?ticket=` (single use); false if it is gone (expired, or spent meanwhile). */
   redeemTicket(c: Context<AppEnv>): boolean;
-  /** The 401 answer, with `WWW-Authenticate` and what to send. */
-  refuse(c: Context<AppEnv>, accept: readonly Credential[]): Response;
-  /** Middleware: sets `credential` or answers 401. Tickets are not accepted here (they are spent by routes). */
+  /** The 401 or 403 answer of a refused decision (401 with `WWW-Authenticate`). */
+  refuse(c: Context<AppEnv>, decision: { status: 401 | 403; message: string }): Response;
+  /** Middleware: sets `credential` and `principal`, or answers 401. Tickets are not accepted here (routes spend them). */
   require(accept: readonly Exclude<Credential, 'ticket'>[]): MiddlewareHandler<AppEnv>;
+  /** Middleware after {@link AuthGate.require}: answers 403 unless the principal may `action` on every channel. */
+  requireAll(action: Action): MiddlewareHandler<AppEnv>;
 }
 
-/** Creates the {@link AuthGate} over `auth`. */
-export function createAuthGate(auth: Auth): AuthGate {
+/** Creates the {@link AuthGate} over `access` (and `auth` for tickets). */
+export function createAuthGate(auth: Auth, access: Access): AuthGate {
   const gate: AuthGate = {
-    identify(c, accept) {
-      if (!auth.enabled) return 'none';
-      const header = c.req.header('authorization');
-      if (header !== undefined && accept.includes('bearer') && auth.checkBearer(header)) return 'bearer';
-      if (accept.includes('cookie') && auth.checkSession(getCookie(c, SESSION_COOKIE))) return 'cookie';
-      if (accept.includes('ticket') && auth.checkTicket(c.req.query('ticket'))) return 'ticket';
-      return undefined;
-    },
+    access,
+    authorize: (c, action, channels, accept) => access.authorize(c.req.raw, action, channels, accept),
     redeemTicket: (c) => auth.redeemTicket(c.req.query('ticket')),
-    refuse(c, accept) {
-      c.header('WWW-Authenticate', 'Bearer realm="webstream"');
-      const how = accept.includes('ticket')
-        ? 'send "Authorization: Bearer <token>", the session cookie (POST /api/session), or ?ticket= from POST /api/ticket'
-        : accept.includes('cookie')
-          ? 'send "Authorization: Bearer <token>" or the session cookie from POST /api/session'
-          : 'send "Authorization: Bearer <token>"';
-      return problem(c, 401, `authentication required: ${how}`);
+    refuse(c, decision) {
+      if (decision.status === 401) c.header('WWW-Authenticate', 'Bearer realm="webstream"');
+      return problem(c, decision.status, decision.message);
     },
     require: (accept) => async (c, next) => {
-      const credential = gate.identify(c, accept);
-      if (!credential) return gate.refuse(c, accept);
-      c.set('credential', credential);
+      const decision = await access.identify(c.req.raw, accept);
+      if (!decision.ok) return gate.refuse(c, decision);
+      c.set('credential', decision.credential === 'anonymous' ? 'none' : decision.credential);
+      c.set('principal', decision.principal);
       return next();
+    },
+    requireAll: (action) => async (c, next) => {
+      const denied = forbidden(c.get('principal'), action, []);
+      return denied ? problem(c, 403, denied) : next();
     },
   };
   return gate;

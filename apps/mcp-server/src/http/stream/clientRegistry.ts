@@ -1,38 +1,66 @@
 import type { Connection } from '@ws/sse-core';
 import type { StreamFormat } from '../../stream/streamService.js';
+import type { Principal } from '../security/access.js';
 
-/** A connected `/stream` client, as `GET /api/clients` lists it. */
+/** How a client is connected: `GET /stream` (SSE) or `GET /ws` (WebSocket). */
+export type Transport = 'sse' | 'ws';
+
+/** A connected `/stream` or `/ws` client, as `GET /api/clients` lists it. */
 export interface ClientInfo {
   id: number;
-  /** The open connection (its `queuedBytes`, `close`). */
+  /** The open connection (its `queuedBytes`, filters, `close`). */
   subscriber: Connection;
+  transport: Transport;
+  /** The channels it receives now (it may have changed them since it connected); `[]`: every channel. */
   channels: string[];
+  /** The types it receives now; `[]`: every type. */
   types: string[];
-  format: StreamFormat;
+  /** `text` or `json` for `/stream`; `ws` for a WebSocket. */
+  format: StreamFormat | 'ws';
   connectedAt: string;
   address: string;
+  /** Who it authenticated as (its subject and claims): live changes of its filters stay within them. */
+  principal?: Principal | undefined;
 }
 
-/** The connected `/stream` clients, and how many each client address holds (for the per-address cap). */
+/** What the registry is told of a new connection. */
+export type NewClient = Pick<ClientInfo, 'format' | 'address' | 'principal'> & { transport?: Transport };
+
+/**
+ * The connected clients of both transports, and how many each client address holds: one registry,
+ * so the per-address cap counts SSE and WebSocket connections together (the hub counts both for
+ * its own cap).
+ */
 export interface ClientRegistry {
-  /** Streams open from this address. */
+  /** Connections open from this address (streams and sockets). */
   openFrom(address: string): number;
   /** Tracks a connection until it closes. */
-  add(subscriber: Connection, info: Omit<ClientInfo, 'id' | 'subscriber' | 'connectedAt'>): void;
+  add(subscriber: Connection, info: NewClient): void;
   get(id: number): ClientInfo | undefined;
   list(): ClientInfo[];
 }
 
+type Entry = Omit<ClientInfo, 'channels' | 'types'>;
+
+const names = (filter: ReadonlySet<string> | null): string[] => (filter === null ? [] : [...filter]);
+
+/** An entry with the connection's filters as they are now. */
+const view = (entry: Entry): ClientInfo => ({
+  ...entry,
+  channels: names(entry.subscriber.channels),
+  types: names(entry.subscriber.types),
+});
+
 /** Creates an empty {@link ClientRegistry}. */
 export function createClientRegistry(): ClientRegistry {
-  const clients = new Map<number, ClientInfo>();
+  const clients = new Map<number, Entry>();
   const perAddress = new Map<string, number>();
   return {
     openFrom: (address) => perAddress.get(address) ?? 0,
-    add(subscriber, info) {
-      const { address } = info;
+    add(subscriber, { format, address, principal, transport = 'sse' }) {
       perAddress.set(address, (perAddress.get(address) ?? 0) + 1);
-      clients.set(subscriber.id, { ...info, id: subscriber.id, subscriber, connectedAt: new Date().toISOString() });
+      const connectedAt = new Date().toISOString();
+      clients.set(subscriber.id, { id: subscriber.id, subscriber, transport, format, connectedAt, address, principal });
       subscriber.onClose(() => {
         clients.delete(subscriber.id);
         const n = (perAddress.get(address) ?? 1) - 1;
@@ -40,7 +68,10 @@ export function createClientRegistry(): ClientRegistry {
         else perAddress.set(address, n);
       });
     },
-    get: (id) => clients.get(id),
-    list: () => [...clients.values()],
+    get(id) {
+      const entry = clients.get(id);
+      return entry && view(entry);
+    },
+    list: () => [...clients.values()].map(view),
   };
 }

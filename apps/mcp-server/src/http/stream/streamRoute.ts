@@ -1,13 +1,14 @@
-import { ChannelSchema, MessageTypeSchema } from '@ws/events';
+import { ChannelSchema, MessageTypeSchema, type StreamConnected } from '@ws/events';
 import { type Connection, createSseResponse, SSE_HEADERS } from '@ws/sse-core';
 import { handleSseRequest } from '@ws/sse-core/node';
 import type { Context, Handler } from 'hono';
 import type { StreamFormat, StreamService } from '../../stream/streamService.js';
 import type { AppEnv } from '../appEnv.js';
-import { problem, RETRY_AFTER_SECONDS, retryLater } from '../problem.js';
+import { problem } from '../problem.js';
 import type { Credential } from '../security/auth.js';
 import type { AuthGate } from '../security/authGate.js';
 import type { ClientRegistry } from './clientRegistry.js';
+import { capRefusal, MAX_CHANNELS_PER_CONNECTION } from './connectionCaps.js';
 
 /** What {@link createStreamRoute} needs. */
 export interface StreamRouteDeps {
@@ -30,6 +31,13 @@ export interface StreamQuery {
 
 const ACCEPT: readonly Credential[] = ['bearer', 'cookie', 'ticket'];
 
+/**
+ * The named event every `/stream` connection gets first ({@link StreamConnected}): `{"connectionId":
+ * N, "connection": "<instance>.<N>", "subject"?, "ackKey"}`: the id the subscription API takes, who
+ * it is, and the key its acknowledgements carry.
+ */
+export const CONNECTED_EVENT = 'connected';
+
 /** Validates `channel`, `type`, `format` and `replay`; the error says what to fix. */
 export function parseStreamQuery(
   c: Context<AppEnv>,
@@ -37,6 +45,8 @@ export function parseStreamQuery(
 ): { ok: true; query: StreamQuery } | { ok: false; error: string } {
   const channels = c.req.queries('channel') ?? [];
   const types = c.req.queries('type') ?? [];
+  if (channels.length > MAX_CHANNELS_PER_CONNECTION)
+    return { ok: false, error: `at most ${MAX_CHANNELS_PER_CONNECTION} channel parameters per connection` };
   for (const ch of channels) {
     const r = ChannelSchema.safeParse(ch);
     if (!r.success) return { ok: false, error: `invalid channel ${JSON.stringify(ch)}: ${r.error.issues[0]?.message}` };
@@ -66,38 +76,33 @@ export function parseStreamQuery(
  */
 export function createStreamRoute(deps: StreamRouteDeps): Handler<AppEnv> {
   const { service, gate, clients, config } = deps;
-  return (c) => {
+  return async (c) => {
     const parsed = parseStreamQuery(c, config.historySize);
     if (!parsed.ok) return problem(c, 400, parsed.error);
-    const credential = gate.identify(c, ACCEPT);
-    if (!credential) return gate.refuse(c, ACCEPT);
-    const { address } = c.get('client');
-    if (clients.openFrom(address) >= config.maxConnectionsPerClient) {
-      return retryLater(
-        c,
-        429,
-        `too many streams from this client (limit ${config.maxConnectionsPerClient}); close some or raise --max-connections-per-client`,
-        RETRY_AFTER_SECONDS,
-      );
-    }
-    if (service.hub.stats().clients >= config.maxConnections) {
-      return retryLater(
-        c,
-        503,
-        `connection limit reached (${config.maxConnections}); retry later or raise --max-connections`,
-        RETRY_AFTER_SECONDS,
-      );
-    }
+    // 401 without a credential (unless the channels allow anonymous subscribers), 403 outside the token's claims.
+    const decision = await gate.authorize(c, 'subscribe', parsed.query.channels, ACCEPT);
+    if (!decision.ok) return gate.refuse(c, decision);
+    const { credential } = decision;
+    const refused = capRefusal(c, deps);
+    if (refused) return refused;
     const headers = deps.corsHeaders(c);
     // Hono routes HEAD to GET handlers and drops the body; a HEAD must not open a subscription.
     if (c.req.method === 'HEAD') return new Response(null, { status: 200, headers: { ...SSE_HEADERS, ...headers } });
-    if (credential === 'ticket' && !gate.redeemTicket(c)) return gate.refuse(c, ACCEPT);
+    if (credential === 'ticket' && !gate.redeemTicket(c)) {
+      return gate.refuse(c, { status: 401, message: 'the ticket was spent or expired meanwhile; get a new one' });
+    }
     const { query } = parsed;
+    const { address } = c.get('client');
     const options = { ...query, headers };
     // A connection whose client left at once comes back closed: it would never leave the registry.
     const track = (connection: Connection | undefined) => {
-      if (connection && !connection.closed)
-        clients.add(connection, { channels: query.channels, types: query.types, format: query.format, address });
+      if (!connection || connection.closed) return;
+      clients.add(connection, { format: query.format, address, principal: decision.principal });
+      // The first event: the id the subscription API takes, who this connection is, and the key its
+      // acknowledgements carry (a private frame: no `id:`).
+      const identity = service.deliveries.identities.register(connection, decision.principal.subject);
+      const connected: StreamConnected = { connectionId: connection.id, ...identity };
+      connection.send({ type: CONNECTED_EVENT, data: connected });
     };
     const { incoming, outgoing } = c.env ?? {};
     if (incoming && outgoing) {
