@@ -52,7 +52,8 @@ export function attachDevSession(
   const detach = dev.listen({
     event(e) {
       const notification = devNotification(e, level());
-      if (notification) low.notification(notification as ServerNotification).catch((error: unknown) => onError(e.method, error));
+      if (notification)
+        low.notification(notification as ServerNotification).catch((error: unknown) => onError(e.method, error));
     },
     resourceChanged(uri) {
       if (!subscribed.has(uri)) return;
