@@ -17,7 +17,8 @@ async function server() {
 /** What the tests assert of a 2026-07-28 connection, over either transport. */
 type Modern = Awaited<ReturnType<typeof connectModernHttp>>;
 
-async function toolsAndResources({ client }: Modern) {
+async function toolsAndResources(modern: Modern) {
+  const { client } = modern;
   expect(client.getProtocolEra()).toBe('modern');
   const { tools } = await client.listTools();
   expect(tools.map((t) => t.name).sort()).toEqual([...ALL_TOOLS].sort());
@@ -34,6 +35,15 @@ async function toolsAndResources({ client }: Modern) {
   const missing = await client.readResource({ uri: 'logs://nope' }).catch((e: unknown) => e);
   expect(missing).toBeInstanceOf(ProtocolError);
   expect((missing as ProtocolError).code).toBe(-32602);
+  await promptsServed(modern);
+}
+
+/** The dev prompts on 2026-07-28: listed with their arguments, rendered by prompts/get. */
+async function promptsServed({ client }: Modern) {
+  const { prompts } = await client.listPrompts();
+  expect(prompts.map((p) => p.name)).toEqual(['debug_error', 'script_configuration', 'debug_request']);
+  const got = await client.getPrompt({ name: 'script_configuration', arguments: { task: 'build' } });
+  expect(got.messages[0]?.content).toMatchObject({ type: 'text', text: expect.stringMatching(/^Task: build\./) });
 }
 
 /** `subscriptions/listen` on two resources, then a crashing script: its dev events arrive on the stream. */

@@ -60,7 +60,7 @@ export function createMcpServer(deps: McpDeps, wiring: DevWiring = 'session'): M
     {
       capabilities: {
         tools: { listChanged: false },
-        // Declared (an empty list until prompts are registered): 2026-07-28 clients cache prompts/list too.
+        // The dev prompts (prompts/) on both eras; declared without dev processes too (an empty list).
         prompts: { listChanged: false },
         logging: {},
         ...(deps.channels ? { experimental: { [CHANNEL_CAPABILITY]: {} } } : {}),
