@@ -88,7 +88,7 @@ function registerRunTool(server: McpServer, dev: DevApi, level: SessionLevel, ta
     {
       title: 'Run a package.json script',
       description:
-        'Starts a script; its output reaches the session once per line (notifications/logs/new, or notifications/message after logging/setLevel), and as progress notifications on this request if you pass a progressToken. Read it later with logs_read. Returns when it exits, or after waitMs with a still-running handle. If the script is already running, returns that process at once (alreadyRunning: true); scripts_restart starts a new one.',
+        'Starts a script; its output reaches the session once per line (notifications/logs/new, or notifications/message after logging/setLevel; on 2026-07-28, resource updates of logs://recent on subscriptions/listen), and as progress notifications on this request if you pass a progressToken. Read it later with logs_read. Returns when it exits, or after waitMs with a still-running handle. If the script is already running, returns that process at once (alreadyRunning: true); scripts_restart starts a new one.',
       inputSchema: z.object({
         name: z.string().min(1).describe('Script name from scripts_list'),
         waitMs: z
