@@ -25,6 +25,12 @@ async function toolsAndResources(modern: Modern) {
   const pushed = await client.callTool({ name: 'push_stream', arguments: { message: 'hello 2026' } });
   expect(pushed.isError).toBeFalsy();
   expect(pushed.structuredContent).toMatchObject({ channel: 'default', id: expect.stringMatching(/^\d+-\d+$/) });
+  // idempotencyKey: a retry answers the first push (a fresh server per request on HTTP, one store).
+  const once = { message: 'once 2026', idempotencyKey: `modern-${Date.now()}` };
+  const first = await client.callTool({ name: 'push_stream', arguments: once });
+  const retry = await client.callTool({ name: 'push_stream', arguments: once });
+  expect(first.structuredContent).toMatchObject({ id: expect.stringMatching(/^\d+-\d+$/) });
+  expect(retry.structuredContent).toEqual(first.structuredContent);
   const history = await client.callTool({ name: 'stream_history', arguments: { limit: 5 } });
   expect(JSON.stringify(history.structuredContent)).toContain('hello 2026');
   const { resources } = await client.listResources();
