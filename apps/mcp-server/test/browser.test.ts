@@ -182,9 +182,12 @@ describe('the dev server behind its proxy', () => {
     const detected = notes.find(isBoom);
     expect(detected?.params).toMatchObject({ processId, source: 'browser', error: { file: 'src/app.ts' } });
     expect(typeof detected?.params?.pageSessionId).toBe('string');
-    expect(
-      notes.some((n) => n.method === 'notifications/resources/updated' && n.params?.uri === 'telemetry://errors'),
-    ).toBe(true);
+    // resources/updated is coalesced, so it may come a moment after the notification.
+    await until(
+      () => notes.some((n) => n.method === 'notifications/resources/updated' && n.params?.uri === 'telemetry://errors'),
+      WAIT_MS,
+      'resources/updated for telemetry://errors',
+    );
     const history = await json(await fetch(`${server.url}/api/history?channel=errors&limit=50`));
     expect(JSON.stringify(history)).toContain('"source":"browser"');
   });

@@ -124,8 +124,8 @@ describe('push_stream follows the same policy', () => {
     expect(mcpAuthInfo(request)).toBeUndefined();
     const who: Publisher = { address: '198.51.100.3', authenticated: true, loopback: false };
     setMcpCaller(request, who);
-    expect(publisherOf({ authInfo: mcpAuthInfo(request) })).toEqual(who);
-    expect(publisherOf({ authInfo: mcpAuthInfo(new Request('http://127.0.0.1/mcp')) })).toBe(LOCAL_PUBLISHER);
+    expect(publisherOf({ http: { authInfo: mcpAuthInfo(request) } })).toEqual(who);
+    expect(publisherOf({ http: { authInfo: mcpAuthInfo(new Request('http://127.0.0.1/mcp')) } })).toBe(LOCAL_PUBLISHER);
     expect(publisherOf({})).toBe(LOCAL_PUBLISHER);
   });
 });

@@ -17,6 +17,7 @@ const PUBLISHED = [
   'packages/runner',
   'packages/proxy',
   'packages/telemetry',
+  'packages/bridges',
   'apps/mcp-server',
 ];
 /**
@@ -47,6 +48,7 @@ describe('packed tarballs, installed outside the workspace', () => {
         ]),
       );
       expect(Object.keys(tarballs).sort()).toEqual([
+        '@ws/bridges',
         '@ws/events',
         '@ws/mcp-server',
         '@ws/proxy',

@@ -20,7 +20,7 @@ export interface RemoteEvents {
 }
 
 /** The resources a dev event changes (as the server's own sessions are told). */
-function changedBy(event: DevEventMessage): (ResourceUri | BrowserResourceUri)[] {
+export function changedBy(event: DevEventMessage): (ResourceUri | BrowserResourceUri)[] {
   switch (event.method) {
     case 'notifications/process/started':
     case 'notifications/process/exited':

@@ -85,6 +85,7 @@ const SAMPLES: Record<OptionKey, string> = {
   mcpPingMs: '500',
   maxMcpSessions: '3',
   mcpSessionEvents: '20',
+  channels: 'true',
   stopGraceMs: '100',
   logCapacity: '200',
   noProxy: 'true',

@@ -1,7 +1,7 @@
 import { DEFAULT_LOG_CAPACITY, DEFAULT_STOP_GRACE_MS } from '@ws/runner';
 import { DEFAULT_MAX_MCP_SESSIONS, DEFAULT_MCP_PING_MS } from '../mcp/http/httpSessions.js';
 import { DEFAULT_SESSION_EVENTS } from '../mcp/http/sessionEventLogs.js';
-import { whole, withDefault } from './optionSpec.js';
+import { onOff, whole, withDefault } from './optionSpec.js';
 
 /** MCP over HTTP, and the dev processes its tools run. */
 export const MCP_OPTIONS = {
@@ -19,6 +19,13 @@ export const MCP_OPTIONS = {
   mcpSessionEvents: withDefault(whole(10), DEFAULT_SESSION_EVENTS, {
     arg: 'n',
     help: 'events kept per MCP session for resumption; older ones are announced by a gap',
+  }),
+  /**
+   * Claude Code channels (research preview): tell a session whose client declared the `claude/channel`
+   * capability, in one line, when a dev process exits with an error or a new error appears. Default: off.
+   */
+  channels: withDefault(onOff(), false, {
+    help: 'tell Claude Code sessions (claude/channel, research preview) when a dev process fails or a new error appears',
   }),
   /** Between SIGTERM and SIGKILL when stopping a dev process, in ms (`DEFAULT_STOP_GRACE_MS` of @ws/runner). Default: 5000. */
   stopGraceMs: withDefault(whole(0), DEFAULT_STOP_GRACE_MS, {

@@ -1,4 +1,4 @@
-import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { McpServer } from '@modelcontextprotocol/server';
 import { BROWSER_LIST_MAX_LIMIT, type ProxyRequestRecord } from '@ws/events';
 import { z } from 'zod';
 import { type BrowserApi, REQUEST_STATUS_CLASSES } from '../api/browserApi.js';
@@ -42,7 +42,7 @@ function registerRequestsTool(server: McpServer, browser: BrowserApi): void {
       title: 'Proxied requests',
       description:
         'Requests the pages made through the dev-server proxies, newest first: method, URL, status, real duration (to the last byte), sizes, content type, process, failure (connection refused, timeout), headers with secrets redacted.',
-      inputSchema: {
+      inputSchema: z.object({
         status: z
           .array(z.enum(REQUEST_STATUS_CLASSES))
           .optional()
@@ -56,7 +56,7 @@ function registerRequestsTool(server: McpServer, browser: BrowserApi): void {
         processId: z.string().min(1).optional(),
         since: time('Only requests started at or after'),
         limit: limit(DEFAULT_TOOL_REQUESTS),
-      },
+      }),
       annotations: READ_ONLY,
     },
     async ({ since, limit: most, method, ...rest }) => {
@@ -81,11 +81,11 @@ function registerMapTool(server: McpServer, browser: BrowserApi): void {
       title: 'Proxy mappings',
       description:
         'Without target: lists the proxies (dev server → proxy URL to open). With target: starts a recording proxy in front of that dev server (with page telemetry injected) and returns its URL; with remove: true, stops it.',
-      inputSchema: {
+      inputSchema: z.object({
         target: z.string().min(1).max(2000).optional().describe('The dev server URL (http://localhost:3000)'),
         processId: z.string().min(1).optional().describe('The process it belongs to'),
         remove: z.boolean().optional().describe('Stop the proxy of target instead'),
-      },
+      }),
     },
     async ({ target, processId, remove }) => {
       if (target === undefined)
@@ -106,12 +106,12 @@ function registerTimelineTool(server: McpServer, browser: BrowserApi): void {
       title: 'Timeline',
       description:
         "What happened around a moment, oldest first: a process's log lines, its proxied requests and its pages' errors and console lines, joined by time. Default window: the last 5 minutes.",
-      inputSchema: {
+      inputSchema: z.object({
         processId: z.string().min(1).optional(),
         since: time('Window start'),
         until: time('Window end'),
         limit: limit(100),
-      },
+      }),
       annotations: READ_ONLY,
     },
     async ({ processId, since, until, limit: most }) => {

@@ -1,10 +1,16 @@
-import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { ReadResourceRequestSchema } from '@modelcontextprotocol/sdk/types.js';
+import type { McpServer } from '@modelcontextprotocol/server';
+import { ProtocolError } from '@modelcontextprotocol/server';
 import { RECENT_ERRORS_LIMIT, RECENT_LOGS_LIMIT, ResourceUri } from '@ws/events';
 import type { DevApi, Outcome } from '../api/webstreamApi.js';
 
-/** JSON-RPC error code of `resources/read` for an unknown URI (MCP spec, Resources: Error Handling). */
+/**
+ * JSON-RPC error code of `resources/read` for an unknown URI in the 2025 era (2025-11-25, Resources: Error
+ * Handling). The SDK sends -32602 (the 2026-07-28 rule, SEP-2164); `paramsGuard.ts` restores -32002 for
+ * 2025-era connections.
+ */
 export const RESOURCE_NOT_FOUND = -32002;
+/** How the message of an unknown-resource error starts (how `paramsGuard.ts` recognizes it). */
+export const RESOURCE_NOT_FOUND_MESSAGE = 'Resource not found: ';
 /** JSON-RPC error code of a resource that exists but cannot be read now (the server's generic error range). */
 const RESOURCE_UNAVAILABLE = -32000;
 /** The resources of the dev-process service (all subscribable). */
@@ -15,9 +21,8 @@ export const DEV_RESOURCES: readonly string[] = [
   ResourceUri.scriptsAvailable,
 ];
 
-/** A JSON-RPC error the SDK answers with exactly this code, message and data (no "MCP error" prefix). */
-export const rpcError = (code: number, message: string, data?: unknown) =>
-  Object.assign(new Error(message), { code, data });
+/** A JSON-RPC error the SDK answers with exactly this code, message and data. */
+export const rpcError = (code: number, message: string, data?: unknown) => new ProtocolError(code, message, data);
 
 /** A resource: its name, URI, text and reader. */
 export interface DevResource {
@@ -62,8 +67,8 @@ function devResources(dev: DevApi): DevResource[] {
 }
 
 /**
- * Registers the dev-process resources ({@link DEV_RESOURCES}) and `more` (the browser half's), and answers `resources/read` of any
- * other URI with {@link RESOURCE_NOT_FOUND} and the URI (the SDK would answer -32602).
+ * Registers the dev-process resources ({@link DEV_RESOURCES}) and `more` (the browser half's), and answers
+ * `resources/read` of any other URI with "Resource not found" and the URI.
  */
 export function registerDevResources(server: McpServer, dev: DevApi, more: readonly DevResource[] = []): void {
   const resources = [...devResources(dev), ...more];
@@ -78,12 +83,14 @@ export function registerDevResources(server: McpServer, dev: DevApi, more: reado
     );
   // The SDK answers an unknown URI with -32602; the MCP spec says -32002 (Resource not found).
   const readers = new Map(resources.map((r) => [r.uri, r.read]));
-  server.server.setRequestHandler(ReadResourceRequestSchema, async ({ params: { uri } }) => {
+  server.server.setRequestHandler('resources/read', async ({ params: { uri } }) => {
     const read = readers.get(uri);
     if (!read)
-      throw rpcError(RESOURCE_NOT_FOUND, `Resource not found: ${uri} (resources: ${[...readers.keys()].join(', ')})`, {
-        uri,
-      });
+      throw rpcError(
+        RESOURCE_NOT_FOUND,
+        `${RESOURCE_NOT_FOUND_MESSAGE}${uri} (resources: ${[...readers.keys()].join(', ')})`,
+        { uri },
+      );
     return contents(uri, read);
   });
 }

@@ -1,9 +1,10 @@
-import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import type { LoggingLevel } from '@modelcontextprotocol/sdk/types.js';
+import type { LoggingLevel, McpServer } from '@modelcontextprotocol/server';
 import type { LogEntry, ProcessInfo } from '@ws/events';
 import { z } from 'zod';
 import type { DevApi, DevApiListener, RunResult } from '../api/webstreamApi.js';
-import { lineStreamer, type ToolContext, waitFor } from './lineStreamer.js';
+import { lineStreamer, type ToolContext, toolContext, waitFor } from './lineStreamer.js';
+import type { ScriptTasks } from './scriptTasks.js';
+import { runScriptAsTask, wantsTasks } from './scriptTaskTools.js';
 import { fail, fromOutcome, ok, READ_ONLY } from './toolResult.js';
 
 /** Longest a tool may keep its request stream open (scripts_run, logs_stream). */
@@ -17,13 +18,13 @@ const SUMMARY_ERRORS = 20;
 export type SessionLevel = () => LoggingLevel | undefined;
 
 /** `scripts_list`, `scripts_run`, `scripts_stop`, `scripts_restart`, `scripts_status`. */
-export function registerScriptTools(server: McpServer, dev: DevApi, level: SessionLevel): void {
+export function registerScriptTools(server: McpServer, dev: DevApi, level: SessionLevel, tasks?: ScriptTasks): void {
   server.registerTool(
     'scripts_list',
     {
       title: 'List package.json scripts',
       description: "The project's package.json scripts, its folder and its package manager.",
-      inputSchema: {},
+      inputSchema: z.object({}),
       annotations: READ_ONLY,
     },
     async () =>
@@ -36,7 +37,7 @@ export function registerScriptTools(server: McpServer, dev: DevApi, level: Sessi
         },
       })),
   );
-  registerRunTool(server, dev, level);
+  registerRunTool(server, dev, level, tasks);
   registerProcessAction(
     server,
     dev,
@@ -56,7 +57,7 @@ export function registerScriptTools(server: McpServer, dev: DevApi, level: Sessi
     {
       title: 'Process status',
       description: 'Status, exit code, signal, duration and URLs of one process, or of all the server started.',
-      inputSchema: { processId: z.string().min(1).optional() },
+      inputSchema: z.object({ processId: z.string().min(1).optional() }),
       annotations: READ_ONLY,
     },
     async ({ processId }) =>
@@ -76,19 +77,19 @@ function registerProcessAction(
   const act = name === 'scripts_stop' ? dev.stop : dev.restart;
   server.registerTool(
     name,
-    { title, description, inputSchema: { processId: z.string().min(1) } },
+    { title, description, inputSchema: z.object({ processId: z.string().min(1) }) },
     async ({ processId }) => fromOutcome(await act.call(dev, processId), (process) => ({ structured: { process } })),
   );
 }
 
-function registerRunTool(server: McpServer, dev: DevApi, level: SessionLevel): void {
+function registerRunTool(server: McpServer, dev: DevApi, level: SessionLevel, tasks?: ScriptTasks): void {
   server.registerTool(
     'scripts_run',
     {
       title: 'Run a package.json script',
       description:
-        'Starts a script; its output reaches the session once per line (notifications/logs/new, or notifications/message after logging/setLevel), and as progress notifications on this request if you pass a progressToken. Read it later with logs_read. Returns when it exits, or after waitMs with a still-running handle. If the script is already running, returns that process at once (alreadyRunning: true); scripts_restart starts a new one.',
-      inputSchema: {
+        'Starts a script; its output reaches the session once per line (notifications/logs/new, or notifications/message after logging/setLevel; on 2026-07-28, resource updates of logs://recent on subscriptions/listen), and as progress notifications on this request if you pass a progressToken. Read it later with logs_read. Returns when it exits, or after waitMs with a still-running handle. If the script is already running, returns that process at once (alreadyRunning: true); scripts_restart starts a new one.',
+      inputSchema: z.object({
         name: z.string().min(1).describe('Script name from scripts_list'),
         waitMs: z
           .number()
@@ -97,9 +98,12 @@ function registerRunTool(server: McpServer, dev: DevApi, level: SessionLevel): v
           .max(MAX_TOOL_WAIT_MS)
           .optional()
           .describe(`How long to wait for it to exit (default ${DEFAULT_RUN_WAIT_MS})`),
-      },
+      }),
     },
-    async ({ name, waitMs = DEFAULT_RUN_WAIT_MS }, extra) => runScript(dev, name, waitMs, extra as ToolContext, level),
+    async ({ name, waitMs = DEFAULT_RUN_WAIT_MS }, ctx) =>
+      tasks && wantsTasks(ctx)
+        ? runScriptAsTask(dev, tasks, name)
+        : runScript(dev, name, waitMs, toolContext(ctx), level),
   );
 }
 
@@ -107,7 +111,7 @@ function registerRunTool(server: McpServer, dev: DevApi, level: SessionLevel): v
  * Follows one process's events: its lines go to `send`, its exit is noted. Events that arrive before
  * the process id is known (the run call is still answering) are held and replayed by {@link follow}.
  */
-function processFollower(send: (line: LogEntry) => void) {
+export function processFollower(send: (line: LogEntry) => void) {
   const held: { processId: string; line?: LogEntry; exited?: true }[] = [];
   let id: string | undefined;
   let exited = false;
@@ -166,7 +170,7 @@ async function runScript(dev: DevApi, name: string, waitMs: number, context: Too
   }
 }
 
-async function summarize(dev: DevApi, name: string, run: RunResult, running: boolean, alreadyRunning: boolean) {
+export async function summarize(dev: DevApi, name: string, run: RunResult, running: boolean, alreadyRunning: boolean) {
   const id = run.process.id;
   const latest = await dev.process(id);
   const now: ProcessInfo = latest.ok ? latest.value : run.process;

@@ -1,12 +1,19 @@
-import { type LoggingLevel, LoggingLevelSchema, type ServerNotification } from '@modelcontextprotocol/sdk/types.js';
+import { LoggingLevelSchema } from '@modelcontextprotocol/core';
+import type { LoggingLevel, ServerContext, ServerNotification } from '@modelcontextprotocol/server';
 import type { LogEntry } from '@ws/events';
 import { LOG_LEVEL_RANK } from '@ws/runner';
 
-/** What a tool handler gets to talk back to its caller (the SDK's request `extra`, the parts used here). */
+/** What a tool handler gets to talk back to its caller (the SDK's request context, the parts used here). */
 export interface ToolContext {
   sendNotification: (n: ServerNotification) => Promise<void>;
   signal: AbortSignal;
   _meta?: { progressToken?: string | number };
+}
+
+/** The parts of the SDK's handler context ({@link ServerContext}) a tool streams lines with. */
+export function toolContext(ctx: ServerContext): ToolContext {
+  const meta = ctx.mcpReq._meta as { progressToken?: string | number } | undefined;
+  return { sendNotification: (n) => ctx.mcpReq.notify(n), signal: ctx.mcpReq.signal, _meta: meta };
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { McpServer } from '@modelcontextprotocol/server';
 import type { LogEntry } from '@ws/events';
 import { matchesLog } from '@ws/runner';
 import { z } from 'zod';
@@ -8,7 +8,7 @@ import { DEFAULT_READ_BYTES } from './budget/budget.js';
 import { compactList } from './budget/compactList.js';
 import { errorRow, logRow } from './cursors/twins.js';
 import { MAX_TOOL_WAIT_MS, type SessionLevel } from './devProcessTools.js';
-import { lineStreamer, type ToolContext, waitFor } from './lineStreamer.js';
+import { lineStreamer, type ToolContext, toolContext, waitFor } from './lineStreamer.js';
 import { fail, fromOutcome, ok, READ_ONLY } from './toolResult.js';
 
 const LevelSchema = z.enum(['error', 'warn', 'info']);
@@ -21,7 +21,7 @@ export function registerLogTools(server: McpServer, dev: DevApi, level: SessionL
       title: 'Stream log lines',
       description:
         'Waits for new matching lines for durationMs or until limit lines (as progress notifications on this request if you pass a progressToken), then returns a summary. To read what is new without waiting, use logs_read.',
-      inputSchema: {
+      inputSchema: z.object({
         processId: z.string().min(1).optional(),
         level: LevelSchema.optional().describe('Minimum level: error, warn or info'),
         pattern: z.string().optional().describe('Regular expression (case-insensitive) the line must match'),
@@ -33,10 +33,10 @@ export function registerLogTools(server: McpServer, dev: DevApi, level: SessionL
           .max(MAX_TOOL_WAIT_MS)
           .optional()
           .describe('Stop after this long (default 10000)'),
-      },
+      }),
       annotations: READ_ONLY,
     },
-    async (args, extra) => streamLogs(dev, args, extra as ToolContext, level),
+    async (args, ctx) => streamLogs(dev, args, toolContext(ctx), level),
   );
 
   server.registerTool(
@@ -44,7 +44,7 @@ export function registerLogTools(server: McpServer, dev: DevApi, level: SessionL
     {
       title: 'Search logs',
       description: `Searches the retained log lines (newest kept) by substring or regular expression, process, level and time. One line per match, repeats collapsed (×N), at most ${DEFAULT_READ_BYTES / 1024} KiB unless verbose (the newest that fit). To follow new output, use logs_read.`,
-      inputSchema: {
+      inputSchema: z.object({
         query: z
           .string()
           .min(1)
@@ -56,7 +56,7 @@ export function registerLogTools(server: McpServer, dev: DevApi, level: SessionL
         since: z.iso.datetime({ offset: true }).optional().describe('ISO-8601 time; only lines at or after it'),
         limit: z.number().int().min(1).max(1000).optional().describe('Default 100'),
         verbose: z.boolean().optional().describe('Longer lines and a larger byte budget'),
-      },
+      }),
       annotations: READ_ONLY,
     },
     async ({ since, verbose, ...search }) =>
@@ -78,11 +78,11 @@ export function registerLogTools(server: McpServer, dev: DevApi, level: SessionL
     {
       title: 'Detected errors',
       description: `Errors detected in process output, with message, type, file, line, column and stack. One line per error, repeats collapsed (×N), at most ${DEFAULT_READ_BYTES / 1024} KiB unless verbose. To follow new errors, use errors_read.`,
-      inputSchema: {
+      inputSchema: z.object({
         processId: z.string().min(1).optional(),
         limit: z.number().int().min(1).max(500).optional().describe('Default 50'),
         verbose: z.boolean().optional().describe('Longer lines and a larger byte budget'),
-      },
+      }),
       annotations: READ_ONLY,
     },
     async ({ verbose, ...query }) =>

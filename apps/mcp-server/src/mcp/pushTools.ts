@@ -1,4 +1,4 @@
-import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { McpServer } from '@modelcontextprotocol/server';
 import {
   ChannelSchema,
   MAX_MESSAGE_LENGTH,
@@ -17,7 +17,7 @@ import { IDEMPOTENCY_KEY_PATTERN } from '../stream/idempotency.js';
 import { publisherOf } from './http/mcpCaller.js';
 import { fail, fromOutcome, READ_ONLY } from './toolResult.js';
 
-const PushArgs = {
+const PushArgs = z.object({
   message: z
     .string()
     .min(1, 'message must not be empty')
@@ -36,7 +36,7 @@ const PushArgs = {
     .describe(
       'Retrying with the same key returns the first result instead of pushing again (as Idempotency-Key on POST /api/push)',
     ),
-};
+});
 
 /** `push_stream`, `stream_status`, `stream_history`, `message_status`. `where` names the stream URL for descriptions. */
 export function registerPushTools(server: McpServer, stream: StreamApi, where: string): void {
@@ -46,10 +46,10 @@ export function registerPushTools(server: McpServer, stream: StreamApi, where: s
       title: 'Push a message to the live stream',
       description: `Send a message to every web client connected to the stream (or to one channel). Returns the event id, timestamp and how many clients it reached.${where}`,
       inputSchema: PushArgs,
-      outputSchema: PushResultSchema.omit({ status: true }).shape,
+      outputSchema: PushResultSchema.omit({ status: true }),
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
     },
-    async (args, extra) => {
+    async (args, ctx) => {
       if (exceedsJsonDepth(args.data, MAX_JSON_DEPTH)) {
         return fail(
           `invalid push_stream arguments: data nests objects/arrays more than ${MAX_JSON_DEPTH} levels deep (the limit); flatten it`,
@@ -63,7 +63,7 @@ export function registerPushTools(server: McpServer, stream: StreamApi, where: s
         );
       }
       return fromOutcome(
-        await stream.push(input.data, publisherOf(extra), { idempotencyKey }),
+        await stream.push(input.data, publisherOf(ctx), { idempotencyKey }),
         ({ replayed: _, ...result }) => ({
           structured: { ...result },
           text: `Pushed message ${result.id} to ${result.clients} client(s) on channel "${result.channel}" at ${result.timestamp}.`,
@@ -77,8 +77,8 @@ export function registerPushTools(server: McpServer, stream: StreamApi, where: s
     {
       title: 'Stream status',
       description: 'Connected clients (total and per channel), events published, delivered and dropped, and uptime.',
-      inputSchema: {},
-      outputSchema: StreamStatusSchema.shape,
+      inputSchema: z.object({}),
+      outputSchema: StreamStatusSchema,
       annotations: READ_ONLY,
     },
     async () => fromOutcome(await stream.status(), (status) => ({ structured: { ...status } })),
@@ -89,11 +89,11 @@ export function registerPushTools(server: McpServer, stream: StreamApi, where: s
     {
       title: 'Recent messages',
       description: 'The most recent messages pushed to the stream, oldest first, optionally for one channel.',
-      inputSchema: {
+      inputSchema: z.object({
         channel: ChannelSchema.optional().describe('Only this channel'),
         limit: z.number().int().min(1).max(100).optional().describe('How many (1-100, default 20)'),
-      },
-      outputSchema: MessageHistorySchema.shape,
+      }),
+      outputSchema: MessageHistorySchema,
       annotations: READ_ONLY,
     },
     async ({ channel, limit }) =>
@@ -106,8 +106,8 @@ export function registerPushTools(server: McpServer, stream: StreamApi, where: s
       title: 'Delivery and acknowledgements of a message',
       description:
         'Which connections a pushed message was queued to (every instance) and who acknowledged it, when (POST /api/ack).',
-      inputSchema: { id: z.string().min(1).describe('The id push_stream returned') },
-      outputSchema: MessageStatusSchema.shape,
+      inputSchema: z.object({ id: z.string().min(1).describe('The id push_stream returned') }),
+      outputSchema: MessageStatusSchema,
       annotations: READ_ONLY,
     },
     async ({ id }) => fromOutcome(await stream.messageStatus(id), (status) => ({ structured: { ...status } })),

@@ -1,4 +1,4 @@
-import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { McpServer } from '@modelcontextprotocol/server';
 import { ChannelSchema } from '@ws/events';
 import { z } from 'zod';
 import { compilePattern, MAX_PATTERN_LENGTH } from '../api/logPattern.js';

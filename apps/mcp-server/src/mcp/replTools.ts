@@ -1,5 +1,4 @@
-import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { CallToolResult, McpServer } from '@modelcontextprotocol/server';
 import { ReplInputSchema, type ReplResponse } from '@ws/events';
 import { z } from 'zod';
 import type { BrowserApi } from '../api/browserApi.js';
@@ -37,11 +36,11 @@ export function registerReplTools(server: McpServer, browser: BrowserApi): void 
       title: 'Run JavaScript in a page',
       description:
         'Runs JavaScript in one page opened through the proxy (an expression, or statements with return; await works) and returns the result, serialized safely, to you only. Picks the most recently active visible tab unless sessionId is given, and says which tab ran it.',
-      inputSchema: {
+      inputSchema: z.object({
         code: ReplInputSchema.shape.code,
         sessionId,
         timeoutMs: ReplInputSchema.shape.timeoutMs,
-      },
+      }),
     },
     async (input) => replResult(await browser.repl(input), 'ran'),
   );
@@ -50,7 +49,7 @@ export function registerReplTools(server: McpServer, browser: BrowserApi): void 
     {
       title: 'Reload a page',
       description: 'Reloads one page opened through the proxy (default the most recently active visible tab).',
-      inputSchema: { sessionId },
+      inputSchema: z.object({ sessionId }),
     },
     async ({ sessionId: id }) => replResult(await browser.refresh(id), 'reloaded'),
   );
@@ -59,7 +58,10 @@ export function registerReplTools(server: McpServer, browser: BrowserApi): void 
     {
       title: 'Navigate a page',
       description: 'Sends one page opened through the proxy to a URL: a path on its origin (/about) or an http(s) URL.',
-      inputSchema: { url: z.string().min(1).max(2000).describe('A path (/about) or an http(s) URL'), sessionId },
+      inputSchema: z.object({
+        url: z.string().min(1).max(2000).describe('A path (/about) or an http(s) URL'),
+        sessionId,
+      }),
     },
     async ({ url, sessionId: id }) => replResult(await browser.navigate(id, url), `navigated to ${url}`),
   );

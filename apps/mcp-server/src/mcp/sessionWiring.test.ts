@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { McpServer } from '@modelcontextprotocol/server';
 import { until, withTimeout } from '@ws/testing';
 import { describe, expect, it } from 'vitest';
 import { createLocalDevApi } from '../api/localDevApi.js';

@@ -1,5 +1,5 @@
-import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { ErrorCode, SubscribeRequestSchema, UnsubscribeRequestSchema } from '@modelcontextprotocol/sdk/types.js';
+import type { McpServer } from '@modelcontextprotocol/server';
+import { ProtocolErrorCode, type ServerNotification } from '@modelcontextprotocol/server';
 import type { DevApi } from '../api/webstreamApi.js';
 import { DEV_RESOURCES, rpcError } from './devProcessResources.js';
 import type { SessionLevel } from './devProcessTools.js';
@@ -28,17 +28,17 @@ export function attachDevSession(
   let timer: ReturnType<typeof setTimeout> | undefined;
   const low = server.server;
 
-  low.setRequestHandler(SubscribeRequestSchema, async (request) => {
+  low.setRequestHandler('resources/subscribe', async (request) => {
     const { uri } = request.params;
     if (!subscribable.includes(uri))
       throw rpcError(
-        ErrorCode.InvalidParams,
+        ProtocolErrorCode.InvalidParams,
         `cannot subscribe to ${uri}: subscribable resources are ${subscribable.join(', ')}`,
       );
     subscribed.add(uri);
     return {};
   });
-  low.setRequestHandler(UnsubscribeRequestSchema, async (request) => {
+  low.setRequestHandler('resources/unsubscribe', async (request) => {
     subscribed.delete(request.params.uri);
     return {};
   });
@@ -52,7 +52,8 @@ export function attachDevSession(
   const detach = dev.listen({
     event(e) {
       const notification = devNotification(e, level());
-      if (notification) low.notification(notification).catch((error: unknown) => onError(e.method, error));
+      if (notification)
+        low.notification(notification as ServerNotification).catch((error: unknown) => onError(e.method, error));
     },
     resourceChanged(uri) {
       if (!subscribed.has(uri)) return;

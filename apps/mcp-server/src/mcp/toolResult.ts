@@ -1,4 +1,4 @@
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { CallToolResult } from '@modelcontextprotocol/server';
 import type { Outcome } from '../api/webstreamApi.js';
 
 /** A successful tool result: the structured content, and a text for clients that read only text. */

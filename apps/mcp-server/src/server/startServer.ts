@@ -13,6 +13,8 @@ import { createUpgradeListener } from '../http/ws/upgradeListener.js';
 import { createWsEndpoint } from '../http/ws/wsEndpoint.js';
 import { type PublishPolicy, publishPolicyOf } from '../limits/publishPolicy.js';
 import { createMcpSessions, type McpSessions } from '../mcp/http/httpSessions.js';
+import { hubDevEvents } from '../mcp/http/hubDevEvents.js';
+import { redisTaskRecords } from '../mcp/http/redisTaskRecords.js';
 import { redisSessionLogs } from '../mcp/http/sessionEventLogs.js';
 import type { StreamService } from '../stream/streamService.js';
 import { createHttpServer, listen } from './httpServer.js';
@@ -87,6 +89,9 @@ export async function startServer(config: Config, logger: Logger, version = '0.0
     sessionEvents: config.mcpSessionEvents,
     pingIntervalMs: config.mcpPingMs,
     logs: redis ? redisSessionLogs(redis.connection, { prefix: config.redisStream }) : undefined,
+    devEvents: hubDevEvents(service.hub),
+    channels: config.channels,
+    taskRecords: redis ? redisTaskRecords(redis.connection, config.redisStream) : undefined,
   });
   const dashboard = loadDashboard();
   if (!dashboard) logger.warn('dashboard not built (pnpm build); serving the minimal live page at /');

@@ -61,6 +61,7 @@ async function startOwn(config: Config, logger: Logger, version: string): Promis
     version,
     publicUrl: running.url,
     logger,
+    channels: config.channels,
     onClose: () => void stop('stdio closed', STDIO_CLOSE_GRACE_MS),
   });
 }
@@ -89,6 +90,7 @@ async function attach(probe: Extract<Probe, { kind: 'webstream' }>, config: Conf
     publicUrl: url,
     note: `These tools act on the webstream server already running at ${url}${same ? '' : ` (it supervises ${probe.project}, not ${config.cwd}: its dev tools are off here)`}.`,
     logger,
+    channels: config.channels,
     onClose: () => void leave(),
   });
 }

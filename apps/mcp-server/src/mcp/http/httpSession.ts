@@ -1,4 +1,4 @@
-import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
+import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/server';
 import type { Logger } from '../../server/logger.js';
 import { BROWSER_RESOURCES } from '../browserResources.js';
 import { createMcpServer, type McpDeps } from '../createMcpServer.js';

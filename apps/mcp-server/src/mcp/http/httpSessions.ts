@@ -1,10 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
+import { isInitializeRequest } from '@modelcontextprotocol/server';
 import type { Logger } from '../../server/logger.js';
 import type { McpDeps } from '../createMcpServer.js';
+import type { DevEventSource } from '../devUpdates.js';
+import type { TaskRecords } from '../scriptTasks.js';
 import { GetStreams } from './getStreams.js';
 import { type HttpSession, openHttpSession } from './httpSession.js';
 import { mcpAuthInfo } from './mcpCaller.js';
+import { createModernEndpoint, isModernRequest, serveModern } from './modernEndpoint.js';
 import { DEFAULT_SESSION_EVENTS, memorySessionLogs, type SessionLogs } from './sessionEventLogs.js';
 import { takeOverSession } from './sessionTakeover.js';
 
@@ -34,9 +37,17 @@ export interface McpSessionsOptions extends McpDeps {
    * @default 1000
    */
   sessionEvents?: number;
+  /** Where 2026-07-28 listen streams get dev events (see `modernEndpoint.ts`). Default: this process's dev API. */
+  devEvents?: DevEventSource;
+  /** Where 2026-07-28 script tasks are shared between instances (Redis). Default: this instance only. */
+  taskRecords?: TaskRecords;
 }
 
-/** MCP over Streamable HTTP: one server and transport per session, resumable through a per-session event store. */
+/**
+ * MCP over Streamable HTTP, both eras on one URL: 2025-era clients (they open with `initialize`) get one
+ * server and transport per session, resumable through a per-session event store; 2026-07-28 requests
+ * (the `_meta` version envelope) go to the stateless endpoint of `modernEndpoint.ts`.
+ */
 export interface McpSessions {
   handle(request: Request): Promise<Response>;
   readonly size: number;
@@ -78,12 +89,18 @@ export function createMcpSessions(options: McpSessionsOptions): McpSessions {
       id,
     );
   const route = { sessions, maxSessions, logs, logger, open };
+  const modern = createModernEndpoint({
+    ...options,
+    maxSubscriptions: maxSessions,
+    keepAliveMs: options.pingIntervalMs,
+  });
 
   return {
     get size() {
       return sessions.size;
     },
     async handle(request) {
+      if (await isModernRequest(request, options.maxBodyBytes)) return serveModern(modern, request);
       const found = await sessionFor(request, route);
       if (found instanceof Response) return found;
       const session = found;
@@ -98,6 +115,7 @@ export function createMcpSessions(options: McpSessionsOptions): McpSessions {
     list: () => [...sessions.values()].map((s) => ({ id: s.id, openStreams: s.openStreams })),
     async close() {
       getStreams.close();
+      await modern.close();
       await Promise.all([...sessions.values()].map((s) => s.close()));
       sessions.clear();
     },

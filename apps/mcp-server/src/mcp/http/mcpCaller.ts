@@ -1,4 +1,4 @@
-import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
+import type { AuthInfo } from '@modelcontextprotocol/server';
 import { LOCAL_PUBLISHER, type Publisher } from '../../limits/publishPolicy.js';
 
 // Keyed by the very Request object the /mcp route hands to McpSessions.handle: nothing a client sends
@@ -18,7 +18,8 @@ export function mcpCaller(request: Request): Publisher | undefined {
 
 /**
  * The SDK `authInfo` that carries the caller to tool handlers (as `extra.authInfo`): pass it as
- * `transport.handleRequest(request, { authInfo: mcpAuthInfo(request) })`. Undefined if none was recorded.
+ * `transport.handleRequest(request, { authInfo: mcpAuthInfo(request) })` (or the modern handler's `fetch`). Undefined
+ * if none was recorded.
  */
 export function mcpAuthInfo(request: Request): AuthInfo | undefined {
   const who = callers.get(request);
@@ -33,10 +34,10 @@ const isPublisher = (value: unknown): value is Publisher => {
 };
 
 /**
- * Who called a tool, from the handler's `extra`: the publisher recorded for the HTTP request, else the local
+ * Who called a tool, from the handler's context: the publisher recorded for the HTTP request, else the local
  * user (stdio, or an HTTP request whose route recorded no caller).
  */
-export function publisherOf(extra: { authInfo?: AuthInfo | undefined }): Publisher {
-  const recorded = extra.authInfo?.extra?.[EXTRA_KEY];
+export function publisherOf(ctx: { http?: { authInfo?: AuthInfo | undefined } | undefined }): Publisher {
+  const recorded = ctx.http?.authInfo?.extra?.[EXTRA_KEY];
   return isPublisher(recorded) ? recorded : LOCAL_PUBLISHER;
 }

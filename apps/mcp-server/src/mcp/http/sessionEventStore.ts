@@ -1,5 +1,4 @@
-import type { EventStore } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
-import type { JSONRPCMessage, JSONRPCNotification } from '@modelcontextprotocol/sdk/types.js';
+import type { EventStore, JSONRPCMessage, JSONRPCNotification } from '@modelcontextprotocol/server';
 import { SESSION_GAP_METHOD, type SessionGap } from '@ws/events';
 import type { LogPosition, SessionLog } from './sessionEventLogs.js';
 

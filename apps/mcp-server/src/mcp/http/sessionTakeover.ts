@@ -1,4 +1,4 @@
-import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
+import { isInitializeRequest } from '@modelcontextprotocol/server';
 import type { HttpSession } from './httpSession.js';
 import type { SessionLogs } from './sessionEventLogs.js';
 
