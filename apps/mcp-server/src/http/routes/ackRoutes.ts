@@ -5,6 +5,7 @@ import type { StreamService } from '../../stream/streamService.js';
 import type { AppEnv } from '../appEnv.js';
 import { readJsonBody } from '../body/requestBody.js';
 import { problem, unavailable } from '../problem.js';
+import { reportFor } from '../security/reportScope.js';
 import { issuesOf, type PushRouteDeps } from './pushRoutes.js';
 
 const WHO =
@@ -54,12 +55,14 @@ export function registerAckRoutes(api: Hono<AppEnv>, { service, maxBodyBytes, li
     if (!service.ack(input.data.id, who.by)) {
       return problem(c, 404, `no message ${input.data.id} in the delivery records (too old or never published)`);
     }
-    return report(c, input.data.id, (status) => c.json(status));
+    return report(c, input.data.id, (status) => c.json(status && reportFor(c.get('principal'), status)));
   });
 
   api.get('/messages/:id', (c) =>
     report(c, c.req.param('id'), (status) =>
-      status ? c.json(status) : problem(c, 404, `no message ${c.req.param('id')} in the delivery records`),
+      status
+        ? c.json(reportFor(c.get('principal'), status))
+        : problem(c, 404, `no message ${c.req.param('id')} in the delivery records`),
     ),
   );
 

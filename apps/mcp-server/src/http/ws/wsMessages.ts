@@ -8,6 +8,7 @@ import type { StreamService } from '../../stream/streamService.js';
 import { exceedsJsonDepth, MAX_JSON_DEPTH } from '../body/jsonDepth.js';
 import { issuesOf } from '../routes/pushRoutes.js';
 import { forbidden, type Principal } from '../security/access.js';
+import { reportFor } from '../security/reportScope.js';
 import { subscribeDenied } from '../security/subscribeScope.js';
 import { MAX_CHANNELS_PER_CONNECTION } from '../stream/connectionCaps.js';
 
@@ -126,7 +127,9 @@ export async function handleWsMessage(
       });
       if (status instanceof SseError)
         return refused(ref, 503, `acknowledged; report not available: ${status.message}`, retryOf(5));
-      return status ? { kind: 'acked', ...withRef, status } : refused(ref, 404, `no message ${message.id}`);
+      return status
+        ? { kind: 'acked', ...withRef, status: reportFor(ctx.principal, status) }
+        : refused(ref, 404, `no message ${message.id}`);
     }
   }
 }
