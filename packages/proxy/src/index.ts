@@ -9,7 +9,7 @@ export type { HtmlInjection, InsertionPoint } from './htmlInject.js';
 export { injectIntoHtml } from './htmlInject.js';
 export type { InjectContext, InjectOptions } from './pageInjector.js';
 export { DEFAULT_MAX_INJECT_BYTES } from './pageInjector.js';
-export { DEFAULT_REDACTED_HEADERS, REDACTED } from './redact.js';
+export { DEFAULT_REDACTED_HEADERS, REDACTED, redactUrl } from './redact.js';
 export type { RequestFilter, StatusClass } from './requestFilter.js';
 export { STATUS_CLASSES, statusClassOf } from './requestFilter.js';
 export type {

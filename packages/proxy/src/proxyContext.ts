@@ -2,6 +2,7 @@ import type { Agent, IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { ProxyServer } from 'http-proxy-3';
 import type { InjectOptions } from './pageInjector.js';
+import { redactUrl } from './redact.js';
 import type { NewRequestRecord } from './requestRecord.js';
 import type { RequestStore } from './requestStore.js';
 
@@ -43,7 +44,7 @@ export function newRecord(ctx: ProxyContext, req: IncomingMessage, kind: 'http' 
     processId: ctx.processId,
     kind,
     method: req.method ?? 'GET',
-    url: req.url ?? '/',
+    url: redactUrl(req.url ?? '/'),
     target: ctx.target,
     startedAt: Date.now(),
     pending: true,

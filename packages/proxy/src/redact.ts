@@ -27,3 +27,35 @@ export function redactHeaders(headers: IncomingHttpHeaders, redacted: ReadonlySe
 export function redactionSet(extra: readonly string[] = []): ReadonlySet<string> {
   return new Set([...DEFAULT_REDACTED_HEADERS, ...extra.map((n) => n.toLowerCase())]);
 }
+
+/** Query parameter names whose values are replaced by {@link REDACTED} in recorded URLs. */
+const SECRET_PARAM =
+  /^(key|code|sig|token)$|token|secret|passw|pwd|api[-_]?key|apikey|auth|signature|session|ticket|jwt|credential/i;
+
+/** A parameter name as the target reads it (`+` and %-escapes decoded); the raw name if malformed. */
+function paramName(raw: string): string {
+  try {
+    return decodeURIComponent(raw.replace(/\+/g, ' '));
+  } catch {
+    return raw;
+  }
+}
+
+/**
+ * `url` (path and query) for a record: values of query parameters that look like credentials
+ * (`token`, `access_token`, `api_key`, `password`, `sig`, …) become {@link REDACTED}; everything else,
+ * order and encoding included, stays as the client sent it.
+ */
+export function redactUrl(url: string): string {
+  const q = url.indexOf('?');
+  if (q < 0) return url;
+  const params = url
+    .slice(q + 1)
+    .split('&')
+    .map((part) => {
+      const eq = part.indexOf('=');
+      if (eq < 0 || !SECRET_PARAM.test(paramName(part.slice(0, eq)))) return part;
+      return `${part.slice(0, eq)}=${REDACTED}`;
+    });
+  return `${url.slice(0, q)}?${params.join('&')}`;
+}
