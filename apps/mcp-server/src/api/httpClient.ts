@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import { type Failure, failure, type Outcome, success } from './webstreamApi.js';
 
 /** How the stdio front reaches a running server. */
@@ -84,6 +84,12 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     headers,
     get: (path, schema) => call('GET', path, schema),
     post: (path, schema, body, extraHeaders) => call('POST', path, schema, body, extraHeaders),
-    delete: (path) => call('DELETE', path, undefined as unknown as z.ZodType<undefined>),
+    // Success is any 2xx; a body, if the server sends one, is not needed.
+    delete: (path) =>
+      call(
+        'DELETE',
+        path,
+        z.unknown().transform(() => undefined),
+      ),
   };
 }

@@ -70,6 +70,23 @@ function devServiceOf(config: Config, service: StreamService, logger: Logger): D
   });
 }
 
+/**
+ * Closes each part in order; one that fails is logged and the rest still close (a failing bridge must
+ * not leave dev processes running). Rejects with the first failure once all have been tried.
+ */
+export async function closeInOrder(parts: readonly { close(): Promise<void> }[], logger: Logger): Promise<void> {
+  let first: unknown;
+  for (const part of parts) {
+    try {
+      await part.close();
+    } catch (error) {
+      logger.error(`closing: ${(error as Error)?.message ?? String(error)}`);
+      first ??= error;
+    }
+  }
+  if (first !== undefined) throw first;
+}
+
 /** Starts the HTTP server. Rejects with `port_in_use` (naming the port and the flag) if the port is taken. */
 export async function startServer(config: Config, logger: Logger, version = '0.0.0'): Promise<RunningServer> {
   const { service, redis } = await createStreamBackend(config, logger);
@@ -115,14 +132,7 @@ export async function startServer(config: Config, logger: Logger, version = '0.0
   });
   const server = createHttpServer(app.fetch, logger);
   server.on('upgrade', createUpgradeListener(app.fetch, logger));
-  const closeAll = async () => {
-    await bridges.close();
-    await mcp.close();
-    await browser.close();
-    await dev.close();
-    await service.close();
-    await ws.close();
-  };
+  const closeAll = () => closeInOrder([bridges, mcp, browser, dev, service, ws], logger);
   let address: { url: string; port: number };
   try {
     address = await listen(server, config);
