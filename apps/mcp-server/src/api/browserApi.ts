@@ -73,7 +73,7 @@ export interface BrowserApi {
   network(query: NetworkQuery): Promise<Outcome<NetworkFailure[]>>;
   /** Runs code in one page session; the answer comes back to this caller only. */
   repl(input: ReplInput): Promise<Outcome<ReplResponse>>;
-  refresh(sessionId: string | undefined): Promise<Outcome<ReplResponse>>;
+  refresh(sessionId: string | undefined, timeoutMs?: number): Promise<Outcome<ReplResponse>>;
   navigate(sessionId: string | undefined, url: string): Promise<Outcome<ReplResponse>>;
   /** Log lines, proxied requests, page errors and console lines joined by time, oldest first. */
   timeline(query: TimelineQuery): Promise<Outcome<TimelineEntry[]>>;

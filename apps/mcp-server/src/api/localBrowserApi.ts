@@ -76,7 +76,7 @@ export function createLocalBrowserApi(browser: BrowserService, runner: ProcessMa
       ),
     network: async (query) => success(telemetry.networkFailures({ ...query, limit: limitOf(query.limit) })),
     repl: async (input) => replOutcome(await telemetry.repl.execute(input)),
-    refresh: async (sessionId) => replOutcome(await telemetry.repl.refresh(sessionId)),
+    refresh: async (sessionId, timeoutMs) => replOutcome(await telemetry.repl.refresh(sessionId, timeoutMs)),
     navigate: async (sessionId, url) => replOutcome(await telemetry.repl.navigate(sessionId, url)),
     timeline: async (query) => success(buildTimeline({ runner, store, telemetry }, query)),
   };

@@ -46,7 +46,8 @@ export function createRemoteBrowserApi(client: ApiClient, slow: ApiClient): Brow
       unwrap(await client.get(`/api/telemetry/network${queryString(query)}`, NetworkFailureListSchema), 'failures'),
     repl: (input) => slow.post('/api/telemetry/repl', ReplResponseSchema, input),
     // Without a session id the server picks the tab; `-` is no session id it ever gives.
-    refresh: (id) => slow.post(`/api/telemetry/sessions/${session(id) || '-'}/refresh`, ReplResponseSchema),
+    refresh: (id, timeoutMs) =>
+      slow.post(`/api/telemetry/sessions/${session(id) || '-'}/refresh`, ReplResponseSchema, { timeoutMs }),
     navigate: (id, url) =>
       slow.post(`/api/telemetry/sessions/${session(id) || '-'}/navigate`, ReplResponseSchema, { url }),
     timeline: async (query) =>

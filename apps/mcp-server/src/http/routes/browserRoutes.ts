@@ -78,8 +78,8 @@ export function registerBrowserRoutes(api: Hono<AppEnv>, browser: BrowserApi | u
     const id = c.req.param('id') as string;
     return id === '-' ? undefined : id;
   };
-  post('/telemetry/sessions/:id/refresh', ReplInputSchema.pick({ timeoutMs: true }), async (c) =>
-    answer(c, await browser.refresh(sessionId(c)), (r) => r),
+  post('/telemetry/sessions/:id/refresh', ReplInputSchema.pick({ timeoutMs: true }), async (c, input) =>
+    answer(c, await browser.refresh(sessionId(c), input.timeoutMs), (r) => r),
   );
   post('/telemetry/sessions/:id/navigate', NavigateInputSchema, async (c, input) =>
     answer(c, await browser.navigate(sessionId(c), input.url), (r) => r),
