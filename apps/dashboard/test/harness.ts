@@ -1,14 +1,14 @@
 // Test harness: the real webstream binary (built by the root test command) and Debian's Chromium.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync } from 'node:fs';
+import { cpSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Browser, chromium, type Page, type ViewportSize } from 'playwright-core';
+import { launchChromium } from '@ws/testing';
+import type { Browser, Page, ViewportSize } from 'playwright-core';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 
 export const CLI = fileURLToPath(new URL('../../mcp-server/dist/cli.js', import.meta.url));
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 export interface Server {
   url: string;
@@ -66,23 +66,8 @@ export async function startServer(args: string[] = [], port = 0): Promise<Server
   };
 }
 
-export async function launchBrowser(): Promise<Browser> {
-  if (!existsSync(CHROMIUM))
-    throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium (or set CHROMIUM_PATH)`);
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--no-first-run',
-      '--disable-sync',
-    ],
-  });
-}
+/** Chromium for the dashboard tests (the shared flags, and no sync). */
+export const launchBrowser = (): Promise<Browser> => launchChromium(['--disable-sync']);
 
 export const push = (url: string, body: Record<string, unknown>, headers: Record<string, string> = {}) =>
   fetch(`${url}/api/push`, {

@@ -1,17 +1,12 @@
-// Harness of the browser tests: the fixture dev server as a script of a fixture project, run by a
-// real webstream (in process) behind its proxy, Debian's Chromium (playwright-core), the SDK client.
-import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { Notification } from '@modelcontextprotocol/sdk/types.js';
-import { copyFixture, until } from '@ws/testing';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { copyFixture, launchChromium, until } from '@ws/testing';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { ConfigInput } from '../src/config/config.js';
 import type { RunningServer } from '../src/server/startServer.js';
 import { startTestServer, WAIT_MS } from './helpers.js';
 import { connectMcp } from './mcpClient.js';
-
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 /** The fixture project whose `dev` script is a plain node:http dev server (see its server.js). */
 export const BROWSER_FIXTURE = fileURLToPath(new URL('./fixtures/browser-project', import.meta.url));
@@ -20,22 +15,7 @@ export const browserProject = (): string => copyFixture(BROWSER_FIXTURE, 'ws-bro
 /** Line of `throw new Error('fixture boom')` in the fixture's src/app.ts. */
 export const BOOM_LINE = 21;
 
-export async function launchChromium(): Promise<Browser> {
-  if (!existsSync(CHROMIUM))
-    throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium (or set CHROMIUM_PATH)`);
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--no-first-run',
-    ],
-  });
-}
+export { launchChromium };
 
 /** A resource's JSON, read through the SDK client. */
 // biome-ignore lint/suspicious/noExplicitAny: tests assert on what they read

@@ -1,20 +1,7 @@
-// GET /ws from Chromium's own WebSocket (playwright-core drives Debian's Chromium), on a page the
-// server serves (its CSP allows the same-origin socket). `pnpm test` runs it; `pnpm test:fast` does not.
-import { existsSync } from 'node:fs';
-import { until } from '@ws/testing';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import { launchChromium, until } from '@ws/testing';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { json, post, startTestServer, WAIT_MS } from './helpers.js';
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--no-first-run',
-];
 
 // biome-ignore lint/suspicious/noExplicitAny: browser messages are checked by assertions
 type Received = any;
@@ -22,8 +9,7 @@ type PageWindow = { socket: WebSocket; received: Received[]; closes: number[] };
 
 let browser: Browser;
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium`);
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: FLAGS });
+  browser = await launchChromium();
 });
 afterAll(async () => {
   await browser?.close();

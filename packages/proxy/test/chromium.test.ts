@@ -1,12 +1,11 @@
-import { existsSync } from 'node:fs';
 import zlib from 'node:zlib';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import { launchChromium } from '@ws/testing';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocketServer } from 'ws';
 import { createDevProxy, type DevProxy } from '../src/index.js';
 import { finalRecord, startServer, type TestServer } from './helpers.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const PAGE_INLINE = '<script>window.pageInline = true</script>';
 
 /** The dev server: pages with CSPs of several shapes, and a WebSocket echo at /socket. */
@@ -39,7 +38,6 @@ let browser: Browser;
 const pings: string[] = [];
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium`);
   target = await startServer((req, res) => {
     const page = pages[req.url ?? ''];
     if (!page) return res.writeHead(404).end();
@@ -74,18 +72,7 @@ beforeAll(async () => {
       },
     },
   });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--no-first-run',
-    ],
-  });
+  browser = await launchChromium();
 }, 60_000);
 
 afterAll(async () => {

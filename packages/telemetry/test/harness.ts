@@ -2,15 +2,15 @@
 // inlined as the proxy injects it (a <script nonce> and the page's CSP), a bundled script with its
 // source map (built here with esbuild), failing API routes, and /__webstream/* routed to the collector.
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { launchChromium } from '@ws/testing';
 import { build } from 'esbuild';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import type { Telemetry } from '../src/index.js';
 
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const FIXTURE = fileURLToPath(new URL('./fixtures/app/', import.meta.url));
 
 /** The fixture's bundle and map, and the 1-based line of a marker in a fixture source. */
@@ -118,22 +118,7 @@ export async function startFixtureServer(
   };
 }
 
-export async function launchBrowser(): Promise<Browser> {
-  if (!existsSync(CHROMIUM))
-    throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium (or set CHROMIUM_PATH)`);
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--no-first-run',
-    ],
-  });
-}
+export const launchBrowser = (): Promise<Browser> => launchChromium();
 
 /** Polls `check` until it returns a value other than undefined/false, or fails after `timeoutMs`. */
 export async function waitFor<T>(check: () => T | undefined | false, label: string, timeoutMs = 10_000): Promise<T> {

@@ -1,4 +1,5 @@
 // Shared test utilities of the webstream workspace. Test-only, imported as TypeScript source.
+export { CHROMIUM_FLAGS, CHROMIUM_PATH, launchChromium } from './chromium.js';
 export { cleanupAfterEach, type Defer } from './cleanup.js';
 export { copyFixture } from './fixtures.js';
 export {
