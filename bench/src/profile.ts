@@ -122,7 +122,9 @@ function printPerf(file: string, top: number) {
 }
 
 /** The measured part: the burst at each in-flight count, or the publish-rate run; returns events. */
-async function profiled(ctx: ScenarioContext, server: RunningServer, mode: 'burst' | 'publish-rate'): Promise<number> {
+type Mode = 'burst' | 'steady' | 'publish-rate';
+
+async function profiled(ctx: ScenarioContext, server: RunningServer, mode: Mode): Promise<number> {
   const { messages, inFlight } = ctx.sizes.burst;
   const print = (what: string, m: Measured, rate: string, cost: string) =>
     console.log(
@@ -132,6 +134,18 @@ async function profiled(ctx: ScenarioContext, server: RunningServer, mode: 'burs
     const { publishers, seconds } = ctx.sizes.publishRate;
     const m = await pushes(ctx, server, publishers, seconds);
     print(`${publishers} publishers`, m, 'pushesPerSec', 'serverUsPerPush');
+    return m.metrics.events as number;
+  }
+  if (mode === 'steady') {
+    const { rate, seconds, inFlight: k } = ctx.sizes.steady;
+    const m = await delivery(
+      ctx,
+      server,
+      { inFlight: k, rate, count: rate * seconds, message: (_i, at) => `~T${at.toFixed(3)};${'x'.repeat(84)}` },
+      true,
+    );
+    print(`${rate}/s`, m, 'evPerSec', 'serverUsPerEvent');
+    console.log(`  latency p50 ${m.metrics.p50?.toFixed(2)} ms, p99 ${m.metrics.p99?.toFixed(2)} ms, max ${m.metrics.max?.toFixed(1)} ms`);
     return m.metrics.events as number;
   }
   let events = 0;
@@ -155,10 +169,11 @@ async function stopPerf(perf: ChildProcess | null): Promise<void> {
  * webstream and prints where its time goes.
  */
 export async function runProfile(o: BenchOptions, cores: CoreLayout): Promise<void> {
-  const mode = o.scenarios.includes('burst') ? 'burst' : o.scenarios.includes('publish-rate') ? 'publish-rate' : null;
-  if (!mode) throw new Error('--profile runs the burst or the publish-rate scenario: pick one with --scenarios');
+  const mode = (['burst', 'steady', 'publish-rate'] as const).find((m) => o.scenarios.includes(m));
+  if (!mode) throw new Error('--profile runs the burst, steady or publish-rate scenario: pick one with --scenarios');
   const dir = mkdtempSync(join(tmpdir(), 'ws-prof-'));
-  const connections = mode === 'burst' ? o.sizes.burst.connections : 1;
+  const connections =
+    mode === 'burst' ? o.sizes.burst.connections : mode === 'steady' ? o.sizes.steady.connections : 1;
   if (cores.server !== null) pin(process.pid, cores.load.join(','));
   const load = await createLoad(o.receivers ?? Math.max(1, cores.load.length), cores.load);
   const nodeArgs = ['--cpu-prof', '--cpu-prof-dir', dir, '--cpu-prof-interval', '200'];
@@ -178,9 +193,11 @@ export async function runProfile(o: BenchOptions, cores: CoreLayout): Promise<vo
   };
   const { messages, inFlight } = o.sizes.burst;
   console.log(
-    mode === 'burst'
-      ? `profiling webstream in the burst: ${connections} connections x ${messages} messages, ${inFlight.join(' and ')} in flight`
-      : `profiling webstream in publish-rate: 1 connection, ${o.sizes.publishRate.publishers} publishers for ${o.sizes.publishRate.seconds} s`,
+    {
+      burst: `profiling webstream in the burst: ${connections} connections x ${messages} messages, ${inFlight.join(' and ')} in flight`,
+      steady: `profiling webstream in steady: ${connections} connections, ${o.sizes.steady.rate} messages/s for ${o.sizes.steady.seconds} s`,
+      'publish-rate': `profiling webstream in publish-rate: 1 connection, ${o.sizes.publishRate.publishers} publishers for ${o.sizes.publishRate.seconds} s`,
+    }[mode],
   );
   let events = 0;
   const window = { fromUs: 0, toUs: 0 };
@@ -201,7 +218,7 @@ export async function runProfile(o: BenchOptions, cores: CoreLayout): Promise<vo
   const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
   if (!file) throw new Error(`webstream wrote no .cpuprofile in ${dir}`);
   const profile = JSON.parse(readFileSync(join(dir, file), 'utf8')) as CpuProfile;
-  printProfile(profile, window, events, o.top, mode === 'burst' ? 'event' : 'push');
+  printProfile(profile, window, events, o.top, mode === 'publish-rate' ? 'push' : 'event');
   if (o.perf) printPerf(perfFile, o.top);
   const results = fileURLToPath(new URL('../results', import.meta.url));
   mkdirSync(results, { recursive: true });

@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { getRequestListener } from '@hono/node-server';
 import type { Config } from '../config/config.js';
@@ -6,14 +6,33 @@ import { WebstreamError } from './errors.js';
 import type { Logger } from './logger.js';
 import { answerProtocolErrors, requestErrorHandler } from './protocolErrors.js';
 
+type FetchCallback = Parameters<typeof getRequestListener>[0];
+
+/**
+ * The platform's own `Response` class. @hono/node-server replaces the global with a lightweight
+ * subclass (whose answers skip building a web ReadableStream: a push costs a third of what it did),
+ * but only a platform instance takes the path that honours the "already sent" marker.
+ */
+const PlatformResponse: typeof Response =
+  Object.getPrototypeOf(Response) === Function.prototype ? Response : Object.getPrototypeOf(Response);
+const ALREADY_SENT = new PlatformResponse(null, { headers: { 'x-hono-already-sent': '1' } });
+
+/**
+ * `fetch`, except that a request whose route wrote its own answer to the Node response (the SSE
+ * stream, a refusal written by the sink) is reported as already sent, whatever the app returned.
+ */
+function ownAnswers(fetch: FetchCallback): FetchCallback {
+  const settle = (res: Response, env: unknown): Response =>
+    (env as { outgoing?: ServerResponse } | undefined)?.outgoing?.headersSent ? ALREADY_SENT : res;
+  return (req, env) => {
+    const res = fetch(req, env);
+    return res instanceof Promise ? res.then((r: Response) => settle(r, env)) : settle(res as Response, env);
+  };
+}
+
 /** The node:http server of the app, with text answers to protocol errors and timeouts that suit SSE. */
-export function createHttpServer(fetch: Parameters<typeof getRequestListener>[0], logger: Logger): Server {
-  // overrideGlobalObjects: false keeps the platform Response, so the /stream route's "already sent"
-  // marker is honoured (node-server's lightweight Response takes a path that ignores it).
-  const listener = getRequestListener(fetch, {
-    overrideGlobalObjects: false,
-    errorHandler: requestErrorHandler(logger),
-  });
+export function createHttpServer(fetch: FetchCallback, logger: Logger): Server {
+  const listener = getRequestListener(ownAnswers(fetch), { errorHandler: requestErrorHandler(logger) });
   // requireHostHeader: false lets a request without Host reach the request error handler, which says what
   // is missing (Node's own 400 has an empty body).
   const server = createServer({ requireHostHeader: false }, listener);
