@@ -4,6 +4,7 @@ import type { CloseReason, Connection, SinkConnection } from './connection.js';
 import { SseError } from './errors.js';
 import type { HubEvent, PublishInput } from './event.js';
 import { fanOut } from './fanOut.js';
+import { FlushQueue } from './flushQueue.js';
 import { encodeFrame, formatRetry } from './frame.js';
 import { gapFrame } from './gap.js';
 import { DEFAULT_FORMAT, type HubOptions, type HubSettings, resolveHubOptions } from './hubOptions.js';
@@ -16,6 +17,7 @@ import { changeSubscription, type SubscriptionChange, type SubscriptionState } f
 
 export type { EventFormatter, HubOptions } from './hubOptions.js';
 export {
+  DEFAULT_FLUSH_SLICE_MS,
   DEFAULT_FLUSH_THRESHOLD_BYTES,
   DEFAULT_FORMAT,
   DEFAULT_LIFETIME_JITTER,
@@ -76,7 +78,7 @@ export interface Hub {
   close(): Promise<void>;
 }
 
-/** The hub: a channel index, the renderer, the shared timers and the end-of-tick flush. */
+/** The hub: a channel index, the renderer, the shared timers and the end-of-tick flush queue. */
 class SseHub implements Hub {
   readonly bus: Bus;
   readonly #settings: HubSettings;
@@ -92,8 +94,6 @@ class SseHub implements Hub {
   /** What closed connections reported. */
   #retiredDelivered = 0;
   #retiredDropped = 0;
-  #dirty: Subscriber[] = [];
-  #flushPending = false;
   #nextId = 1;
   #closed = false;
 
@@ -102,9 +102,10 @@ class SseHub implements Hub {
     this.bus = settings.bus;
     const renderer = new Renderer(settings.formats, settings.serializer, settings.onError);
     this.#renderer = renderer;
+    const flushQueue = new FlushQueue<Subscriber>(settings.flushSliceMs);
     const bus = settings.bus;
     this.#host = {
-      schedule: (sub) => this.#schedule(sub),
+      schedule: (sub) => flushQueue.push(sub),
       detach: (sub, reason) => this.#detach(sub, reason),
       compareIds: (a, b) => bus.compareIds(a, b),
       render: (event, format) => renderer.render(event, format),
@@ -125,21 +126,6 @@ class SseHub implements Hub {
   #deliver(event: HubEvent): number {
     this.#published++;
     return fanOut(this.#index, this.#renderer, event);
-  }
-
-  readonly #flushAll = (): void => {
-    this.#flushPending = false;
-    const batch = this.#dirty;
-    this.#dirty = [];
-    for (const sub of batch) sub.flush();
-  };
-
-  #schedule(sub: Subscriber): void {
-    this.#dirty.push(sub);
-    if (!this.#flushPending) {
-      this.#flushPending = true;
-      setImmediate(this.#flushAll);
-    }
   }
 
   #detach(sub: Subscriber, reason: CloseReason): void {

@@ -16,6 +16,8 @@ export const DEFAULT_RETRY_MS = 2000;
 export const DEFAULT_LIFETIME_JITTER = 0.2;
 /** Queued bytes past which a connection is flushed at once instead of at the end of the tick: 64 KiB. */
 export const DEFAULT_FLUSH_THRESHOLD_BYTES = 64 * 1024;
+/** Default longest time one end-of-tick flush writes before it lets I/O in: 1 ms. */
+export const DEFAULT_FLUSH_SLICE_MS = 1;
 /** Name of the built-in format. */
 export const DEFAULT_FORMAT = 'default';
 
@@ -51,6 +53,15 @@ export interface HubOptions {
   /** Queued bytes past which a connection is flushed immediately. @default 65536 (64 KiB, {@link DEFAULT_FLUSH_THRESHOLD_BYTES}), or `maxQueueBytes` if that is smaller */
   flushThresholdBytes?: number;
   /**
+   * Longest time, in ms, one end-of-tick flush spends writing before it yields to I/O (incoming
+   * publishes, other requests); the connections it did not reach are written first on the next
+   * turn, together with what was queued for them meanwhile. Under load this batches several events
+   * into one write per connection instead of one write per event; an idle hub writes everything in
+   * the same turn. `null`: write every waiting connection in one turn, however long it takes.
+   * @default 1 ({@link DEFAULT_FLUSH_SLICE_MS})
+   */
+  flushSliceMs?: number | null;
+  /**
    * Turns a non-string `data` (of `publish` and of private messages) into the event's data; must
    * return a string. Strings are never passed to it: they are sent as they are. @default JSON.stringify
    */
@@ -72,6 +83,7 @@ export interface HubSettings {
   jitter: number;
   formats: Record<string, EventFormatter>;
   flushThreshold: number;
+  flushSliceMs: number | null;
   serializer: (data: unknown) => string;
   onError: (error: unknown) => void;
 }
@@ -105,6 +117,7 @@ export function resolveHubOptions(options: HubOptions): HubSettings {
     flushThreshold:
       options.flushThresholdBytes ??
       Math.min(DEFAULT_FLUSH_THRESHOLD_BYTES, options.maxQueueBytes ?? DEFAULT_MAX_QUEUE_BYTES),
+    flushSliceMs: orDefault(options.flushSliceMs, DEFAULT_FLUSH_SLICE_MS),
     serializer: options.serializer ?? JSON.stringify,
     onError: options.onError ?? ((error: unknown) => console.error('[sse-core]', error)),
   };
@@ -114,6 +127,7 @@ export function resolveHubOptions(options: HubOptions): HubSettings {
   positive('retryMs', settings.retryMs, true);
   positive('maxLifetimeMs', settings.lifetimeMs);
   positive('flushThresholdBytes', settings.flushThreshold);
+  positive('flushSliceMs', settings.flushSliceMs);
   if (!(settings.jitter >= 0 && settings.jitter < 1)) {
     throw new SseError('invalid_option', `lifetimeJitter must be in [0, 1) (got ${settings.jitter})`);
   }

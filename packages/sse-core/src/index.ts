@@ -30,6 +30,7 @@ export { DEFAULT_HEARTBEAT_INTERVAL_MS } from './heartbeat.js';
 export type { EventFormatter, Hub, HubOptions, HubStats } from './hub.js';
 export {
   createHub,
+  DEFAULT_FLUSH_SLICE_MS,
   DEFAULT_FLUSH_THRESHOLD_BYTES,
   DEFAULT_FORMAT,
   DEFAULT_LIFETIME_JITTER,

@@ -6,7 +6,7 @@ import type { SseSink } from './sink.js';
 
 /** The hub side of a subscriber: scheduling, rendering, ordering and the heartbeat clock. Internal. */
 export interface SubscriberHost {
-  /** Flush `subscriber` at the end of this tick. */
+  /** Queue `subscriber` for its end-of-tick write (it is not queued already); the hub calls {@link Subscriber.flushScheduled}. */
   schedule(subscriber: Subscriber): void;
   /** `subscriber` closed: take it out of the index and count what it reports. */
   detach(subscriber: Subscriber, reason: CloseReason): void;
@@ -204,9 +204,14 @@ export class Subscriber implements SinkConnection {
     this.flush();
   }
 
+  /** The hub's flush queue reached this subscriber: it may be queued again from now on. */
+  flushScheduled(): void {
+    this.#scheduled = false;
+    this.flush();
+  }
+
   /** Writes everything queued as one chunk (after the replay slices, if any are left). */
   flush(): void {
-    this.#scheduled = false;
     if (this.#closed || this.#blocked) return;
     const replay = this.#replay;
     if (replay !== undefined && replay.phase === 'writing' && !this.#writeReplay(replay)) return;
