@@ -28,6 +28,8 @@ export interface BenchOptions {
   pin: boolean;
   /** Extra webstream CLI arguments. */
   webstreamArgs: string[];
+  /** Extra node flags for webstream (after those of its `#!` line). */
+  webstreamNodeArgs: string[];
   /** webstream processes behind one port (node:cluster on the Redis bus). */
   webstreamProcesses: number;
   sizes: ScenarioSizes;
@@ -55,6 +57,7 @@ export const USAGE = `pnpm bench [options]
   --no-pin                do not pin the server to core 0 and the load to the others
   --webstream-args=<s>    extra webstream arguments, after an = sign (default "${DEFAULT_WEBSTREAM_ARGS}";
                           --webstream-args= runs webstream with its own defaults)
+  --webstream-node-args=<s>  extra node flags for webstream, after an = sign (e.g. "--trace-gc")
   --webstream-processes <n>  webstream processes behind one port (node:cluster; each on the Redis bus,
                           so add --redis redis://127.0.0.1:6379 to --webstream-args); default 1
   --connections <n>       burst connections (default 1000, quick 500)
@@ -100,6 +103,7 @@ export function parseOptions(argv: string[]): BenchOptions | null {
       receivers: { type: 'string' },
       'no-pin': { type: 'boolean', default: false },
       'webstream-args': { type: 'string' },
+      'webstream-node-args': { type: 'string' },
       'webstream-processes': { type: 'string' },
       connections: { type: 'string' },
       messages: { type: 'string' },
@@ -149,6 +153,7 @@ export function parseOptions(argv: string[]): BenchOptions | null {
     receivers: num(v.receivers, '--receivers'),
     pin: v['no-pin'] !== true,
     webstreamArgs: (v['webstream-args'] ?? DEFAULT_WEBSTREAM_ARGS).split(/\s+/).filter(Boolean),
+    webstreamNodeArgs: (v['webstream-node-args'] ?? '').split(/\s+/).filter(Boolean),
     webstreamProcesses: num(v['webstream-processes'], '--webstream-processes') ?? 1,
     sizes,
     library: quick

@@ -145,7 +145,9 @@ async function profiled(ctx: ScenarioContext, server: RunningServer, mode: Mode)
       true,
     );
     print(`${rate}/s`, m, 'evPerSec', 'serverUsPerEvent');
-    console.log(`  latency p50 ${m.metrics.p50?.toFixed(2)} ms, p99 ${m.metrics.p99?.toFixed(2)} ms, max ${m.metrics.max?.toFixed(1)} ms`);
+    console.log(
+      `  latency p50 ${m.metrics.p50?.toFixed(2)} ms, p99 ${m.metrics.p99?.toFixed(2)} ms, max ${m.metrics.max?.toFixed(1)} ms`,
+    );
     return m.metrics.events as number;
   }
   let events = 0;
@@ -172,11 +174,10 @@ export async function runProfile(o: BenchOptions, cores: CoreLayout): Promise<vo
   const mode = (['burst', 'steady', 'publish-rate'] as const).find((m) => o.scenarios.includes(m));
   if (!mode) throw new Error('--profile runs the burst, steady or publish-rate scenario: pick one with --scenarios');
   const dir = mkdtempSync(join(tmpdir(), 'ws-prof-'));
-  const connections =
-    mode === 'burst' ? o.sizes.burst.connections : mode === 'steady' ? o.sizes.steady.connections : 1;
+  const connections = mode === 'burst' ? o.sizes.burst.connections : mode === 'steady' ? o.sizes.steady.connections : 1;
   if (cores.server !== null) pin(process.pid, cores.load.join(','));
   const load = await createLoad(o.receivers ?? Math.max(1, cores.load.length), cores.load);
-  const nodeArgs = ['--cpu-prof', '--cpu-prof-dir', dir, '--cpu-prof-interval', '200'];
+  const nodeArgs = [...o.webstreamNodeArgs, '--cpu-prof', '--cpu-prof-dir', dir, '--cpu-prof-interval', '200'];
   if (o.perf) nodeArgs.push('--perf-basic-prof');
   const server = await startServer('webstream', {
     core: cores.server,

@@ -89,6 +89,7 @@ export async function runServerBench(o: BenchOptions, cores: CoreLayout): Promis
         core: cores.server,
         connections,
         webstreamArgs: o.webstreamArgs,
+        webstreamNodeArgs: o.webstreamNodeArgs,
         webstreamProcesses: o.webstreamProcesses,
       }),
   };
