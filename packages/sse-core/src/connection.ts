@@ -52,7 +52,7 @@ export interface Connection {
    */
   close(reason?: CloseReason): void;
   /** Registers a callback for when the connection closes (called once, with the reason). */
-  onClose(listener: (reason: CloseReason) => void): void;
+  onClose(listener: (reason: CloseReason, connection: Connection) => void): void;
 }
 
 /** What {@link Hub.subscribe} returns: a {@link Connection}, plus the signal a custom sink's transport gives. */

@@ -19,7 +19,7 @@ import { DroppedRun } from './gap.js';
  * frames right behind it to `#settled`, so each frame moves at most once.
  */
 export class OrderedQueue {
-  // Made on first use: most connections never queue a high frame nor drop one.
+  // Made on first use and dropped when emptied: most connections rarely queue a high frame or drop one.
   #settledQueue: FrameQueue<Uint8Array | DroppedRun> | undefined;
   readonly #tail = new FrameQueue<Uint8Array>();
   #highsQueue: FrameQueue<number> | undefined;
@@ -122,11 +122,11 @@ export class OrderedQueue {
     return parts.length === 1 ? parts[0] : joinFrames(parts, total);
   }
 
-  /** Forgets everything queued. */
+  /** Forgets everything queued (the parts made on first use go too: an idle connection keeps only the tail). */
   clear(): void {
-    this.#settledQueue?.clear();
+    this.#settledQueue = undefined;
     this.#tail.clear();
-    this.#highsQueue?.clear();
+    this.#highsQueue = undefined;
     this.#front = 0;
     this.#next = 0;
     this.#bytes = 0;

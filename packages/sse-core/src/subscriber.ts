@@ -35,7 +35,8 @@ export interface SubscriberInit {
   limits: SubscriberLimits;
 }
 
-type CloseListener = (reason: CloseReason) => void;
+/** Gets the connection too, so one function can serve every connection (no closure per connection). */
+type CloseListener = (reason: CloseReason, connection: Subscriber) => void;
 
 /**
  * One SSE connection: its filters and a bounded queue of serialized frames, written to the sink
@@ -279,7 +280,7 @@ export class Subscriber implements SinkConnection {
     }
     const listeners = this.#onClose;
     this.#onClose = undefined;
-    if (typeof listeners === 'function') listeners(reason);
-    else if (listeners !== undefined) for (const listener of listeners) listener(reason);
+    if (typeof listeners === 'function') listeners(reason, this);
+    else if (listeners !== undefined) for (const listener of listeners) listener(reason, this);
   }
 }

@@ -32,13 +32,14 @@ export function createConnectionIdentities(secret: string | undefined): Connecti
   const key = secret ?? randomBytes(32).toString('hex');
   const sign = (id: string) => createHmac('sha256', `webstream-ack:${key}`).update(id).digest('base64url').slice(0, 32);
   const open = new Map<number, { connection: Connection; recipient: Recipient }>();
+  const forget = (_reason: unknown, connection: Connection) => open.delete(connection.id);
   return {
     instance,
     register(connection, subject) {
       const id = `${instance}.${connection.id}`;
       const recipient: Recipient = subject === undefined ? { connection: id } : { connection: id, subject };
       open.set(connection.id, { connection, recipient });
-      connection.onClose(() => open.delete(connection.id));
+      connection.onClose(forget);
       return { ...recipient, ackKey: sign(id) };
     },
     recipientsOf(channel, type, limit) {

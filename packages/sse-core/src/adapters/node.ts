@@ -3,7 +3,7 @@ import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2';
 import type { Connection, SinkConnection } from '../connection.js';
 import { SSE_HEADERS } from '../headers.js';
 import type { Hub } from '../hub.js';
-import { NodeSink } from './nodeSink.js';
+import { attachConnection, NodeSink } from './nodeSink.js';
 import { logAdapterError, refusal } from './refusal.js';
 import { type AdapterOptions, requestSubscribeOptions } from './requestOptions.js';
 
@@ -40,15 +40,14 @@ export function handleSseRequest(
 ): Connection | undefined {
   const response = res as ServerResponse;
   const headers = { ...SSE_HEADERS, ...options.headers };
-  let connection: SinkConnection | undefined;
-  const drain = () => connection?.drain();
+  let connection: SinkConnection;
   try {
     const header = req.headers['last-event-id'];
     const subscribe = requestSubscribeOptions(options, req.url ?? '/', Array.isArray(header) ? header[0] : header);
     const direct = req.httpVersionMajor === 1 && options.chunked !== true;
     if (direct) response.useChunkedEncodingByDefault = false;
     // The sink writes the head with the hub's first write, so a refused subscribe can still answer.
-    connection = hub.subscribe(new NodeSink(response, headers, direct, drain), subscribe);
+    connection = hub.subscribe(new NodeSink(response, headers, direct), subscribe);
   } catch (error) {
     const answer = refusal(error, options.onError ?? logAdapterError);
     if (response.headersSent) response.destroy();
@@ -58,9 +57,8 @@ export function handleSseRequest(
     }
     return undefined;
   }
-  const opened = connection;
-  response.on('close', () => opened.close('client'));
+  attachConnection(response, connection);
   // The peer may be gone already, in which case 'close' has fired before we listened.
-  if (response.destroyed || req.socket?.destroyed) opened.close('client');
-  return opened;
+  if (response.destroyed || req.socket?.destroyed) connection.close('client');
+  return connection;
 }

@@ -1,9 +1,37 @@
 import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
+import type { SinkConnection } from '../connection.js';
 import type { SseSink } from '../sink.js';
 
+/** Where a response carries the connection it serves, for the listeners below. */
+const CONNECTION = Symbol('sse-core.connection');
+
+/** A response that serves a connection (see {@link attachConnection}). */
+type TaggedResponse = ServerResponse & { [CONNECTION]?: SinkConnection };
+
 /** What the sink reads of a `node:http` socket besides the public `Socket` API: the response it serves. */
-type HttpSocket = Socket & { _httpMessage?: unknown };
+type HttpSocket = Socket & { _httpMessage?: TaggedResponse | null };
+
+// Listeners shared by every connection: each finds its connection through the emitter (`this`), so an
+// idle connection holds no closure of its own for them.
+function drainResponse(this: TaggedResponse): void {
+  this[CONNECTION]?.drain();
+}
+function drainSocket(this: HttpSocket): void {
+  this._httpMessage?.[CONNECTION]?.drain();
+}
+function closeResponse(this: TaggedResponse): void {
+  this[CONNECTION]?.close('client');
+}
+
+/**
+ * Ties `response` to the connection it serves: its `drain` (or, once direct, its socket's) resumes
+ * the connection, and its `close` closes it (`client`).
+ */
+export function attachConnection(response: ServerResponse, connection: SinkConnection): void {
+  (response as TaggedResponse)[CONNECTION] = connection;
+  response.on('close', closeResponse);
+}
 
 /**
  * The sink of one `node:http` (or `node:http2` compatibility) response.
@@ -20,20 +48,19 @@ export class NodeSink implements SseSink {
   /** Until the head is written; then dropped, so an idle connection does not keep it. */
   #headers: OutgoingHttpHeaders | undefined;
   readonly #direct: boolean;
-  readonly #onDrain: () => void;
   #socket: Socket | null = null;
   /** Whether the response's `drain` is listened to (only while writing through the response). */
   #listening = false;
 
   /**
    * @param direct whether the body is close-delimited HTTP/1.x, so it may bypass the response once the head is out.
-   * @param onDrain called when a refused write can be retried (the response's or, once direct, the socket's `drain`).
+   * A refused write is retried on the response's (once direct, the socket's) `drain`, which reaches
+   * the connection {@link attachConnection} tied to the response.
    */
-  constructor(response: ServerResponse, headers: OutgoingHttpHeaders, direct: boolean, onDrain: () => void) {
+  constructor(response: ServerResponse, headers: OutgoingHttpHeaders, direct: boolean) {
     this.#response = response;
     this.#headers = headers;
     this.#direct = direct;
-    this.#onDrain = onDrain;
   }
 
   write(chunk: Uint8Array): boolean {
@@ -54,10 +81,10 @@ export class NodeSink implements SseSink {
     if (this.#direct && socket && socket._httpMessage === response && !socket.destroyed) {
       this.#socket = socket;
       // The socket drains after the response's own refused write too (it has no buffer of its own then).
-      socket.on('drain', this.#onDrain);
+      socket.on('drain', drainSocket);
     } else if (!this.#listening) {
       this.#listening = true;
-      response.on('drain', this.#onDrain);
+      response.on('drain', drainResponse);
     }
     return ok;
   }

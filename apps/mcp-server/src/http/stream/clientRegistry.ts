@@ -40,13 +40,15 @@ export interface ClientRegistry {
   list(): ClientInfo[];
 }
 
-type Entry = Omit<ClientInfo, 'channels' | 'types'>;
+/** What the registry keeps per connection: the time as a number (a string per idle connection adds up). */
+type Entry = Omit<ClientInfo, 'channels' | 'types' | 'connectedAt'> & { connectedAt: number };
 
 const names = (filter: ReadonlySet<string> | null): string[] => (filter === null ? [] : [...filter]);
 
 /** An entry with the connection's filters as they are now. */
 const view = (entry: Entry): ClientInfo => ({
   ...entry,
+  connectedAt: new Date(entry.connectedAt).toISOString(),
   channels: names(entry.subscriber.channels),
   types: names(entry.subscriber.types),
 });
@@ -55,18 +57,22 @@ const view = (entry: Entry): ClientInfo => ({
 export function createClientRegistry(): ClientRegistry {
   const clients = new Map<number, Entry>();
   const perAddress = new Map<string, number>();
+  // One listener for every connection (it is handed the connection): nothing allocated per connection.
+  const forget = (_reason: unknown, subscriber: Connection) => {
+    const entry = clients.get(subscriber.id);
+    if (!entry) return;
+    clients.delete(subscriber.id);
+    const n = (perAddress.get(entry.address) ?? 1) - 1;
+    if (n <= 0) perAddress.delete(entry.address);
+    else perAddress.set(entry.address, n);
+  };
   return {
     openFrom: (address) => perAddress.get(address) ?? 0,
     add(subscriber, { format, address, principal, transport = 'sse' }) {
       perAddress.set(address, (perAddress.get(address) ?? 0) + 1);
-      const connectedAt = new Date().toISOString();
+      const connectedAt = Date.now();
       clients.set(subscriber.id, { id: subscriber.id, subscriber, transport, format, connectedAt, address, principal });
-      subscriber.onClose(() => {
-        clients.delete(subscriber.id);
-        const n = (perAddress.get(address) ?? 1) - 1;
-        if (n <= 0) perAddress.delete(address);
-        else perAddress.set(address, n);
-      });
+      subscriber.onClose(forget);
     },
     get(id) {
       const entry = clients.get(id);
